@@ -1,0 +1,61 @@
+"""Reads of agencies: the tree, the succession chain, search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+
+from accounts.models import User
+from agencies.models import Agency, AgencySuccession
+from portal import access
+
+
+@dataclass
+class TreeNode:
+    agency: Agency
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def agency_tree(user: User, kind: str = "") -> list[TreeNode]:
+    """The visible agencies as a forest: an agency whose parent is out of scope becomes a root."""
+    qs = access.agencies(user).select_related("locality").annotate(people_count=Count("people"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    nodes = {a.pk: TreeNode(a) for a in qs.order_by("level", "name")}
+    roots: list[TreeNode] = []
+    level_order = {"supreme": 0, "high": 1, "province": 2, "district": 3, "regional": 4}
+    for node in sorted(nodes.values(), key=lambda n: (level_order.get(n.agency.level, 9), n.agency.name)):
+        parent = nodes.get(node.agency.parent_id)
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def search_agencies(user: User, text: str) -> QuerySet[Agency]:
+    return access.agencies(user).search(text).select_related("locality", "parent").order_by("name")
+
+
+def current_carriers(agency: Agency) -> list[tuple[AgencySuccession, Agency]]:
+    """Follow successor links to the active units that carry this agency's work now."""
+    result: list[tuple[AgencySuccession, Agency]] = []
+    seen = {agency.pk}
+    frontier = [agency]
+    while frontier:
+        current = frontier.pop()
+        for link in current.successions.select_related("successor"):
+            succ = link.successor
+            if succ.pk in seen:
+                continue
+            seen.add(succ.pk)
+            if succ.is_active:
+                result.append((link, succ))
+            else:
+                frontier.append(succ)
+    return result
+
+
+def succession_chain(agency: Agency) -> dict[str, list[AgencySuccession]]:
+    return {
+        "predecessors": list(agency.predecessions.select_related("predecessor").order_by("effective_on")),
+        "successors": list(agency.successions.select_related("successor").order_by("effective_on")),
+    }

@@ -1,0 +1,48 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from agencies import selectors
+from agencies.models import Agency, AgencyKind
+from portal import access
+
+
+@login_required
+def tree(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    if kind not in AgencyKind.values:
+        kind = ""
+    return render(
+        request,
+        "agencies/tree.html",
+        {"roots": selectors.agency_tree(request.user, kind), "kinds": AgencyKind.choices, "kind": kind},
+    )
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "")[:200]
+    results = selectors.search_agencies(request.user, text) if text.strip() else Agency.objects.none()
+    page = Paginator(results, 30).get_page(request.GET.get("page"))
+    return render(request, "agencies/search.html", {"q": text, "page_obj": page})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = access.get_or_404(
+        request.user, Agency.objects.select_related("locality", "parent"), pk=pk
+    )
+    people = agency.people.order_by("active_to", "full_name")
+    visible_children = access.agencies(request.user).filter(parent=agency).order_by("name")
+    return render(
+        request,
+        "agencies/detail.html",
+        {
+            "agency": agency,
+            "people": people,
+            "children": visible_children,
+            "chain": selectors.succession_chain(agency),
+            "carriers": selectors.current_carriers(agency) if not agency.is_active else [],
+        },
+    )

@@ -1,0 +1,144 @@
+"""The one place that decides what a user may see and change.
+
+Every list, detail page, download, export and filter choice narrows its queryset here. The unit
+of scope is the locality (địa bàn) of the user's agency:
+
+* supreme-level admins (and superusers) see everything;
+* leaders see their locality and every locality below it;
+* everyone else sees their own locality, plus dissolved localities whose work it carries now
+  (a district dissolved in 2025 hangs under the regional unit that replaced it).
+
+Writes are allowed to the roles an action names, in the user's own locality (not below it),
+except for supreme admins, who may write anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from accounts.models import Role, User
+from agencies.models import Agency, AgencyLevel, Locality
+
+EDIT_ROLES = frozenset({Role.STAFF, Role.ADMIN})
+MEETING_ROLES = frozenset({Role.STAFF, Role.CLERK, Role.ADMIN})
+CLERK_ROLES = frozenset({Role.CLERK, Role.ADMIN})
+LEADER_ROLES = frozenset({Role.LEADER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool
+    readable: frozenset[int]
+    writable: frozenset[int]
+
+    def can_read(self, locality_id: int | None) -> bool:
+        return self.everything or locality_id in self.readable
+
+    def can_write(self, locality_id: int | None) -> bool:
+        return self.everything or locality_id in self.writable
+
+
+NOTHING = Scope(everything=False, readable=frozenset(), writable=frozenset())
+
+
+def is_supreme_admin(user: User) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role == Role.ADMIN and user.agency_id is not None and user.agency.level == AgencyLevel.SUPREME
+
+
+def _carried_localities(root: Locality) -> set[int]:
+    """The root plus dissolved localities below it reached only through dissolved ones."""
+    below = list(Locality.objects.filter(path__startswith=root.path).values("id", "parent_id", "active_to"))
+    children: dict[int | None, list[dict]] = {}
+    for row in below:
+        children.setdefault(row["parent_id"], []).append(row)
+    carried, stack = {root.pk}, [root.pk]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child["active_to"] is not None and child["id"] not in carried:
+                carried.add(child["id"])
+                stack.append(child["id"])
+    return carried
+
+
+def scope_of(user: User) -> Scope:
+    """The user's scope, computed once per request and kept on the user object."""
+    cached = getattr(user, "_portal_scope", None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated or not user.is_active:
+        scope = NOTHING
+    elif is_supreme_admin(user):
+        scope = Scope(everything=True, readable=frozenset(), writable=frozenset())
+    elif user.agency_id is None:
+        scope = NOTHING
+    else:
+        own = user.agency.locality
+        carried = frozenset(_carried_localities(own))
+        if user.role == Role.LEADER:
+            subtree = frozenset(Locality.objects.filter(path__startswith=own.path).values_list("id", flat=True))
+            scope = Scope(everything=False, readable=subtree, writable=carried)
+        else:
+            scope = Scope(everything=False, readable=carried, writable=carried)
+    user._portal_scope = scope
+    return scope
+
+
+def restrict(user: User, queryset: QuerySet, locality_field: str = "locality") -> QuerySet:
+    """Narrow ``queryset`` to the rows whose ``locality_field`` the user may read."""
+    scope = scope_of(user)
+    if scope.everything:
+        return queryset
+    return queryset.filter(**{f"{locality_field}__in": scope.readable})
+
+
+def agencies(user: User) -> QuerySet[Agency]:
+    return restrict(user, Agency.objects.all())
+
+
+def localities(user: User) -> QuerySet[Locality]:
+    return restrict(user, Locality.objects.all(), "id")
+
+
+def get_or_404(user: User, queryset: QuerySet, locality_field: str = "locality", **lookup) -> Model:
+    """Fetch one object in the user's scope; out of scope looks exactly like missing."""
+    try:
+        return restrict(user, queryset, locality_field).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def has_role(user: User, roles: Iterable[str]) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in roles)
+
+
+def can_write(user: User, locality_id: int | None, roles: Iterable[str] = EDIT_ROLES) -> bool:
+    return has_role(user, roles) and scope_of(user).can_write(locality_id)
+
+
+def require_write(user: User, locality_id: int | None, roles: Iterable[str] = EDIT_ROLES) -> None:
+    if not can_write(user, locality_id, roles):
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+
+
+def require_role(user: User, roles: Iterable[str]) -> None:
+    if not has_role(user, roles):
+        raise PermissionDenied("Vai trò của bạn không được phép thực hiện thao tác này.")
+
+
+def writable_agencies(user: User, roles: Iterable[str] = EDIT_ROLES) -> QuerySet[Agency]:
+    """Agencies in whose name the user may record things (for form choices)."""
+    if not has_role(user, roles):
+        return Agency.objects.none()
+    scope = scope_of(user)
+    if scope.everything:
+        return Agency.objects.all()
+    return Agency.objects.filter(locality__in=scope.writable)

@@ -1,0 +1,27 @@
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+PORTAL_NAME = "Cổng quy chế phối hợp ngành Kiểm sát"
+
+# (url name, label, description for the home page). Entries whose URL does not exist yet are skipped.
+NAVIGATION: list[tuple[str, str, str]] = [
+    ("dashboard:index", "Tổng quan", "Số liệu sơ kết, quá hạn và nhiệm vụ của đơn vị và cấp dưới."),
+    ("regulations:list", "Quy chế phối hợp", "Sổ theo dõi quy chế, nghị quyết liên tịch đã ký kết."),
+    ("meetings:list", "Hội nghị, cuộc họp", "Sơ kết, tổng kết, họp liên ngành, lễ ký kết; biên bản và thông báo."),
+    ("meetings:calendar", "Lịch", "Lịch hội nghị, cuộc họp theo tháng và tuần."),
+    ("meetings:directives", "Nhiệm vụ được giao", "Nhiệm vụ đang thực hiện và quá hạn."),
+    ("agencies:tree", "Cơ quan, đơn vị", "Cây cơ quan, đơn vị, cán bộ lãnh đạo và quá trình sáp nhập."),
+]
+
+
+def portal(request: HttpRequest) -> dict:
+    items = []
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        for name, label, description in NAVIGATION:
+            try:
+                url = reverse(name)
+            except NoReverseMatch:
+                continue
+            active = request.path.startswith(url) if url != "/" else request.path == "/"
+            items.append({"url": url, "label": label, "description": description, "active": active})
+    return {"PORTAL_NAME": PORTAL_NAME, "NAV_ITEMS": items}
