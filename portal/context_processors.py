@@ -12,12 +12,20 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("meetings:directives", "Nhiệm vụ được giao", "Nhiệm vụ đang thực hiện và quá hạn."),
     ("agencies:tree", "Cơ quan, đơn vị", "Cây cơ quan, đơn vị, cán bộ lãnh đạo và quá trình sáp nhập."),
 ]
+# Entries shown only to some roles.
+NAVIGATION_ROLES: dict[str, set[str]] = {"audit:list": {"admin"}, "notifications:status": {"admin"}}
+ADMIN_NAVIGATION: list[tuple[str, str, str]] = [
+    ("audit:list", "Nhật ký", "Đăng nhập, xuất dữ liệu, tải văn bản và các lần bị từ chối truy cập."),
+]
 
 
 def portal(request: HttpRequest) -> dict:
     items = []
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
-        for name, label, description in NAVIGATION:
+        for name, label, description in NAVIGATION + ADMIN_NAVIGATION:
+            roles = NAVIGATION_ROLES.get(name)
+            if roles and not (request.user.is_superuser or request.user.role in roles):
+                continue
             try:
                 url = reverse(name)
             except NoReverseMatch:

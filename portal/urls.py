@@ -4,6 +4,10 @@ from django.urls import include, path
 
 from portal import views
 
+admin.site.site_header = "Quản trị Cổng quy chế phối hợp"
+admin.site.site_title = "Quản trị Cổng quy chế phối hợp"
+admin.site.index_title = "Danh mục dữ liệu"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
@@ -19,6 +23,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("co-quan/", include("agencies.urls")),
+    path("nhat-ky/", include("audit.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 
