@@ -52,7 +52,7 @@ demo: migrate ## Load the demo data set (idempotent) and print the demo logins
 BACKGROUND ?=
 
 run: demo ## Migrate, load demo data, start the development server (and the background services)
-	$(BACKGROUND) DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(BACKGROUND) DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) PY=$(PY) bin/run-dev.sh $(HOST):$(PORT)
 
 lint: install ## ruff check
 	$(VENV)/bin/ruff check .

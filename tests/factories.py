@@ -158,20 +158,18 @@ def build_world() -> World:
         person_hg=PersonFactory(full_name="Đặng Bình Giang", position="Viện trưởng VKSND tỉnh Hà Giang", agency=vks_hg),
         person_ks=PersonFactory(full_name="Bùi Văn Đức", position="Kiểm sát viên", agency=vks_ks),
     )
-    for name, agency, role in [
-        ("supreme_admin", vks_tc, Role.ADMIN),
-        ("supreme_leader", vks_tc, Role.LEADER),
-        ("supreme_staff", vks_tc, Role.STAFF),
-        ("kh_leader", vks_kh, Role.LEADER),
-        ("kh_staff", vks_kh, Role.STAFF),
-        ("ks_staff", vks_ks, Role.STAFF),
-        ("ks_clerk", vks_ks, Role.CLERK),
-        ("ks_leader", vks_ks, Role.LEADER),
-        ("ks_admin", vks_ks, Role.ADMIN),
-        ("hg_staff", vks_hg, Role.STAFF),
-        ("hg_leader", vks_hg, Role.LEADER),
+    for name, full_name, agency, role in [
+        ("supreme_admin", "Quản trị hệ thống", vks_tc, Role.ADMIN),
+        ("supreme_leader", "Trần Văn Minh", vks_tc, Role.LEADER),
+        ("supreme_staff", "Phạm Thị Hoa", vks_tc, Role.STAFF),
+        ("kh_leader", "Nguyễn Văn Hải", vks_kh, Role.LEADER),
+        ("kh_staff", "Trần Thị Lan", vks_kh, Role.STAFF),
+        ("ks_staff", "Bùi Thị Hạnh", vks_ks, Role.STAFF),
+        ("ks_clerk", "Hoàng Thị Mai", vks_ks, Role.CLERK),
+        ("ks_leader", "Đinh Văn Sơn", vks_ks, Role.LEADER),
+        ("ks_admin", "Lê Quang Vinh", vks_ks, Role.ADMIN),
+        ("hg_staff", "Lục Thị Ngọc", vks_hg, Role.STAFF),
+        ("hg_leader", "Vàng Seo Dũng", vks_hg, Role.LEADER),
     ]:
-        world.users[name] = UserFactory(
-            username=name.replace("_", "."), full_name=f"Cán bộ {name}", agency=agency, role=role
-        )
+        world.users[name] = UserFactory(username=name.replace("_", "."), full_name=full_name, agency=agency, role=role)
     return world

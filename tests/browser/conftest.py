@@ -74,6 +74,7 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1366, "height": 768}, locale="vi-VN",
         timezone_id="Asia/Ho_Chi_Minh",
+        bypass_csp=True,  # lets check_page inject axe-core; the page's own scripts still obey the CSP
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
