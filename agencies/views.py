@@ -6,6 +6,7 @@ from django.shortcuts import render
 from agencies import selectors
 from agencies.models import Agency, AgencyKind
 from portal import access
+from regulations.selectors import agency_section
 
 
 @login_required
@@ -35,6 +36,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     people = agency.people.order_by("active_to", "full_name")
     visible_children = access.agencies(request.user).filter(parent=agency).order_by("name")
+    # Sections other apps add to the agency page (templates receiving `agency`).
+    sections = agency_section(request.user, agency)
+    sections["agency_sections"] = [*sections.get("agency_sections", []), "meetings/_agency_section.html"]
     return render(
         request,
         "agencies/detail.html",
@@ -44,5 +48,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": visible_children,
             "chain": selectors.succession_chain(agency),
             "carriers": selectors.current_carriers(agency) if not agency.is_active else [],
+            **sections,
         },
     )

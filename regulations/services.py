@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import date
 
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from agencies.models import Agency
+from portal import access
+from portal.search import normalize
 from regulations import rules
-from regulations.models import Regulation, RelationKind
+from regulations.models import (
+    Article,
+    Original,
+    PartyRole,
+    Regulation,
+    RegulationParty,
+    RegulationRelation,
+    RelationKind,
+)
+from regulations.uploads import CheckedFile, check_original
 
 REVIEW_MEETING_KINDS = ("interim_review", "final_review")
 REVIEW_MEETING_STATES = ("held", "minutes_finalised")
@@ -37,3 +55,308 @@ def refresh_derived_dates(regulation_ids: Iterable[int]) -> None:
             last_review_on=reg.last_review_on,
             next_review_due=reg.next_review_due,
         )
+
+
+# --- Validation ---------------------------------------------------------------------------------
+
+MSG_NUMBER_TAKEN = _("Số, ký hiệu này đã được dùng cho một văn bản khác của cơ quan chủ trì.")
+MSG_IN_FORCE_BEFORE_SIGNED = _("Ngày có hiệu lực không được trước ngày ký.")
+MSG_EXPIRES_BEFORE_IN_FORCE = _("Ngày hết hiệu lực không được trước ngày có hiệu lực.")
+MSG_TOO_FEW_PARTIES = _("Cần ít nhất hai bên ký kết (cơ quan chủ trì và ít nhất một cơ quan tham gia).")
+MSG_HOST_COUNT = _("Phải có đúng một cơ quan chủ trì.")
+MSG_DUPLICATE_AGENCY = _("Cơ quan này đã có trong danh sách các bên ký kết.")
+MSG_HOST_NOT_WRITABLE = _("Bạn không có quyền ghi nhận văn bản do cơ quan này chủ trì.")
+MSG_SELF_RELATION = _("Văn bản không thể sửa đổi, thay thế hay bãi bỏ chính nó.")
+MSG_CYCLE = _(
+    "Không ghi nhận được: văn bản được chọn đã (trực tiếp hoặc gián tiếp) sửa đổi hoặc thay thế văn bản này, "
+    "sẽ tạo thành vòng lặp."
+)
+MSG_DUPLICATE_RELATION = _("Quan hệ này đã được ghi nhận ở dòng khác.")
+CHAIN_KINDS = (RelationKind.SUPERSEDES, RelationKind.AMENDS)
+
+
+def number_taken(host: Agency, number: str, exclude_pk: int | None = None) -> bool:
+    qs = Regulation.objects.filter(host_agency=host, number__iexact=number.strip())
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+def date_errors(signed_on: date | None, in_force_from: date | None, expires_on: date | None) -> dict[str, str]:
+    errors = {}
+    if signed_on and in_force_from and in_force_from < signed_on:
+        errors["in_force_from"] = MSG_IN_FORCE_BEFORE_SIGNED
+    if in_force_from and expires_on and expires_on < in_force_from:
+        errors["expires_on"] = MSG_EXPIRES_BEFORE_IN_FORCE
+    return errors
+
+
+def reaches(start_pk: int, goal_pk: int) -> bool:
+    """Whether following supersedes/amends links from ``start_pk`` reaches ``goal_pk``."""
+    seen, frontier = {start_pk}, {start_pk}
+    while frontier:
+        nxt = set(
+            RegulationRelation.objects.filter(source_id__in=frontier, kind__in=CHAIN_KINDS).values_list(
+                "target_id", flat=True
+            )
+        )
+        if goal_pk in nxt:
+            return True
+        frontier = nxt - seen
+        seen |= nxt
+    return False
+
+
+def relation_error(source_pk: int | None, target: Regulation, kind: str) -> str | None:
+    if source_pk is not None and target.pk == source_pk:
+        return MSG_SELF_RELATION
+    if source_pk is not None and kind in CHAIN_KINDS and reaches(target.pk, source_pk):
+        return MSG_CYCLE
+    return None
+
+
+def party_errors(parties: Sequence[dict]) -> list[str]:
+    errors = []
+    if len(parties) < 2:
+        errors.append(MSG_TOO_FEW_PARTIES)
+    if sum(1 for p in parties if p["role"] == PartyRole.HOST) != 1:
+        errors.append(MSG_HOST_COUNT)
+    agency_ids = [p["agency"].pk for p in parties]
+    if len(set(agency_ids)) != len(agency_ids):
+        errors.append(MSG_DUPLICATE_AGENCY)
+    return errors
+
+
+def host_of(parties: Sequence[dict]) -> Agency | None:
+    hosts = [p["agency"] for p in parties if p["role"] == PartyRole.HOST]
+    return hosts[0] if len(hosts) == 1 else None
+
+
+def validate(
+    user: User, data: dict, parties: Sequence[dict], relations: Sequence[dict], instance: Regulation | None = None
+) -> None:
+    """Every rule of a regulation write; raise one ``ValidationError`` naming the fields."""
+    errors: dict[str, list[str]] = {}
+    for name, message in date_errors(data.get("signed_on"), data.get("in_force_from"), data.get("expires_on")).items():
+        errors.setdefault(name, []).append(message)
+    if problems := party_errors(parties):
+        errors["parties"] = problems
+    host = host_of(parties)
+    if host is not None:
+        if not access.writable_agencies(user).filter(pk=host.pk).exists():
+            errors.setdefault("parties", []).append(MSG_HOST_NOT_WRITABLE)
+        if number_taken(host, data.get("number", ""), instance.pk if instance else None):
+            errors.setdefault("number", []).append(MSG_NUMBER_TAKEN)
+    seen = set()
+    for rel in relations:
+        key = (rel["target"].pk, rel["kind"])
+        if key in seen:
+            errors.setdefault("relations", []).append(MSG_DUPLICATE_RELATION)
+        seen.add(key)
+        if message := relation_error(instance.pk if instance else None, rel["target"], rel["kind"]):
+            errors.setdefault("relations", []).append(message)
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- Writes -------------------------------------------------------------------------------------
+
+REGULATION_FIELDS = (
+    "number", "title", "type", "signed_on", "in_force_from", "expires_on", "chapters_count", "articles_count",
+    "summary", "notes", "review_interval_months", "final_review_on",
+)
+
+
+def build_search_text(regulation: Regulation) -> str:
+    parts = [regulation.number, regulation.title, regulation.summary]
+    for party in regulation.parties.select_related("agency"):
+        parts += [party.agency.name, party.agency.short_name, party.signatory_name]
+    return normalize(" ".join(p for p in parts if p))
+
+
+def refresh_search_text(regulation: Regulation) -> None:
+    regulation.search_text = build_search_text(regulation)
+    Regulation.objects.filter(pk=regulation.pk).update(search_text=regulation.search_text)
+
+
+def _check_files(files: Iterable[tuple[str, UploadedFile]]) -> list[tuple[str, UploadedFile, CheckedFile]]:
+    checked, errors = [], []
+    for kind, upload in files:
+        try:
+            checked.append((kind, upload, check_original(kind, upload)))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"originals": errors})
+    return checked
+
+
+def _save_original(user: User, regulation: Regulation, kind: str, upload: UploadedFile, info: CheckedFile):
+    original = Original(
+        regulation=regulation, kind=kind, original_name=(upload.name or "tep")[:255],
+        content_type=info.content_type, size=info.size, sha256=info.sha256, uploaded_by=user,
+    )
+    original._history_user = user
+    original.file.save(upload.name or "tep", upload, save=False)
+    original.save()
+    return original
+
+
+def _sync_parties(user: User, regulation: Regulation, parties: Sequence[dict]) -> None:
+    existing = {p.agency_id: p for p in regulation.parties.all()}
+    wanted = {p["agency"].pk for p in parties}
+    for agency_id, party in existing.items():
+        if agency_id not in wanted:
+            party._history_user = user
+            party.delete()
+    # Demote the old host first so the one-host constraint holds at every step.
+    for p in parties:
+        party = existing.get(p["agency"].pk)
+        if party is not None and party.role == PartyRole.HOST and p["role"] != PartyRole.HOST:
+            party.role = PartyRole.PARTY
+            party._history_user = user
+            party.save(update_fields=["role"])
+    for order, p in enumerate(parties):
+        party = existing.get(p["agency"].pk) or RegulationParty(regulation=regulation, agency=p["agency"])
+        values = {
+            "role": p["role"], "signatory_name": p.get("signatory_name", "").strip(),
+            "signatory_title": p.get("signatory_title", "").strip(),
+            "signing_capacity": p.get("signing_capacity", "").strip(), "order": order,
+        }
+        if party.pk and all(getattr(party, k) == v for k, v in values.items()):
+            continue
+        for k, v in values.items():
+            setattr(party, k, v)
+        party._history_user = user
+        party.save()
+
+
+def _sync_articles(user: User, regulation: Regulation, articles: Sequence[dict]) -> None:
+    existing = {a.number: a for a in regulation.articles.all()}
+    wanted = {a["number"] for a in articles}
+    for number, article in existing.items():
+        if number not in wanted:
+            article._history_user = user
+            article.delete()
+    for a in articles:
+        article = existing.get(a["number"]) or Article(regulation=regulation, number=a["number"])
+        values = {"chapter": a.get("chapter"), "heading": a.get("heading", ""), "text": a.get("text", "")}
+        if article.pk and all(getattr(article, k) == v for k, v in values.items()):
+            continue
+        for k, v in values.items():
+            setattr(article, k, v)
+        article._history_user = user
+        article.save()
+
+
+def _sync_relations(user: User, regulation: Regulation, relations: Sequence[dict]) -> set[int]:
+    """Make the outgoing relations equal ``relations``; return the ids whose derived dates change."""
+    touched = set()
+    existing = {(r.target_id, r.kind): r for r in regulation.outgoing_relations.all()}
+    wanted = {(r["target"].pk, r["kind"]) for r in relations}
+    for key, relation in existing.items():
+        if key not in wanted:
+            touched.add(relation.target_id)
+            relation._history_user = user
+            relation.delete()
+    for r in relations:
+        relation = existing.get((r["target"].pk, r["kind"]))
+        if relation is not None and relation.effective_on == r["effective_on"]:
+            continue
+        relation = relation or RegulationRelation(source=regulation, target=r["target"], kind=r["kind"])
+        relation.effective_on = r["effective_on"]
+        relation._history_user = user
+        relation.save()
+        touched.add(r["target"].pk)
+    return touched
+
+
+@transaction.atomic
+def create_regulation(
+    user: User,
+    data: dict,
+    parties: Sequence[dict],
+    articles: Sequence[dict] = (),
+    files: Iterable[tuple[str, UploadedFile]] = (),
+    relations: Sequence[dict] = (),
+) -> Regulation:
+    """Record a signed regulation with its parties, articles, originals and relations."""
+    access.require_role(user, access.EDIT_ROLES)
+    validate(user, data, parties, relations)
+    checked = _check_files(files)
+    host = host_of(parties)
+    regulation = Regulation(host_agency=host, locality=host.locality, created_by=user)
+    for name in REGULATION_FIELDS:
+        if name in data:
+            setattr(regulation, name, data[name])
+    regulation.number = regulation.number.strip()
+    regulation._history_user = user
+    regulation.save()
+    if "fields" in data:
+        regulation.fields.set(data["fields"])
+    _sync_parties(user, regulation, parties)
+    _sync_articles(user, regulation, articles)
+    touched = _sync_relations(user, regulation, relations)
+    for kind, upload, info in checked:
+        _save_original(user, regulation, kind, upload, info)
+    refresh_search_text(regulation)
+    refresh_derived_dates(touched | {regulation.pk})
+    regulation.refresh_from_db()
+    return regulation
+
+
+@transaction.atomic
+def update_regulation(
+    user: User,
+    regulation: Regulation,
+    data: dict,
+    parties: Sequence[dict],
+    articles: Sequence[dict] = (),
+    files: Iterable[tuple[str, UploadedFile]] = (),
+    relations: Sequence[dict] = (),
+) -> Regulation:
+    access.require_write(user, regulation.locality_id)
+    validate(user, data, parties, relations, instance=regulation)
+    checked = _check_files(files)
+    host = host_of(parties)
+    regulation.host_agency, regulation.locality = host, host.locality
+    for name in REGULATION_FIELDS:
+        if name in data:
+            setattr(regulation, name, data[name])
+    regulation.number = regulation.number.strip()
+    regulation._history_user = user
+    regulation.save()
+    if "fields" in data:
+        regulation.fields.set(data["fields"])
+    _sync_parties(user, regulation, parties)
+    _sync_articles(user, regulation, articles)
+    touched = _sync_relations(user, regulation, relations)
+    for kind, upload, info in checked:
+        _save_original(user, regulation, kind, upload, info)
+    refresh_search_text(regulation)
+    refresh_derived_dates(touched | {regulation.pk})
+    regulation.refresh_from_db()
+    return regulation
+
+
+@transaction.atomic
+def add_original(user: User, regulation: Regulation, kind: str, upload: UploadedFile) -> Original:
+    access.require_write(user, regulation.locality_id)
+    ((kind, upload, info),) = _check_files([(kind, upload)])
+    return _save_original(user, regulation, kind, upload, info)
+
+
+@transaction.atomic
+def add_relation(user: User, source: Regulation, target: Regulation, kind: str, effective_on: date):
+    access.require_write(user, source.locality_id)
+    if message := relation_error(source.pk, target, kind):
+        raise ValidationError({"target": [message]})
+    relation, _created = RegulationRelation.objects.get_or_create(
+        source=source, target=target, kind=kind, defaults={"effective_on": effective_on}
+    )
+    if relation.effective_on != effective_on:
+        relation.effective_on = effective_on
+        relation._history_user = user
+        relation.save()
+    refresh_derived_dates([source.pk, target.pk])
+    return relation

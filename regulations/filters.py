@@ -1,0 +1,103 @@
+"""The register's filters; the same GET parameters drive the list, the exports and the PDF."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, AgencyKind
+from portal import access
+from portal.search import matches_all_words
+from regulations import rules
+from regulations.models import (
+    Field,
+    PartyRole,
+    Regulation,
+    RegulationParty,
+    RegulationStatus,
+    RegulationType,
+    ReviewState,
+)
+
+
+class SafeModelChoiceField(django_filters.fields.ModelChoiceField):
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
+class SafeModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SafeModelChoiceField
+
+
+SORTS = {
+    "-signed_on": (_("Ngày ký (mới nhất)"), ["-signed_on", "-id"]),
+    "signed_on": (_("Ngày ký (cũ nhất)"), ["signed_on", "id"]),
+    "number": (_("Số, ký hiệu"), ["number", "id"]),
+    "next_review_due": (_("Hạn sơ kết gần nhất"), [F("next_review_due").asc(nulls_last=True), "id"]),
+}
+
+
+class RegulationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q",
+                                  widget=forms.TextInput(attrs={"type": "search"}))
+    agency = SafeModelChoiceFilter(label=_("Cơ quan (kể cả cấp dưới)"), queryset=Agency.objects.none(),
+                                              method="filter_agency", empty_label=_("Tất cả"))
+    partner_kind = django_filters.ChoiceFilter(label=_("Loại cơ quan phối hợp"), choices=AgencyKind.choices,
+                                               method="filter_partner_kind", empty_label=_("Tất cả"))
+    field = SafeModelChoiceFilter(label=_("Lĩnh vực"), queryset=Field.objects.filter(is_active=True),
+                                             field_name="fields", empty_label=_("Tất cả"))
+    type = django_filters.ChoiceFilter(label=_("Loại văn bản"), choices=RegulationType.choices,
+                                       empty_label=_("Tất cả"))
+    status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=RegulationStatus.choices,
+                                         method="filter_status", empty_label=_("Tất cả"))
+    review_state = django_filters.ChoiceFilter(label=_("Sơ kết"), choices=ReviewState.choices,
+                                               method="filter_review_state", empty_label=_("Tất cả"))
+    signed_from = django_filters.NumberFilter(label=_("Ký từ năm"), method="filter_signed_from", min_value=1945,
+                                              max_value=2100, decimal_places=0)
+    signed_to = django_filters.NumberFilter(label=_("Ký đến năm"), method="filter_signed_to", min_value=1945,
+                                            max_value=2100, decimal_places=0)
+    sort = django_filters.ChoiceFilter(label=_("Sắp xếp"), choices=[(k, v[0]) for k, v in SORTS.items()],
+                                       method="filter_sort", empty_label=None)
+
+    class Meta:
+        model = Regulation
+        fields: list[str] = []
+
+    def __init__(self, *args, user, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.today = user, today
+        self.filters["agency"].queryset = access.agencies(user).order_by("name")
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(matches_all_words("search_text", value[:200]))
+
+    def filter_agency(self, queryset: QuerySet, name: str, value: Agency) -> QuerySet:
+        # The unit and everything below it, as on the dashboard and in access scoping.
+        return queryset.filter(locality__path__startswith=value.locality.path)
+
+    def filter_partner_kind(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        parties = RegulationParty.objects.filter(agency__kind=value).exclude(role=PartyRole.HOST)
+        return queryset.filter(pk__in=parties.values("regulation_id"))
+
+    def filter_signed_from(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(signed_on__year__gte=int(value))
+
+    def filter_signed_to(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(signed_on__year__lte=int(value))
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if "_status" not in queryset.query.annotations:
+            queryset = rules.with_status(queryset, self.today)
+        return queryset.filter(_status=value)
+
+    def filter_review_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(rules.review_state_q(value, self.today))
+
+    def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.order_by(*SORTS.get(value, SORTS["-signed_on"])[1])

@@ -1,0 +1,313 @@
+"""The create/edit form of a regulation: the main form plus inline rows (parties, articles, originals,
+relations). Every rule lives in ``regulations.services``; the forms put its messages next to the field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from agencies.models import Agency
+from portal import access
+from portal.forms import BoundedDatesMixin
+from regulations import selectors, services
+from regulations.models import (
+    Field,
+    OriginalKind,
+    PartyRole,
+    Regulation,
+    RelationKind,
+)
+from regulations.uploads import check_original
+
+MSG_CHOOSE_FILES_AGAIN = _(
+    "Trình duyệt không giữ lại được tệp đã chọn khi trang báo lỗi. Vui lòng chọn lại tệp trước khi lưu."
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """An id too large for the database is just an invalid choice, not a server error."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid_choice"] % {"value": "?"}, code="invalid_choice") \
+                from None
+
+
+class AgencyChoiceField(SafeModelChoiceField):
+    def label_from_instance(self, obj: Agency) -> str:
+        return obj.name if obj.is_active_on() else f"{obj.name} (đã giải thể)"
+
+
+class RegulationForm(BoundedDatesMixin, forms.ModelForm):
+    fields = SafeModelMultipleChoiceField(
+        label=_("Lĩnh vực"), queryset=Field.objects.filter(is_active=True), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Regulation
+        fields = [
+            "number", "title", "type", "fields", "signed_on", "in_force_from", "expires_on", "chapters_count",
+            "articles_count", "review_interval_months", "final_review_on", "summary", "notes",
+        ]
+        widgets = {
+            "signed_on": DateInput(), "in_force_from": DateInput(), "expires_on": DateInput(),
+            "final_review_on": DateInput(),
+            "title": forms.Textarea(attrs={"rows": 2}), "summary": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            "number": {"required": _("Vui lòng nhập số, ký hiệu.")},
+            "title": {"required": _("Vui lòng nhập trích yếu.")},
+            "signed_on": {"required": _("Vui lòng nhập ngày ký."), "invalid": _("Ngày không hợp lệ.")},
+            "in_force_from": {"required": _("Vui lòng nhập ngày có hiệu lực."), "invalid": _("Ngày không hợp lệ.")},
+        }
+
+    def clean(self):
+        data = super().clean()
+        for name, message in services.date_errors(
+            data.get("signed_on"), data.get("in_force_from"), data.get("expires_on")
+        ).items():
+            self.add_error(name, message)
+        return data
+
+    def _post_clean(self):
+        # The model's own unique/check validation needs the host from the parties rows; the
+        # editor runs those rules through the service instead.
+        pass
+
+
+class PartyForm(forms.Form):
+    agency = AgencyChoiceField(label=_("Cơ quan"), queryset=Agency.objects.order_by("name"),
+                               error_messages={"required": _("Vui lòng chọn cơ quan.")})
+    role = forms.ChoiceField(label=_("Vai trò"), choices=PartyRole.choices, initial=PartyRole.PARTY)
+    signatory_name = forms.CharField(label=_("Người ký"), max_length=150, required=False)
+    signatory_title = forms.CharField(label=_("Chức vụ người ký"), max_length=255, required=False)
+    signing_capacity = forms.CharField(label=_("Thẩm quyền ký"), max_length=100, required=False,
+                                       help_text=_("Ví dụ: TM. Ban cán sự đảng"))
+
+
+class RowsFormSet(forms.BaseFormSet):
+    def rows(self) -> list[forms.Form]:
+        return [
+            f for f in self.forms
+            if getattr(f, "cleaned_data", None) and not (self.can_delete and self._should_delete_form(f))
+        ]
+
+
+class BasePartyFormSet(RowsFormSet):
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        if any(self.errors):
+            return
+        rows = self.rows()
+        seen: set[int] = set()
+        hosts = []
+        for form in rows:
+            agency = form.cleaned_data["agency"]
+            if agency.pk in seen:
+                form.add_error("agency", services.MSG_DUPLICATE_AGENCY)
+            seen.add(agency.pk)
+            if form.cleaned_data["role"] == PartyRole.HOST:
+                hosts.append(form)
+        writable = access.writable_agencies(self.user)
+        if len(hosts) == 1 and not writable.filter(pk=hosts[0].cleaned_data["agency"].pk).exists():
+            hosts[0].add_error("agency", services.MSG_HOST_NOT_WRITABLE)
+        problems = []
+        if len(rows) < 2:
+            problems.append(services.MSG_TOO_FEW_PARTIES)
+        if len(hosts) != 1:
+            problems.append(services.MSG_HOST_COUNT)
+        if problems:
+            raise ValidationError(problems)
+
+
+class ArticleForm(forms.Form):
+    number = forms.IntegerField(label=_("Điều số"), min_value=1, max_value=999,
+                                error_messages={"required": _("Vui lòng nhập số điều.")})
+    chapter = forms.IntegerField(label=_("Chương"), min_value=1, max_value=99, required=False)
+    heading = forms.CharField(label=_("Tên điều"), max_length=500, required=False)
+    text = forms.CharField(label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BaseArticleFormSet(RowsFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.rows():
+            number = form.cleaned_data["number"]
+            if number in seen:
+                form.add_error("number", _("Điều số này đã có ở dòng khác."))
+            seen.add(number)
+
+
+class OriginalForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại tệp"), choices=OriginalKind.choices, initial=OriginalKind.SIGNED_SCAN)
+    file = forms.FileField(label=_("Tệp"), required=False,
+                           help_text=_("Bản ký: PDF, JPEG, PNG. Bản văn bản: DOCX, ODT."),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.odt"}))
+
+    def has_changed(self) -> bool:
+        return bool(self.files.get(self.add_prefix("file")))
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            try:
+                check_original(data.get("kind", ""), upload)
+            except ValidationError as exc:
+                self.add_error("file", exc)
+        return data
+
+
+class RelationForm(BoundedDatesMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Văn bản này"), choices=RelationKind.choices, initial=RelationKind.SUPERSEDES)
+    target = SafeModelChoiceField(label=_("Văn bản bị tác động"), queryset=Regulation.objects.none(),
+                                    error_messages={"required": _("Vui lòng chọn văn bản.")})
+    effective_on = forms.DateField(label=_("Từ ngày"), widget=DateInput(),
+                                   error_messages={"required": _("Vui lòng nhập ngày."),
+                                                   "invalid": _("Ngày không hợp lệ.")})
+
+
+class BaseRelationFormSet(RowsFormSet):
+    def __init__(self, *args, user: User, instance: Regulation | None, **kwargs):
+        self.user, self.instance = user, instance
+        super().__init__(*args, **kwargs)
+        choices = selectors.relation_choices(user, instance.pk if instance else None)
+        for form in self.forms:
+            form.fields["target"].queryset = choices
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        form.fields["target"].queryset = selectors.relation_choices(
+            self.user, self.instance.pk if self.instance else None
+        )
+        return form
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        source_pk = self.instance.pk if self.instance else None
+        for form in self.rows():
+            target, kind = form.cleaned_data["target"], form.cleaned_data["kind"]
+            if (target.pk, kind) in seen:
+                form.add_error("target", services.MSG_DUPLICATE_RELATION)
+            seen.add((target.pk, kind))
+            if message := services.relation_error(source_pk, target, kind):
+                form.add_error("target", message)
+
+
+PartyFormSet = formset_factory(PartyForm, formset=BasePartyFormSet, extra=2, can_delete=True)
+ArticleFormSet = formset_factory(ArticleForm, formset=BaseArticleFormSet, extra=2, can_delete=True)
+OriginalFormSet = formset_factory(OriginalForm, formset=RowsFormSet, extra=2)
+RelationFormSet = formset_factory(RelationForm, formset=BaseRelationFormSet, extra=1, can_delete=True)
+
+
+class RegulationEditor:
+    """The main form and its inline rows, validated together and handed to the service."""
+
+    def __init__(self, user: User, instance: Regulation | None = None, data=None, files=None,
+                 relation_initial: list[dict] | None = None):
+        self.user, self.instance = user, instance
+        bound = data is not None
+        self.form = RegulationForm(data, instance=instance)
+        if instance is not None:
+            parties_initial = [
+                {"agency": p.agency, "role": p.role, "signatory_name": p.signatory_name,
+                 "signatory_title": p.signatory_title, "signing_capacity": p.signing_capacity}
+                for p in instance.parties.select_related("agency")
+            ]
+            articles_initial = [
+                {"number": a.number, "chapter": a.chapter, "heading": a.heading, "text": a.text}
+                for a in instance.articles.all()
+            ]
+            relations_initial = [
+                {"kind": r.kind, "target": r.target, "effective_on": r.effective_on}
+                for r in instance.outgoing_relations.all()
+            ]
+        else:
+            own = user.agency if user.agency_id and access.writable_agencies(user).filter(pk=user.agency_id).exists() \
+                else None
+            parties_initial = [{"agency": own, "role": PartyRole.HOST}]
+            articles_initial = []
+            relations_initial = relation_initial or []
+        self.parties = PartyFormSet(data, prefix="parties", initial=None if bound else parties_initial, user=user)
+        self.articles = ArticleFormSet(data, prefix="articles", initial=None if bound else articles_initial)
+        self.originals = OriginalFormSet(data, files, prefix="originals")
+        self.relations = RelationFormSet(data, prefix="relations", initial=None if bound else relations_initial,
+                                         user=user, instance=instance)
+        self.files_lost = bound and bool(files)
+
+    @property
+    def formsets(self):
+        return [self.parties, self.articles, self.originals, self.relations]
+
+    def is_valid(self) -> bool:
+        valid = self.form.is_valid()
+        for formset in self.formsets:
+            valid = formset.is_valid() and valid
+        if valid:
+            host = services.host_of([f.cleaned_data for f in self.parties.rows()])
+            if host and services.number_taken(host, self.form.cleaned_data["number"],
+                                              self.instance.pk if self.instance else None):
+                self.form.add_error("number", services.MSG_NUMBER_TAKEN)
+                valid = False
+        return valid
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.form.errors) or any(
+            any(fs.errors) or fs.non_form_errors() for fs in self.formsets
+        )
+
+    def service_args(self) -> dict:
+        data = dict(self.form.cleaned_data)
+        return {
+            "data": data,
+            "parties": [f.cleaned_data for f in self.parties.rows()],
+            "articles": [f.cleaned_data for f in self.articles.rows()],
+            "files": [(f.cleaned_data["kind"], f.cleaned_data["file"]) for f in self.originals.rows()
+                      if f.cleaned_data.get("file")],
+            "relations": [f.cleaned_data for f in self.relations.rows()],
+        }
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        targets = {"parties": self.parties, "relations": self.relations, "originals": self.originals}
+        for name, messages in exc.message_dict.items():
+            if name in targets:
+                targets[name]._non_form_errors = self.parties.error_class(
+                    list(targets[name].non_form_errors()) + messages, renderer=targets[name].renderer
+                )
+            elif name in self.form.fields:
+                for message in messages:
+                    self.form.add_error(name, message)
+            else:
+                for message in messages:
+                    self.form.add_error(None, message)

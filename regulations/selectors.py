@@ -1,0 +1,200 @@
+"""Reads of regulations. Every read goes through ``portal.access``."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from agencies.models import Agency
+from portal import access
+from regulations import rules
+from regulations.models import Article, Field, Original, Regulation, RegulationParty, RegulationRelation
+from regulations.services import REVIEW_MEETING_KINDS
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def visible(user: User) -> QuerySet[Regulation]:
+    return access.restrict(user, Regulation.objects.all())
+
+
+def listing(user: User, on: datetime.date | None = None) -> QuerySet[Regulation]:
+    """Visible regulations with what a list row shows, in a fixed number of queries."""
+    parties = RegulationParty.objects.select_related("agency").order_by("order", "id")
+    return rules.with_status(visible(user), on or today()).select_related("host_agency").prefetch_related(
+        Prefetch("parties", queryset=parties), Prefetch("fields", queryset=Field.objects.order_by("order"))
+    )
+
+
+def detail(user: User, pk: int) -> Regulation:
+    qs = Regulation.objects.select_related("host_agency", "locality", "created_by").prefetch_related(
+        Prefetch("parties", queryset=RegulationParty.objects.select_related("agency").order_by("order", "id")),
+        "fields",
+        "articles",
+        Prefetch("originals", queryset=Original.objects.order_by("uploaded_at")),
+        Prefetch("outgoing_relations", queryset=RegulationRelation.objects.select_related("target")),
+        Prefetch("incoming_relations", queryset=RegulationRelation.objects.select_related("source")),
+    )
+    return access.get_or_404(user, qs, pk=pk)
+
+
+def relation_choices(user: User, exclude_pk: int | None = None) -> QuerySet[Regulation]:
+    qs = visible(user).select_related("host_agency").order_by("-signed_on", "number")
+    return qs.exclude(pk=exclude_pk) if exclude_pk else qs
+
+
+def for_agency(user: User, agency: Agency) -> QuerySet[Regulation]:
+    """The visible regulations this agency signed (as host or party)."""
+    return listing(user).filter(pk__in=RegulationParty.objects.filter(agency=agency).values("regulation_id"))
+
+
+def review_meetings(user: User, regulation: Regulation):
+    return access.restrict(user, regulation.meetings.filter(kind__in=REVIEW_MEETING_KINDS)).order_by("starts_at")
+
+
+def _url(name: str, pk: int) -> str:
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+@dataclass
+class Event:
+    day: datetime.date
+    label: str
+    url: str = ""
+    link_text: str = ""
+
+
+def timeline(user: User, regulation: Regulation, reviews) -> list[Event]:
+    events = [Event(regulation.signed_on, _("Ký ban hành"))]
+    events.append(Event(regulation.in_force_from, _("Có hiệu lực")))
+    for meeting in reviews:
+        events.append(Event(timezone.localtime(meeting.starts_at).date(), meeting.get_kind_display(),
+                            _url("meetings:detail", meeting.pk), meeting.title))
+    visible_ids = set(visible(user).values_list("pk", flat=True))
+    for rel in regulation.outgoing_relations.all():
+        target = rel.target
+        url = target.get_absolute_url() if target.pk in visible_ids else ""
+        label = _("Văn bản này %(kind)s văn bản") % {"kind": rel.get_kind_display().lower()}
+        events.append(Event(rel.effective_on, label, url, target.number))
+    for rel in regulation.incoming_relations.all():
+        source = rel.source
+        url = source.get_absolute_url() if source.pk in visible_ids else ""
+        label = {
+            "amends": _("Được sửa đổi, bổ sung bởi"),
+            "supersedes": _("Bị thay thế bởi"),
+            "repeals": _("Bị bãi bỏ bởi"),
+        }[rel.kind]
+        events.append(Event(rel.effective_on, label, url, source.number))
+    if regulation.expires_on:
+        events.append(Event(regulation.expires_on, _("Hết hiệu lực")))
+    if regulation.next_review_due:
+        events.append(Event(regulation.next_review_due, _("Hạn sơ kết tiếp theo")))
+    return sorted(events, key=lambda e: e.day)
+
+
+HISTORY_HIDDEN = ["created_by", "created_at", "locality"]
+
+
+@dataclass
+class Change:
+    when: datetime.datetime
+    who: str
+    kind: str
+    changes: list[tuple[str, str, str]]
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
+
+
+def _field_name(value, fields_by_id: dict[int, str]) -> str:
+    return value.name if isinstance(value, Field) else str(fields_by_id.get(value, value))
+
+
+def history(regulation: Regulation) -> list[Change]:
+    """The regulation's change records, newest first, with field-by-field old and new values."""
+    records = list(regulation.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    field_names = {f.name: str(f.verbose_name) for f in Regulation._meta.get_fields() if hasattr(f, "verbose_name")}
+    fields_by_id = {f.pk: f.name for f in Field.objects.all()}
+    result = []
+    for record, previous in zip(records, records[1:] + [None], strict=True):
+        who = record.history_user.display_name if record.history_user else _("Hệ thống")
+        kind = {"+": _("Tạo mới"), "~": _("Sửa"), "-": _("Xóa")}.get(record.history_type, "")
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=HISTORY_HIDDEN, foreign_keys_are_objs=True)
+            for change in delta.changes:
+                old, new = change.old, change.new
+                if change.field == "fields":
+                    old = sorted(_field_name(row["field"], fields_by_id) for row in old or [])
+                    new = sorted(_field_name(row["field"], fields_by_id) for row in new or [])
+                    if old == new:
+                        continue
+                changes.append((field_names.get(change.field, change.field), _show(old), _show(new)))
+            if not changes and record.history_type == "~":
+                continue
+        result.append(Change(record.history_date, who, kind, changes))
+    result += _related_history(regulation)
+    return sorted(result, key=lambda c: c.when, reverse=True)
+
+
+def _describe(record, describe) -> str:
+    try:
+        return describe(record)
+    except Exception:  # the related row (e.g. a deleted regulation) may be gone
+        return "—"
+
+
+RELATED_HISTORY = [
+    (RegulationParty, "regulation_id", _("bên ký kết"),
+     lambda r: f"{r.agency.name} ({r.get_role_display()}{', ' + r.signatory_name if r.signatory_name else ''})"),
+    (Article, "regulation_id", _("điều"), lambda r: f"Điều {r.number}. {r.heading}".strip()),
+    (RegulationRelation, "source_id", _("quan hệ văn bản"),
+     lambda r: f"{r.get_kind_display()} {r.target.number} từ {r.effective_on:%d/%m/%Y}"),
+    (Original, "regulation_id", _("tệp văn bản gốc"), lambda r: r.original_name),
+]
+VERBS = {"+": _("Thêm"), "~": _("Sửa"), "-": _("Xóa")}
+
+
+def _related_history(regulation: Regulation) -> list[Change]:
+    result = []
+    for model, fk, noun, describe in RELATED_HISTORY:
+        for record in model.history.filter(**{fk: regulation.pk}).select_related("history_user"):
+            who = record.history_user.display_name if record.history_user else _("Hệ thống")
+            kind = f"{VERBS.get(record.history_type, '')} {noun}"
+            after = _describe(record, describe)
+            before = "—"
+            if record.history_type == "~" and record.prev_record is not None:
+                before = _describe(record.prev_record, describe)
+                if before == after:
+                    continue
+            elif record.history_type == "-":
+                before, after = after, "—"
+            result.append(Change(record.history_date, who, kind, [(str(noun), before, after)]))
+    return result
+
+
+def agency_section(user: User, agency: Agency) -> dict:
+    """Context for the agency page's section listing the agency's regulations (first 50)."""
+    return {
+        "agency_sections": ["regulations/_agency_section.html"],
+        "agency_regulations": list(for_agency(user, agency)[:50]),
+        "agency_regulations_today": today(),
+    }

@@ -1,0 +1,100 @@
+"""Checks on uploaded originals: the type is decided by the content, and the extension must agree."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+
+from regulations.models import OriginalKind
+
+PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ODT = "application/vnd.oasis.opendocument.text"
+
+EXTENSIONS = {PDF: {".pdf"}, JPEG: {".jpg", ".jpeg"}, PNG: {".png"}, DOCX: {".docx"}, ODT: {".odt"}}
+ALLOWED_BY_KIND = {
+    OriginalKind.SIGNED_SCAN: (PDF, JPEG, PNG),
+    OriginalKind.EDITABLE_TEXT: (DOCX, ODT),
+    OriginalKind.OTHER: (PDF, JPEG, PNG, DOCX, ODT),
+}
+KIND_HINT = {
+    OriginalKind.SIGNED_SCAN: "PDF, JPEG hoặc PNG",
+    OriginalKind.EDITABLE_TEXT: "DOCX hoặc ODT",
+    OriginalKind.OTHER: "PDF, JPEG, PNG, DOCX hoặc ODT",
+}
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _office_type(upload: UploadedFile) -> str | None:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
+                return DOCX
+            if "mimetype" in names and archive.read("mimetype").strip() == ODT.encode():
+                return ODT
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return None
+    finally:
+        upload.seek(0)
+    return None
+
+
+def sniff(upload: UploadedFile) -> str | None:
+    """The content type read from the file's bytes, or None when it is none we accept."""
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    guess = filetype.guess(head)
+    if guess is not None and guess.mime in (PDF, JPEG, PNG):
+        return guess.mime
+    if head.startswith(b"PK"):
+        return _office_type(upload)
+    return None
+
+
+def check_original(kind: str, upload: UploadedFile) -> CheckedFile:
+    """Validate one upload; raise ``ValidationError`` with a Vietnamese message if it is refused."""
+    name = upload.name or ""
+    if not upload.size:
+        raise ValidationError(f"Tệp “{name}” rỗng (0 byte), không lưu được.", code="empty")
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            f"Tệp “{name}” có dung lượng {filesizeformat(upload.size)}, vượt quá giới hạn {filesizeformat(limit)}.",
+            code="too_big",
+        )
+    allowed = ALLOWED_BY_KIND.get(kind, ())
+    content_type = sniff(upload)
+    if content_type is None or content_type not in allowed:
+        raise ValidationError(
+            f"Nội dung tệp “{name}” không phải định dạng được chấp nhận cho loại tệp này ({KIND_HINT.get(kind, '')}).",
+            code="bad_type",
+        )
+    if PurePath(name).suffix.lower() not in EXTENSIONS[content_type]:
+        raise ValidationError(
+            f"Phần mở rộng của tệp “{name}” không khớp với nội dung tệp "
+            f"(nội dung là {sorted(EXTENSIONS[content_type])[0].lstrip('.').upper()}).",
+            code="extension_mismatch",
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedFile(content_type=content_type, size=upload.size, sha256=digest.hexdigest())
