@@ -69,8 +69,10 @@ class Meeting(models.Model):
             models.Index(fields=["starts_at"], name="meeting_start"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__isnull=True) | models.Q(ends_at__gte=models.F("starts_at")),
-                                   name="meeting_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True) | models.Q(ends_at__gte=models.F("starts_at")),
+                name="meeting_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -190,3 +192,119 @@ class Directive(models.Model):
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or datetime.date.today()
         return self.state == DirectiveState.OPEN and self.deadline is not None and self.deadline < today
+
+
+class DocumentType(models.TextChoices):
+    """Register symbols of Decree 30/2020/NĐ-CP, appendix III."""
+
+    MINUTES = "BB", _("Biên bản")
+    NOTICE = "TB", _("Thông báo")
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    FINALISED = "finalised", _("Đã ban hành")
+    SUPERSEDED = "superseded", _("Đã được đính chính")
+
+
+def document_upload_to(instance: OfficialDocument, filename: str) -> str:
+    return f"meetings/documents/{instance.year or 'draft'}/{instance.doc_type}-{instance.pk}-v{instance.version}.pdf"
+
+
+class OfficialDocument(models.Model):
+    """A minutes (biên bản) or conclusion notice (thông báo) of a meeting.
+
+    A document gets its number when it is finalised; after that it is locked. A correction is a new
+    version (version + 1) that keeps the number of the version it corrects; the earlier version and
+    its PDF stay on record with status ``superseded``."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField(_("loại văn bản"), max_length=2, choices=DocumentType.choices)
+    issuing_agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan ban hành"),
+                                       on_delete=models.PROTECT, related_name="issued_documents")
+    governing_name = models.CharField(_("tên cơ quan chủ quản"), max_length=255, blank=True,
+                                      help_text=_("Dòng trên cùng bên trái; để trống nếu không có."))
+    issuing_name = models.CharField(_("tên cơ quan ban hành (in trên văn bản)"), max_length=255)
+    year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True, editable=False)
+    serial = models.PositiveIntegerField(_("số"), null=True, blank=True, editable=False)
+    version = models.PositiveSmallIntegerField(_("lần ban hành"), default=1, editable=False)
+    corrects = models.ForeignKey("self", verbose_name=_("đính chính văn bản"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="corrections", editable=False)
+    status = models.CharField(_("trạng thái"), max_length=12, choices=DocumentStatus.choices,
+                              default=DocumentStatus.DRAFT, editable=False)
+    subject = models.CharField(_("trích yếu"), max_length=500)
+    place_name = models.CharField(_("địa danh"), max_length=100)
+    issued_on = models.DateField(_("ngày ban hành"))
+    body = models.TextField(_("nội dung mở đầu"), blank=True)
+    signer_capacity = models.CharField(_("quyền hạn ký"), max_length=100, blank=True,
+                                       help_text=_("Ví dụ: TL. VIỆN TRƯỞNG"))
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=150, blank=True,
+                                    help_text=_("Ví dụ: CHÁNH VĂN PHÒNG; biên bản: CHỦ TRÌ"))
+    signer_name = models.CharField(_("họ tên người ký"), max_length=150, blank=True)
+    cosigner_title = models.CharField(_("chức danh người ký bên trái"), max_length=150, blank=True,
+                                      help_text=_("Biên bản: THƯ KÝ"))
+    cosigner_name = models.CharField(_("họ tên người ký bên trái"), max_length=150, blank=True)
+    recipients_report = models.TextField(_("nơi nhận để báo cáo"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
+    recipients_act = models.TextField(_("nơi nhận để thực hiện"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
+    recipients_filed = models.CharField(_("lưu"), max_length=255, blank=True, default="Lưu: VT.")
+    pdf = models.FileField(_("tệp PDF"), upload_to=document_upload_to, max_length=255, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", editable=False)
+    finalised_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("văn bản")
+        verbose_name_plural = _("văn bản")
+        ordering = ["meeting", "doc_type", "-version", "-id"]
+        constraints = [
+            # A number is issued once: only version 1 takes a new number, corrections reuse it.
+            models.UniqueConstraint(fields=["issuing_agency", "doc_type", "year", "serial"],
+                                    condition=models.Q(version=1), name="document_number_once"),
+            models.UniqueConstraint(fields=["issuing_agency", "doc_type", "year", "serial", "version"],
+                                    name="document_number_version_once"),
+            models.CheckConstraint(condition=models.Q(status="draft") | models.Q(serial__isnull=False),
+                                   name="document_finalised_has_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_doc_type_display()} {self.number_display or _('(dự thảo)')}"
+
+    @property
+    def symbol(self) -> str:
+        agency_symbol = self.issuing_agency.document_symbol or self.issuing_agency.code
+        return f"{self.doc_type}-{agency_symbol}"
+
+    @property
+    def number_display(self) -> str:
+        """"05/BB-VKSKS"; empty until finalised."""
+        if self.serial is None:
+            return ""
+        return f"{self.serial:02d}/{self.symbol}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status != DocumentStatus.DRAFT
+
+    def lines(self, field: str) -> list[str]:
+        return [line.strip().lstrip("-+• ").rstrip(";,. ") for line in getattr(self, field).splitlines()
+                if line.strip().lstrip("-+• ")]
+
+
+class NumberSequence(models.Model):
+    """The register of one agency, document type and year: the last serial issued."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="number_sequences")
+    doc_type = models.CharField(max_length=2, choices=DocumentType.choices)
+    year = models.PositiveSmallIntegerField()
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sổ đăng ký văn bản")
+        verbose_name_plural = _("sổ đăng ký văn bản")
+        constraints = [models.UniqueConstraint(fields=["agency", "doc_type", "year"], name="number_sequence_once")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.doc_type} {self.year}: {self.last_serial}"

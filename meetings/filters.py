@@ -1,0 +1,98 @@
+"""List filters (django-filter) of meetings and directives."""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+from meetings.models import Directive, DirectiveState, Meeting, MeetingKind, MeetingState
+from portal import access
+from portal.forms import sane_year
+from portal.search import matches_all_words
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MeetingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q")
+    kind = django_filters.ChoiceFilter(label=_("Loại"), choices=MeetingKind.choices, empty_label=_("Tất cả"))
+    state = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=MeetingState.choices, empty_label=_("Tất cả"))
+    agency = django_filters.ModelChoiceFilter(label=_("Cơ quan (gồm cấp dưới)"), queryset=Agency.objects.none(),
+                                              method="filter_agency", empty_label=_("Tất cả"))
+    date_from = django_filters.DateFilter(label=_("Từ ngày"), method="filter_from", widget=DATE_WIDGET)
+    date_to = django_filters.DateFilter(label=_("Đến ngày"), method="filter_to", widget=DATE_WIDGET)
+    regulation = django_filters.NumberFilter(label=_("Quy chế (mã số)"), field_name="regulations",
+                                             widget=forms.HiddenInput)
+    held = django_filters.BooleanFilter(label=_("Chỉ cuộc họp đã tổ chức"), method="filter_held",
+                                        widget=forms.HiddenInput)
+
+    class Meta:
+        model = Meeting
+        fields: list[str] = []
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["agency"].queryset = access.agencies(user).order_by("name")
+        for name in ("date_from", "date_to"):
+            self.filters[name].field.input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+            self.filters[name].field.validators.append(sane_year)
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(matches_all_words("search_text", value[:200])) if value.strip() else qs
+
+    def filter_agency(self, qs: QuerySet, name: str, value: Agency) -> QuerySet:
+        # The unit and everything below it, as on the dashboard and in access scoping.
+        return qs.filter(locality__path__startswith=value.locality.path)
+
+    def filter_held(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        held = (MeetingState.HELD, MeetingState.MINUTES_FINALISED)
+        return qs.filter(state__in=held) if value else qs
+
+    def filter_from(self, qs: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        start = timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
+        return qs.filter(starts_at__gte=start)
+
+    def filter_to(self, qs: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        end = timezone.make_aware(datetime.datetime.combine(value + datetime.timedelta(days=1), datetime.time.min))
+        return qs.filter(starts_at__lt=end)
+
+
+DIRECTIVE_STATES = [("open", _("Đang thực hiện")), ("done", _("Đã hoàn thành")), ("overdue", _("Quá hạn"))]
+
+
+class DirectiveFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=DIRECTIVE_STATES, method="filter_state",
+                                        empty_label=_("Tất cả"))
+    agency = django_filters.ModelChoiceFilter(label=_("Đơn vị (gồm cấp dưới)"), queryset=Agency.objects.none(),
+                                              method="filter_agency", empty_label=_("Tất cả"))
+    deadline_from = django_filters.DateFilter(label=_("Hạn từ ngày"), field_name="deadline", lookup_expr="gte",
+                                              widget=DATE_WIDGET)
+    deadline_to = django_filters.DateFilter(label=_("Hạn đến ngày"), field_name="deadline", lookup_expr="lte",
+                                            widget=DATE_WIDGET)
+
+    class Meta:
+        model = Directive
+        fields: list[str] = []
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["agency"].queryset = access.agencies(user).order_by("name")
+        for name in ("deadline_from", "deadline_to"):
+            self.filters[name].field.input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+            self.filters[name].field.validators.append(sane_year)
+
+    def filter_agency(self, qs: QuerySet, name: str, value: Agency) -> QuerySet:
+        return qs.filter(locality__path__startswith=value.locality.path)
+
+    def filter_state(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "overdue":
+            return qs.overdue(timezone.localdate())
+        if value in DirectiveState.values:
+            return qs.filter(state=value)
+        return qs

@@ -1,0 +1,352 @@
+"""Views of meetings: list, create/edit, detail, state, documents and PDFs, directives, calendar, feeds."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User, new_feed_token
+from meetings import ical, selectors, services
+from meetings.documents import render_document
+from meetings.filters import DirectiveFilter, MeetingFilter
+from meetings.forms import FORMSETS, DirectiveDoneForm, DocumentForm, MeetingForm, build_formsets, rows_from
+from meetings.models import DocumentStatus, DocumentType, Meeting, MeetingState, OfficialDocument
+from portal import access
+from portal.pdf import PdfRenderError
+
+PAGE_SIZE = 25
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    filterset = MeetingFilter(request.GET or None, queryset=selectors.meeting_list(request.user), user=request.user)
+    qs = filterset.qs if filterset.is_bound else filterset.queryset
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_create = access.writable_agencies(request.user, access.MEETING_ROLES).exists()
+    return render(request, "meetings/list.html", {"filter": filterset, "page_obj": page, "can_create": can_create})
+
+
+def _formset_sections(formsets: dict) -> list[dict]:
+    return [{"name": name, "label": label, "formset": formsets[name]} for name, (_cls, label) in FORMSETS.items()]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    meeting = selectors.meeting_detail(request.user, pk) if pk else None
+    if meeting is not None:
+        access.require_write(request.user, meeting.locality_id, access.MEETING_ROLES)
+    elif not access.writable_agencies(request.user, access.MEETING_ROLES).exists():
+        raise PermissionDenied(_("Bạn không có quyền ghi nhận hội nghị, cuộc họp."))
+    data = request.POST if request.method == "POST" else None
+    initial = {}
+    if meeting is None and request.GET.get("regulation"):
+        initial["regulations"] = [request.GET["regulation"]]
+    form = MeetingForm(data, instance=meeting, user=request.user, initial=initial)
+    formsets = build_formsets(request.user, data, meeting)
+    if request.method == "POST" and form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        saved = services.save_meeting(user=request.user, data=fields, rows=rows_from(formsets),
+                                      meeting=meeting)
+        messages.success(request, _("Đã lưu hội nghị, cuộc họp."))
+        return redirect(saved)
+    return render(request, "meetings/form.html", {
+        "form": form, "meeting": meeting, "sections": _formset_sections(formsets),
+        "has_errors": request.method == "POST",
+    })
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_detail(request.user, pk)
+    can_edit = access.can_write(request.user, meeting.locality_id, access.MEETING_ROLES)
+    can_finalise = access.can_write(request.user, meeting.locality_id, access.CLERK_ROLES)
+    documents = sorted(meeting.documents.all(), key=lambda d: (d.doc_type, -d.version))
+    today = timezone.localdate()
+    return render(request, "meetings/detail.html", {
+        "meeting": meeting, "can_edit": can_edit, "can_finalise": can_finalise, "documents": documents,
+        "transitions": [MeetingState(s) for s in services.ALLOWED_TRANSITIONS[meeting.state]
+                        if s != MeetingState.MINUTES_FINALISED],
+        "today": today,
+        # A type can be drafted until it is issued; after that only a correction ("Đính chính") changes it.
+        "can_compose": {t: any(d.status == DocumentStatus.DRAFT and d.doc_type == t for d in documents)
+                        or not any(d.doc_type == t for d in documents) for t in DocumentType.values},
+        "can_delete": can_edit and all(d.status == DocumentStatus.DRAFT for d in documents),
+    })
+
+
+@login_required
+@require_POST
+def meeting_state(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_detail(request.user, pk)
+    access.require_write(request.user, meeting.locality_id, access.MEETING_ROLES)
+    try:
+        services.set_state(meeting, request.POST.get("state", ""))
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else _("Trạng thái không hợp lệ."))
+    else:
+        messages.success(request, _("Đã cập nhật trạng thái: %(state)s.") % {"state": meeting.get_state_display()})
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_detail(request.user, pk)
+    access.require_write(request.user, meeting.locality_id, access.MEETING_ROLES)
+    try:
+        services.delete_meeting(meeting)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(meeting)
+    messages.success(request, _("Đã xóa hội nghị, cuộc họp."))
+    return redirect("meetings:list")
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+def _doc_type(value: str) -> str:
+    if value not in DocumentType.values:
+        raise Http404
+    return value
+
+
+def _document(request: HttpRequest, doc_pk: int) -> OfficialDocument:
+    qs = OfficialDocument.objects.select_related("meeting", "issuing_agency", "corrects")
+    return access.get_or_404(request.user, qs, "meeting__locality", pk=doc_pk)
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _render_or_message(request: HttpRequest, document: OfficialDocument, *, draft: bool):
+    try:
+        return render_document(document, draft=draft)
+    except PdfRenderError as exc:
+        messages.error(request, str(exc))
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request: HttpRequest, pk: int, doc_type: str) -> HttpResponse:
+    meeting = selectors.meeting_detail(request.user, pk)
+    doc_type = _doc_type(doc_type)
+    access.require_write(request.user, meeting.locality_id, access.MEETING_ROLES)
+    draft = services.current_draft(meeting, doc_type)
+    if draft is None and services.latest_finalised(meeting, doc_type) is not None:
+        messages.error(request, _("Văn bản đã ban hành nên không sửa được. Hãy tạo bản đính chính."))
+        return redirect(meeting)
+    instance = draft or services.default_document(meeting, doc_type)
+    form = DocumentForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.DOCUMENT_FIELDS}
+        services.save_document_draft(user=request.user, meeting=meeting, doc_type=doc_type, data=data,
+                                     document=draft)
+        messages.success(request, _("Đã lưu dự thảo văn bản."))
+        return redirect(meeting)
+    return render(request, "meetings/document_form.html", {
+        "form": form, "meeting": meeting, "doc": instance, "doc_type_label": DocumentType(doc_type).label,
+    })
+
+
+@login_required
+def document_print(request: HttpRequest, pk: int, doc_type: str) -> HttpResponse:
+    """"In biên bản" / "In thông báo": the stored PDF once finalised, a "DỰ THẢO" preview before."""
+    meeting = selectors.meeting_detail(request.user, pk)
+    doc_type = _doc_type(doc_type)
+    finalised = services.latest_finalised(meeting, doc_type)
+    if finalised is not None and services.current_draft(meeting, doc_type) is None:
+        return document_pdf(request, finalised.pk)
+    document = services.current_draft(meeting, doc_type) or services.default_document(meeting, doc_type)
+    data = _render_or_message(request, document, draft=True)
+    if data is None:
+        return redirect(meeting)
+    return _pdf_response(data, f"du-thao-{doc_type}-{meeting.pk}.pdf")
+
+
+@login_required
+def document_pdf(request: HttpRequest, doc_pk: int) -> HttpResponse:
+    document = _document(request, doc_pk)
+    if document.status == DocumentStatus.DRAFT:
+        data = _render_or_message(request, document, draft=True)
+        if data is None:
+            return redirect(document.meeting)
+        return _pdf_response(data, f"du-thao-{document.doc_type}-{document.pk}.pdf")
+    if not document.pdf:
+        try:
+            services.store_pdf(document)
+        except PdfRenderError as exc:
+            messages.error(request, str(exc))
+            return redirect(document.meeting)
+    filename = f"{document.doc_type}-{document.serial:02d}-{document.year}-v{document.version}.pdf"
+    return FileResponse(document.pdf.open("rb"), content_type="application/pdf", filename=filename)
+
+
+@login_required
+@require_POST
+def document_finalise(request: HttpRequest, doc_pk: int) -> HttpResponse:
+    document = _document(request, doc_pk)
+    access.require_write(request.user, document.meeting.locality_id, access.CLERK_ROLES)
+    try:
+        services.finalise_document(document, user=request.user)
+    except services.DocumentLocked as exc:
+        messages.error(request, str(exc))
+    except PdfRenderError as exc:
+        messages.warning(request, _("Đã ban hành văn bản, nhưng chưa tạo được tệp PDF: %(e)s") % {"e": exc})
+    else:
+        document.refresh_from_db()
+        messages.success(request, _("Đã ban hành văn bản số %(n)s.") % {"n": document.number_display})
+    return redirect(document.meeting)
+
+
+@login_required
+@require_POST
+def document_correct(request: HttpRequest, doc_pk: int) -> HttpResponse:
+    document = _document(request, doc_pk)
+    access.require_write(request.user, document.meeting.locality_id, access.CLERK_ROLES)
+    try:
+        services.start_correction(document, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(document.meeting)
+    messages.success(request, _("Đã tạo dự thảo đính chính; văn bản sẽ giữ nguyên số khi ban hành."))
+    return redirect("meetings:document_edit", pk=document.meeting_id, doc_type=document.doc_type)
+
+
+# --- Directives -----------------------------------------------------------------------------
+
+@login_required
+def directive_list(request: HttpRequest) -> HttpResponse:
+    filterset = DirectiveFilter(request.GET or None, queryset=selectors.directives_for(request.user).order_by(
+        "state", "deadline", "meeting__starts_at", "number"), user=request.user)
+    qs = filterset.qs if filterset.is_bound else filterset.queryset
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    user = request.user
+    writable = access.scope_of(user)
+    can_mark = access.has_role(user, access.MEETING_ROLES | access.LEADER_ROLES)
+    for directive in page.object_list:
+        directive.can_mark = can_mark and (
+            writable.can_write(directive.locality_id) or writable.can_write(directive.meeting.locality_id)
+            or (user.role == "leader" and (writable.can_read(directive.locality_id)
+                                           or writable.can_read(directive.meeting.locality_id)))
+        )
+    return render(request, "meetings/directives.html", {
+        "filter": filterset, "page_obj": page, "today": timezone.localdate(), "done_form": DirectiveDoneForm(),
+    })
+
+
+@login_required
+@require_POST
+def directive_done(request: HttpRequest, pk: int) -> HttpResponse:
+    directive = get_object_or_404(selectors.directives_for(request.user), pk=pk)
+    user = request.user
+    scope = access.scope_of(user)
+    allowed = access.has_role(user, access.MEETING_ROLES) and (
+        scope.can_write(directive.locality_id) or scope.can_write(directive.meeting.locality_id))
+    if not allowed and not access.has_role(user, access.LEADER_ROLES):
+        raise PermissionDenied(_("Bạn không có quyền cập nhật nhiệm vụ này."))
+    form = DirectiveDoneForm(request.POST)
+    if form.is_valid():
+        services.mark_directive_done(directive, note=form.cleaned_data["completion_note"])
+        messages.success(request, _("Đã ghi nhận hoàn thành nhiệm vụ %(n)s.") % {"n": directive.number})
+    else:
+        messages.error(request, _("Vui lòng nhập kết quả thực hiện trước khi đánh dấu hoàn thành."))
+    target = request.POST.get("next", "")
+    if target.startswith("/hoi-nghi/") and "//" not in target:
+        return redirect(target)
+    return redirect("meetings:directives")
+
+
+# --- Calendar and feeds ---------------------------------------------------------------------
+
+CALENDAR_YEARS = range(1946, 2200)  # keeps a month or week and its neighbours inside date's range
+
+
+def _parse_date(value: str | None) -> datetime.date:
+    try:
+        day = datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return timezone.localdate()
+    return day if day.year in CALENDAR_YEARS else timezone.localdate()
+
+
+@login_required
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    view = request.GET.get("view") if request.GET.get("view") in ("month", "week") else "month"
+    day = _parse_date(request.GET.get("date"))
+    if view == "month":
+        first = day.replace(day=1)
+        start = first - datetime.timedelta(days=first.weekday())
+        last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+        end = last + datetime.timedelta(days=6 - last.weekday())
+        prev_date = (first - datetime.timedelta(days=1)).replace(day=1)
+        next_date = last + datetime.timedelta(days=1)
+        title = _("Tháng %(m)s năm %(y)s") % {"m": first.month, "y": first.year}
+    else:
+        start = day - datetime.timedelta(days=day.weekday())
+        end = start + datetime.timedelta(days=6)
+        prev_date, next_date = start - datetime.timedelta(days=7), start + datetime.timedelta(days=7)
+        title = _("Tuần từ %(a)s đến %(b)s") % {"a": start.strftime("%d/%m/%Y"), "b": end.strftime("%d/%m/%Y")}
+    tz = timezone.get_current_timezone()
+    lower = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    upper = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    meetings = selectors.meetings_for(request.user).filter(starts_at__gte=lower, starts_at__lt=upper).select_related(
+        "host_agency").order_by("starts_at")
+    by_day: dict[datetime.date, list[Meeting]] = {}
+    for meeting in meetings:
+        by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
+    days = [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)]
+    weeks = [[(d, by_day.get(d, [])) for d in days[i:i + 7]] for i in range(0, len(days), 7)]
+    return render(request, "meetings/calendar.html", {
+        "view": view, "day": day, "weeks": weeks, "title": title, "prev_date": prev_date, "next_date": next_date,
+        "today": timezone.localdate(),
+        "weekdays": [_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"),
+                     _("Chủ nhật")],
+        "month_of": day.month,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feed_settings(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        request.user.feed_token = new_feed_token()
+        request.user.save(update_fields=["feed_token"])
+        messages.success(request, _("Đã tạo địa chỉ lịch mới; địa chỉ cũ không còn dùng được."))
+        return redirect("meetings:feed_settings")
+    feed_url = request.build_absolute_uri(reverse("meetings:feed", args=[request.user.feed_token]))
+    return render(request, "meetings/feed.html", {"feed_url": feed_url})
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The user's personal iCalendar feed; the secret token is the credential (no session)."""
+    user = User.objects.filter(feed_token=token, is_active=True).select_related("agency__locality").first()
+    if user is None or not token:
+        raise Http404
+    since = timezone.now() - datetime.timedelta(days=400)
+    meetings = selectors.meetings_for(user).filter(starts_at__gte=since).select_related("host_agency")
+    data = ical.calendar_bytes(meetings.order_by("starts_at")[:2000], _("Hội nghị, cuộc họp"))
+    return HttpResponse(data, content_type="text/calendar; charset=utf-8")
+
+
+@login_required
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_detail(request.user, pk)
+    response = HttpResponse(ical.calendar_bytes([meeting], meeting.title), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hoi-nghi-{meeting.pk}.ics"'
+    return response
