@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = "Thông báo, nhắc việc"
+
+    def ready(self) -> None:
+        from portal.celery import ensure_broker_folders
+
+        # The web process enqueues into the filesystem broker too, so the folders must exist
+        # before the first on_commit fires, not only when a worker starts.
+        ensure_broker_folders()

@@ -1,0 +1,18 @@
+"""Fixtures of the reminder tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from notifications import services
+
+
+@pytest.fixture
+def enqueued(monkeypatch) -> list[int]:
+    """Record the reminder ids handed to Celery instead of sending them to a broker. The test's own
+    transaction never commits, so the after-commit hook records at once (test_enqueue_waits_for_commit
+    checks the real hook)."""
+    ids: list[int] = []
+    monkeypatch.setattr(services, "enqueue_email", ids.append)
+    monkeypatch.setattr(services, "_enqueue_after_commit", ids.append)
+    return ids

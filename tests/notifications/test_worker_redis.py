@@ -1,0 +1,150 @@
+"""End to end with the real machinery: a Celery worker consuming from the real Redis, delivering to a
+real SMTP server on loopback (aiosmtpd). Skipped without REDIS_URL (CI sets it); locally run e.g.
+
+    REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/pytest tests/notifications/test_worker_redis.py
+
+Each test uses its own queue (settings.NOTIFICATIONS_QUEUE), so parallel test processes sharing one
+Redis never take each other's tasks.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.test import override_settings
+
+from notifications import services
+from notifications.models import Reminder, ReminderStatus
+from portal.celery import app as celery_app
+from tests.factories import build_world
+from tests.notifications.factories import RegulationFactory, vn
+
+pytestmark = [
+    pytest.mark.skipif(not settings.REDIS_URL, reason="needs a real Redis: set REDIS_URL (CI sets "
+                       "redis://127.0.0.1:6379/0; locally use your own db number, e.g. redis://127.0.0.1:6379/7)"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+class Recorder:
+    """An aiosmtpd handler that keeps every accepted message."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append((list(envelope.rcpt_tos),
+                              email.message_from_bytes(envelope.original_content, policy=policy.default)))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 45.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
+
+
+@pytest.fixture
+def smtp_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def worker(smtp_port) -> Iterator[str]:
+    queue = f"test-notifications-{uuid.uuid4().hex[:12]}"
+    celery_app.loader.import_default_modules()
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=smtp_port,
+        EMAIL_USE_TLS=False, EMAIL_USE_SSL=False, EMAIL_HOST_USER="", EMAIL_HOST_PASSWORD="", EMAIL_TIMEOUT=5,
+        NOTIFICATIONS_QUEUE=queue,
+    ):
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue], loglevel="WARNING",
+                          shutdown_timeout=15):
+            yield queue
+    import redis
+
+    redis.Redis.from_url(settings.REDIS_URL).delete(queue)
+
+
+def make_reminders() -> list[str]:
+    world = build_world()
+    RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20),
+                      number="05/2023/QCPH-VKSKS-CSĐT",
+                      title="Quy chế phối hợp giải quyết tố giác, tin báo về tội phạm")
+    return [world.ks_staff.email]
+
+
+def all_sent() -> bool:
+    statuses = set(Reminder.objects.values_list("status", flat=True))
+    return statuses == {ReminderStatus.SENT}
+
+
+def test_worker_delivers_vietnamese_mail_over_smtp(worker, smtp_port):
+    recipients = make_reminders()
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        counts = services.scan_reminders(vn(2024, 3, 13, 7))
+        assert counts["review"] == 1
+        assert wait_for(lambda: all_sent() and len(recorder.messages) == 1), list(Reminder.objects.values())
+        # A second scan (another beat, a retried scan task) sends nothing more.
+        assert services.scan_reminders(vn(2024, 3, 13, 7, 5))["review"] == 0
+        time.sleep(1.5)
+    finally:
+        controller.stop()
+    assert len(recorder.messages) == 1
+    rcpt_tos, message = recorder.messages[0]
+    assert rcpt_tos == recipients
+    assert message["To"] == recipients[0]
+    assert str(message["Subject"]).strip() == "[Nhắc việc] Sắp đến hạn sơ kết: 05/2023/QCPH-VKSKS-CSĐT (còn 7 ngày)"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    for body in (text, html):
+        assert "Quy chế phối hợp giải quyết tố giác, tin báo về tội phạm" in body
+        assert "20/03/2024" in body and settings.PORTAL_BASE_URL in body
+
+
+def test_refused_smtp_is_retried_and_delivered_once_back(worker, smtp_port):
+    recipients = make_reminders()
+    services.scan_reminders(vn(2024, 3, 13, 7))
+    reminder = Reminder.objects.get()
+    # Nothing listens on the port: the send fails, is recorded and retried with backoff.
+    assert wait_for(lambda: Reminder.objects.filter(pk=reminder.pk, attempts__gte=2).exists(), timeout=30)
+    reminder.refresh_from_db()
+    assert reminder.status in (ReminderStatus.FAILED, ReminderStatus.SENDING)
+    assert "ConnectionRefusedError" in reminder.last_error or reminder.status == ReminderStatus.SENDING
+    assert reminder.sent_at is None
+    # The mail server comes back: the next retry delivers it, once.
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        assert wait_for(all_sent, timeout=60), list(Reminder.objects.values())
+        # The sweep re-enqueueing (or a duplicate task) changes nothing once sent.
+        services.enqueue_email(reminder.pk)
+        time.sleep(2)
+    finally:
+        controller.stop()
+    assert [rcpt for rcpt, _ in recorder.messages] == [recipients]
+    reminder.refresh_from_db()
+    assert reminder.status == ReminderStatus.SENT and reminder.attempts >= 3 and reminder.last_error == ""
