@@ -1,0 +1,11 @@
+from django.urls import path
+
+from portal.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("bao-cao.pdf", views.export_pdf, name="export_pdf"),
+    path("bao-cao.xlsx", views.export_xlsx, name="export_xlsx"),
+]
