@@ -30,6 +30,9 @@ def portal(request: HttpRequest) -> dict:
                 url = reverse(name)
             except NoReverseMatch:
                 continue
-            active = request.path.startswith(url) if url != "/" else request.path == "/"
-            items.append({"url": url, "label": label, "description": description, "active": active})
+            items.append({"url": url, "label": label, "description": description, "active": False})
+        # The current section is the item with the longest URL prefix of this page.
+        matching = [item for item in items if request.path.startswith(item["url"]) and item["url"] != "/"]
+        if matching:
+            max(matching, key=lambda item: len(item["url"]))["active"] = True
     return {"PORTAL_NAME": PORTAL_NAME, "NAV_ITEMS": items}

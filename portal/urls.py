@@ -23,6 +23,10 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("co-quan/", include("agencies.urls")),
+    path("thong-bao/", include("notifications.urls")),
+    path("quy-che/", include("regulations.urls")),
+    path("hoi-nghi/", include("meetings.urls")),
+    path("tong-quan/", include("portal.dashboard.urls")),
     path("nhat-ky/", include("audit.urls")),
     path("quan-tri/", admin.site.urls),
 ]

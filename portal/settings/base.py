@@ -4,6 +4,7 @@ defaults that need nothing but Python: a SQLite file and a filesystem Celery bro
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "agencies",
     "regulations",
     "meetings",
+    "notifications",
     "portal",
 ]
 
@@ -78,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -178,6 +181,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(VAR_DIR / "broker"),
         "data_folder_out": str(VAR_DIR / "broker"),
         "processed_folder": str(VAR_DIR / "broker-processed"),
+        "control_folder": str(VAR_DIR / "broker-control"),
         "store_processed": False,
     }
 )
@@ -185,7 +189,7 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
-CELERY_TIMEZONE = TIME_ZONE
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"  # the beat schedule below is in Vietnam time
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -193,6 +197,25 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+if REDIS_URL:
+    # Retries wait up to 10 minutes (countdown); a task must stay invisible to others longer than that.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# A fixed schedule from code; run exactly ONE beat (docker-compose: the `beat` service; make run: worker -B).
+CELERY_BEAT_SCHEDULE = {
+    "notifications-daily-scan": {
+        "task": "notifications.tasks.scan_reminders_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Re-enqueues reminders whose e-mail failed or never left (broker or SMTP down), so none is lost.
+    "notifications-resend-unsent": {
+        "task": "notifications.tasks.resend_unsent_task",
+        "schedule": crontab(minute="*/15"),
+    },
+}
+# Days before Regulation.next_review_due at which the host agency is reminded (then on the due date,
+# then weekly while overdue).
+REMINDER_REVIEW_STAGES = tuple(env.list("REMINDER_REVIEW_STAGES", cast=int, default=[30, 7]))
 
 CACHES = {
     "default": (
@@ -207,4 +230,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every step of a render at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -1,0 +1,31 @@
+"""Shared form helpers."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def sane_year(value: datetime.date | datetime.datetime | None) -> None:
+    """Refuse dates no record of this portal can have: they also overflow time-zone arithmetic."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Năm phải trong khoảng %(first)s–%(last)s."), code="year_range",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+
+
+class BoundedDatesMixin:
+    """Adds ``sane_year`` to every date and date-time field of a form. A field that fails is left out
+    of model validation, so the database constraints are never checked with an impossible date."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField | forms.DateTimeField) and sane_year not in field.validators:
+                field.validators.append(sane_year)

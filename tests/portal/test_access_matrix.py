@@ -1,0 +1,128 @@
+"""Every URL of the portal, as anonymous, as a sibling unit's user and as each role of the owning
+unit. See tests/portal/access_matrix.py for how the routes are found."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import include, path
+
+from accounts.models import Role
+from meetings import services as meeting_services
+from meetings.models import DocumentType
+from notifications.models import Notification
+from regulations.models import Original, OriginalKind
+from tests.meetings.factories import DirectiveFactory, MeetingFactory
+from tests.portal.access_matrix import run_matrix
+from tests.regulations.factories import RegulationFactory
+
+pytestmark = pytest.mark.django_db
+
+# How to name an object of the owning unit (Khánh Sơn) for each route that takes parameters.
+OBJECT_URLS = {
+    "agencies:detail": lambda f: {"pk": f["world"].vks_ks.pk},
+    "regulations:detail": lambda f: {"pk": f["regulation"].pk},
+    "regulations:edit": lambda f: {"pk": f["regulation"].pk},
+    "regulations:download": lambda f: {"pk": f["original"].pk},
+    "meetings:detail": lambda f: {"pk": f["meeting"].pk},
+    "meetings:edit": lambda f: {"pk": f["meeting"].pk},
+    "meetings:state": lambda f: {"pk": f["meeting"].pk},
+    "meetings:delete": lambda f: {"pk": f["meeting"].pk},
+    "meetings:ics": lambda f: {"pk": f["meeting"].pk},
+    "meetings:document_edit": lambda f: {"pk": f["meeting"].pk, "doc_type": DocumentType.MINUTES},
+    "meetings:document_print": lambda f: {"pk": f["meeting"].pk, "doc_type": DocumentType.MINUTES},
+    "meetings:document_pdf": lambda f: {"doc_pk": f["document"].pk},
+    "meetings:document_finalise": lambda f: {"doc_pk": f["document"].pk},
+    "meetings:document_correct": lambda f: {"doc_pk": f["document"].pk},
+    "meetings:directive_done": lambda f: {"pk": f["directive"].pk},
+    "notifications:mark_read": lambda f: {"pk": f["notification"].pk},
+    # Reached by the user's secret token, not by login: tests/meetings covers unknown and revoked tokens.
+    "meetings:feed": lambda f: None,
+}
+
+# Owner roles that must be refused (403) on a route.
+WRITE_STAFF = {Role.CLERK, Role.LEADER}  # regulations: staff and admins write
+MEETING_WRITE = {Role.LEADER}  # meetings: staff, clerks and admins write
+CLERK_ONLY = {Role.STAFF, Role.LEADER}  # numbering and finalising: clerks and admins
+ADMIN_ONLY = {Role.STAFF, Role.CLERK, Role.LEADER}
+FORBIDDEN = {
+    "regulations:create": WRITE_STAFF,
+    "regulations:edit": WRITE_STAFF,
+    "meetings:create": MEETING_WRITE,
+    "meetings:edit": MEETING_WRITE,
+    "meetings:state": MEETING_WRITE,
+    "meetings:delete": MEETING_WRITE,
+    "meetings:document_edit": MEETING_WRITE,
+    "meetings:document_finalise": CLERK_ONLY,
+    "meetings:document_correct": CLERK_ONLY,
+    "notifications:status": ADMIN_ONLY,
+    "audit:list": ADMIN_ONLY,
+}
+
+
+def build_fixture(world) -> dict:
+    regulation = RegulationFactory(host_agency=world.vks_ks, number="01/QCPH-VKSKS", partners=[world.ta_ks])
+    content = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    original = Original(regulation=regulation, kind=OriginalKind.SIGNED_SCAN, original_name="bản ký.pdf",
+                        content_type="application/pdf", size=len(content),
+                        sha256=hashlib.sha256(content).hexdigest())
+    original.file.save("ban-ky.pdf", ContentFile(content), save=True)
+    meeting = MeetingFactory(host_agency=world.vks_ks, state="held")
+    meeting.regulations.add(regulation)
+    document = meeting_services.save_document_draft(
+        user=world.ks_clerk, meeting=meeting, doc_type=DocumentType.MINUTES, data={}
+    )
+    directive = DirectiveFactory(meeting=meeting, assigned_agency=world.vks_ks, deadline=datetime.date(2024, 3, 1))
+    notification = Notification.objects.create(user=world.ks_staff, title="Sắp đến hạn sơ kết", body="", url="/")
+    return {"world": world, "regulation": regulation, "original": original, "meeting": meeting,
+            "document": document, "directive": directive, "notification": notification}
+
+
+def matrix(world, urlconf: str | None = None):
+    return run_matrix(
+        objects=OBJECT_URLS,
+        fixture=build_fixture(world),
+        owners={"staff": world.ks_staff, "clerk": world.ks_clerk, "leader": world.ks_leader,
+                "admin": world.ks_admin},
+        sibling=world.hg_staff,
+        forbidden=FORBIDDEN,
+        urlconf=urlconf,
+    )
+
+
+def test_every_url_is_scoped_for_every_role(world) -> None:
+    outcome = matrix(world)
+    print(f"\nAccess matrix: {outcome.urls} URLs, {outcome.requests} requests (anonymous, sibling unit, 4 roles)")
+    assert outcome.urls >= 35
+    assert not outcome.problems, "\n".join(outcome.problems)
+
+
+# A deliberately unscoped view, registered only in a test URLconf, must be caught.
+def leaky_regulation(request, pk: int):
+    from django.http import HttpResponse
+
+    from regulations.models import Regulation
+
+    return HttpResponse(Regulation.objects.get(pk=pk).title)
+
+
+urlpatterns = [
+    path("", include("portal.urls")),
+    path("ro-ri/<int:pk>/", leaky_regulation, name="leaky_regulation"),
+]
+
+
+def test_the_matrix_catches_an_unscoped_view(world, settings) -> None:
+    settings.ROOT_URLCONF = __name__
+    OBJECT_URLS["leaky_regulation"] = lambda f: {"pk": f["regulation"].pk}
+    try:
+        outcome = matrix(world, urlconf=__name__)
+    finally:
+        del OBJECT_URLS["leaky_regulation"]
+    leaks = [p for p in outcome.problems if p.startswith("leaky_regulation")]
+    assert "leaky_regulation anonymous: 200, not a redirect to login" in leaks
+    assert "leaky_regulation sibling unit: 200, expected 404" in leaks
+    assert len(outcome.problems) == len(leaks), outcome.problems
