@@ -24,6 +24,8 @@ from agencies.models import (
     Person,
     SuccessionKind,
 )
+from regulations.defaults import ensure_default_fields
+from regulations.models import Field
 
 TEST_PASSWORD = "test-VKS-2026"
 
@@ -128,6 +130,8 @@ class World:
 
 
 def build_world() -> World:
+    # Transactional tests (live_server) flush the tables, data-migration rows included.
+    ensure_default_fields(Field)
     national = LocalityFactory(name="Toàn quốc", level=LocalityLevel.NATIONAL)
     khanh_hoa = LocalityFactory(name="Khánh Hòa", level=LocalityLevel.PROVINCE, parent=national)
     khanh_son = LocalityFactory(name="Khánh Sơn", level=LocalityLevel.DISTRICT, parent=khanh_hoa)

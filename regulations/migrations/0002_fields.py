@@ -1,24 +1,14 @@
 from django.db import migrations
 
-FIELDS = [
-    ("criminal", "Hình sự"),
-    ("civil_admin", "Dân sự, hôn nhân gia đình, kinh doanh thương mại, lao động, hành chính"),
-    ("criminal_enforcement", "Thi hành án hình sự"),
-    ("civil_enforcement", "Thi hành án dân sự"),
-    ("complaints", "Khiếu nại, tố cáo"),
-    ("crime_reports", "Tố giác, tin báo về tội phạm"),
-    ("leadership", "Lãnh đạo, chỉ đạo"),
-]
+from regulations.defaults import DEFAULT_FIELDS, ensure_default_fields
 
 
 def create_fields(apps, schema_editor):
-    Field = apps.get_model("regulations", "Field")
-    for order, (code, name) in enumerate(FIELDS, start=1):
-        Field.objects.get_or_create(code=code, defaults={"name": name, "order": order * 10})
+    ensure_default_fields(apps.get_model("regulations", "Field"))
 
 
 def remove_fields(apps, schema_editor):
-    apps.get_model("regulations", "Field").objects.filter(code__in=[c for c, _ in FIELDS]).delete()
+    apps.get_model("regulations", "Field").objects.filter(code__in=[c for c, _ in DEFAULT_FIELDS]).delete()
 
 
 class Migration(migrations.Migration):

@@ -8,13 +8,12 @@ import datetime
 import pytest
 
 from notifications import services
-from tests.browser.conftest import browser, check_page, login, page  # noqa: F401 - the shared fixtures
 from tests.notifications.factories import DirectiveFactory, RegulationFactory, vn
 
 pytestmark = pytest.mark.browser
 
 
-def test_staff_reads_reminders_and_turns_mail_off(page, world, login, check_page, monkeypatch):  # noqa: F811
+def test_staff_reads_reminders_and_turns_mail_off(page, world, login, check_page, monkeypatch):
     monkeypatch.setattr(services, "enqueue_email", lambda pk: None)
     monkeypatch.setattr(services, "_enqueue_after_commit", lambda pk: None)
     today = datetime.date.today()
@@ -58,7 +57,7 @@ def test_staff_reads_reminders_and_turns_mail_off(page, world, login, check_page
     assert world.ks_staff.email_notifications is False
 
 
-def test_admin_status_page(page, world, login, check_page, monkeypatch):  # noqa: F811
+def test_admin_status_page(page, world, login, check_page, monkeypatch):
     monkeypatch.setattr(services, "_enqueue_after_commit", lambda pk: None)
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date.today())
     services.scan_reminders()
