@@ -283,26 +283,8 @@ def create_regulation(
     """Record a signed regulation with its parties, articles, originals and relations."""
     access.require_role(user, access.EDIT_ROLES)
     validate(user, data, parties, relations)
-    checked = _check_files(files)
-    host = host_of(parties)
-    regulation = Regulation(host_agency=host, locality=host.locality, created_by=user)
-    for name in REGULATION_FIELDS:
-        if name in data:
-            setattr(regulation, name, data[name])
-    regulation.number = regulation.number.strip()
-    regulation._history_user = user
-    regulation.save()
-    if "fields" in data:
-        regulation.fields.set(data["fields"])
-    _sync_parties(user, regulation, parties)
-    _sync_articles(user, regulation, articles)
-    touched = _sync_relations(user, regulation, relations)
-    for kind, upload, info in checked:
-        _save_original(user, regulation, kind, upload, info)
-    refresh_search_text(regulation)
-    refresh_derived_dates(touched | {regulation.pk})
-    regulation.refresh_from_db()
-    return regulation
+    regulation = Regulation(created_by=user)
+    return _save(user, regulation, data, parties, articles, _check_files(files), relations)
 
 
 @transaction.atomic
@@ -317,7 +299,19 @@ def update_regulation(
 ) -> Regulation:
     access.require_write(user, regulation.locality_id)
     validate(user, data, parties, relations, instance=regulation)
-    checked = _check_files(files)
+    return _save(user, regulation, data, parties, articles, _check_files(files), relations)
+
+
+def _save(
+    user: User,
+    regulation: Regulation,
+    data: dict,
+    parties: Sequence[dict],
+    articles: Sequence[dict],
+    checked: list[tuple[str, UploadedFile, CheckedFile]],
+    relations: Sequence[dict],
+) -> Regulation:
+    """The write shared by create and update, after validation."""
     host = host_of(parties)
     regulation.host_agency, regulation.locality = host, host.locality
     for name in REGULATION_FIELDS:
