@@ -13,7 +13,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     """The audit log, for admins: supreme admins see all events, other admins their locality's users."""
     access.require_role(request.user, {Role.ADMIN})
     events = AuditEvent.objects.select_related("user")
-    if not access.scope_of(request.user).everything:
+    if not access.scope_of(request.user).read_all:
         events = events.filter(user__agency__locality__in=access.scope_of(request.user).readable)
     action = request.GET.get("action", "")
     if action in AuditAction.values:

@@ -15,6 +15,7 @@ from meetings.models import Directive, DirectiveState, Meeting, MeetingKind, Mee
 from portal import access
 from portal.forms import sane_year
 from portal.search import matches_all_words
+from portal.widgets import FastSelect
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -24,7 +25,7 @@ class MeetingFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Loại"), choices=MeetingKind.choices, empty_label=_("Tất cả"))
     state = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=MeetingState.choices, empty_label=_("Tất cả"))
     agency = django_filters.ModelChoiceFilter(label=_("Cơ quan (gồm cấp dưới)"), queryset=Agency.objects.none(),
-                                              method="filter_agency", empty_label=_("Tất cả"))
+                                              method="filter_agency", empty_label=_("Tất cả"), widget=FastSelect)
     date_from = django_filters.DateFilter(label=_("Từ ngày"), method="filter_from", widget=DATE_WIDGET)
     date_to = django_filters.DateFilter(label=_("Đến ngày"), method="filter_to", widget=DATE_WIDGET)
     regulation = django_filters.NumberFilter(label=_("Quy chế (mã số)"), field_name="regulations",
@@ -70,7 +71,7 @@ class DirectiveFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=DIRECTIVE_STATES, method="filter_state",
                                         empty_label=_("Tất cả"))
     agency = django_filters.ModelChoiceFilter(label=_("Đơn vị (gồm cấp dưới)"), queryset=Agency.objects.none(),
-                                              method="filter_agency", empty_label=_("Tất cả"))
+                                              method="filter_agency", empty_label=_("Tất cả"), widget=FastSelect)
     deadline_from = django_filters.DateFilter(label=_("Hạn từ ngày"), field_name="deadline", lookup_expr="gte",
                                               widget=DATE_WIDGET)
     deadline_to = django_filters.DateFilter(label=_("Hạn đến ngày"), field_name="deadline", lookup_expr="lte",

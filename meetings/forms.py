@@ -9,7 +9,8 @@ from agencies.models import Agency, Person
 from meetings.models import AttendeeRole, Meeting, OfficialDocument
 from meetings.services import DOCUMENT_FIELDS, MeetingRows
 from portal import access
-from portal.forms import BoundedDatesMixin
+from portal.forms import BoundedDatesMixin, SafeModelChoiceField, SafeModelMultipleChoiceField
+from portal.widgets import FastSelect, FastSelectMultiple
 from regulations.models import Regulation
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -34,6 +35,11 @@ class MeetingForm(BoundedDatesMixin, forms.ModelForm):
         model = Meeting
         fields = ["kind", "title", "starts_at", "ends_at", "place", "host_agency", "co_hosts", "regulations",
                   "agenda_note", "discussion", "conclusions"]
+        field_classes = {
+            "host_agency": SafeModelChoiceField,
+            "co_hosts": SafeModelMultipleChoiceField,
+            "regulations": SafeModelMultipleChoiceField,
+        }
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
@@ -47,6 +53,9 @@ class MeetingForm(BoundedDatesMixin, forms.ModelForm):
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = [DATETIME_FORMAT, "%d/%m/%Y %H:%M"]
         self.fields["host_agency"].queryset = access.writable_agencies(user, access.MEETING_ROLES).order_by("name")
+        self.fields["host_agency"].widget = FastSelect(choices=self.fields["host_agency"].choices)
+        for name in ("co_hosts", "regulations"):
+            self.fields[name].widget = FastSelectMultiple(choices=self.fields[name].choices)
         self.fields["co_hosts"].queryset = access.agencies(user).order_by("name")
         self.fields["co_hosts"].required = False
         self.fields["regulations"].queryset = access.restrict(user, Regulation.objects.all()).order_by("number")
@@ -66,10 +75,10 @@ class MeetingForm(BoundedDatesMixin, forms.ModelForm):
 
 
 class AttendeeForm(forms.Form):
-    person = forms.ModelChoiceField(Person.objects.none(), label=_("Cán bộ (chọn)"), required=False)
+    person = SafeModelChoiceField(Person.objects.none(), label=_("Cán bộ (chọn)"), required=False, widget=FastSelect)
     full_name = forms.CharField(label=_("hoặc nhập họ tên"), max_length=150, required=False)
     position = forms.CharField(label=_("Chức vụ"), max_length=255, required=False)
-    agency = forms.ModelChoiceField(Agency.objects.none(), label=_("Cơ quan"), required=False)
+    agency = SafeModelChoiceField(Agency.objects.none(), label=_("Cơ quan"), required=False, widget=FastSelect)
     role = forms.ChoiceField(label=_("Vai trò"), choices=AttendeeRole.choices, initial=AttendeeRole.ATTENDEE)
 
     def __init__(self, *args, user, **kwargs) -> None:
@@ -92,7 +101,7 @@ class AgendaItemForm(forms.Form):
 
 class RemoteSiteForm(forms.Form):
     name = forms.CharField(label=_("Điểm cầu"), max_length=255)
-    agency = forms.ModelChoiceField(Agency.objects.none(), label=_("Cơ quan"), required=False)
+    agency = SafeModelChoiceField(Agency.objects.none(), label=_("Cơ quan"), required=False, widget=FastSelect)
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -102,7 +111,8 @@ class RemoteSiteForm(forms.Form):
 class DirectiveForm(BoundedDatesMixin, forms.Form):
     number = forms.IntegerField(label=_("Số thứ tự"), min_value=1, max_value=999)
     text = forms.CharField(label=_("Nội dung nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 2}))
-    assigned_agency = forms.ModelChoiceField(Agency.objects.none(), label=_("Đơn vị được giao"), required=False)
+    assigned_agency = SafeModelChoiceField(Agency.objects.none(), label=_("Đơn vị được giao"), required=False,
+                                           widget=FastSelect)
     assignee_text = forms.CharField(label=_("hoặc ghi rõ đơn vị, người thực hiện"), max_length=255, required=False)
     deadline = forms.DateField(label=_("Thời hạn"), required=False, widget=DateInput(),
                                input_formats=["%Y-%m-%d", "%d/%m/%Y"])

@@ -29,6 +29,6 @@ def directives_for(user: User) -> QuerySet[Directive]:
     """A directive is visible if its own locality or its meeting's locality is readable."""
     scope = access.scope_of(user)
     qs = Directive.objects.select_related("meeting", "assigned_agency", "meeting__host_agency")
-    if scope.everything:
+    if scope.read_all:
         return qs
     return qs.filter(Q(locality__in=scope.readable) | Q(meeting__locality__in=scope.readable))

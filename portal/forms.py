@@ -29,3 +29,22 @@ class BoundedDatesMixin:
         for field in self.fields.values():
             if isinstance(field, forms.DateField | forms.DateTimeField) and sane_year not in field.validators:
                 field.validators.append(sane_year)
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """An id too large for the database is just an invalid choice, not a server error."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid_choice"] % {"value": "?"}, code="invalid_choice") \
+                from None

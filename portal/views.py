@@ -13,7 +13,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "home.html",
         {
             "agency_count": access.agencies(request.user).count(),
-            "scope_everything": scope.everything,
+            "scope_everything": scope.read_all,
         },
     )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, AgencyKind
 from portal import access
 from portal.search import matches_all_words
+from portal.widgets import FastSelect
 from regulations import rules
 from regulations.models import (
     Field,
@@ -47,7 +48,7 @@ class RegulationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q",
                                   widget=forms.TextInput(attrs={"type": "search"}))
     agency = SafeModelChoiceFilter(label=_("Cơ quan (kể cả cấp dưới)"), queryset=Agency.objects.none(),
-                                              method="filter_agency", empty_label=_("Tất cả"))
+                                   method="filter_agency", empty_label=_("Tất cả"), widget=FastSelect)
     partner_kind = django_filters.ChoiceFilter(label=_("Loại cơ quan phối hợp"), choices=AgencyKind.choices,
                                                method="filter_partner_kind", empty_label=_("Tất cả"))
     field = SafeModelChoiceFilter(label=_("Lĩnh vực"), queryset=Field.objects.filter(is_active=True),

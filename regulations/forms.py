@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from agencies.models import Agency
 from portal import access
-from portal.forms import BoundedDatesMixin
+from portal.forms import BoundedDatesMixin, SafeModelChoiceField, SafeModelMultipleChoiceField
+from portal.widgets import FastSelect
 from regulations import selectors, services
 from regulations.models import (
     Field,
@@ -32,25 +33,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class SafeModelChoiceField(forms.ModelChoiceField):
-    """An id too large for the database is just an invalid choice, not a server error."""
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except OverflowError:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
-
-
-class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        try:
-            return super()._check_values(value)
-        except OverflowError:
-            raise ValidationError(self.error_messages["invalid_choice"] % {"value": "?"}, code="invalid_choice") \
-                from None
 
 
 class AgencyChoiceField(SafeModelChoiceField):
@@ -98,7 +80,7 @@ class RegulationForm(BoundedDatesMixin, forms.ModelForm):
 
 
 class PartyForm(forms.Form):
-    agency = AgencyChoiceField(label=_("Cơ quan"), queryset=Agency.objects.order_by("name"),
+    agency = AgencyChoiceField(label=_("Cơ quan"), queryset=Agency.objects.none(), widget=FastSelect,
                                error_messages={"required": _("Vui lòng chọn cơ quan.")})
     role = forms.ChoiceField(label=_("Vai trò"), choices=PartyRole.choices, initial=PartyRole.PARTY)
     signatory_name = forms.CharField(label=_("Người ký"), max_length=150, required=False)
@@ -119,6 +101,16 @@ class BasePartyFormSet(RowsFormSet):
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        # Parties are chosen among the agencies in the user's scope, like every other choice.
+        choices = access.agencies(user).order_by("name")
+        for form in [*self.forms, self.empty_form]:
+            form.fields["agency"].queryset = choices
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        form.fields["agency"].queryset = access.agencies(self.user).order_by("name")
+        return form
 
     def clean(self):
         if any(self.errors):

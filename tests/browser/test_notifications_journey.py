@@ -7,8 +7,11 @@ import datetime
 
 import pytest
 
+from meetings.models import MeetingState
 from notifications import services
-from tests.notifications.factories import DirectiveFactory, RegulationFactory, vn
+from tests.meetings.factories import DirectiveFactory
+from tests.notifications.factories import vn
+from tests.regulations.factories import RegulationFactory
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +23,8 @@ def test_staff_reads_reminders_and_turns_mail_off(page, world, login, check_page
     RegulationFactory(host_agency=world.vks_ks, number="01/2023/QCPH-VKSKS-TAKS",
                       title="Quy chế phối hợp trong giải quyết án hình sự", due=today - datetime.timedelta(days=10))
     DirectiveFactory(meeting__host_agency=world.vks_ks, meeting__title="Họp liên ngành quý I",
-                     assigned_agency=world.vks_ks, deadline=today + datetime.timedelta(days=2))
+                     meeting__state=MeetingState.HELD, assigned_agency=world.vks_ks,
+                     deadline=today + datetime.timedelta(days=2))
     services.scan_reminders(vn(today.year, today.month, today.day, 7))
 
     login(page, world.ks_staff)

@@ -1,5 +1,5 @@
-"""Factories for the dashboard tests: regulations (with parties and fields), meetings, directives,
-and ``build_dashboard_world``: two provinces with regional units and records in several years."""
+"""``build_dashboard_world``: two provinces with regional units and records in several years, made with
+the owning apps' factories (tests.regulations.factories, tests.meetings.factories)."""
 
 from __future__ import annotations
 
@@ -7,84 +7,16 @@ import datetime
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-import factory
-from factory.django import DjangoModelFactory
-
 from accounts.models import Role
 from agencies.models import AgencyKind, AgencyLevel, LocalityLevel
-from meetings.models import Directive, DirectiveState, Meeting, MeetingKind, MeetingState
-from regulations.models import Field, PartyRole, Regulation, RegulationParty
+from meetings.models import DirectiveState, MeetingKind, MeetingState
+from regulations.models import Field, Regulation
 from regulations.services import refresh_derived_dates
 from tests.factories import AgencyFactory, LocalityFactory, UserFactory, World, build_world
+from tests.meetings.factories import DirectiveFactory, MeetingFactory
+from tests.regulations.factories import FieldFactory, RegulationFactory
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-class FieldFactory(DjangoModelFactory):
-    class Meta:
-        model = Field
-        django_get_or_create = ("code",)
-
-    name = factory.Sequence(lambda n: f"Lĩnh vực {n}")
-    code = factory.Sequence(lambda n: f"linh-vuc-{n}")
-
-
-class RegulationFactory(DjangoModelFactory):
-    """``locality`` follows the host agency, as the services set it."""
-
-    class Meta:
-        model = Regulation
-        skip_postgeneration_save = True
-
-    number = factory.Sequence(lambda n: f"{n:02d}/QCPH-TEST")
-    title = factory.Sequence(lambda n: f"Quy chế phối hợp thử nghiệm {n}")
-    host_agency = factory.SubFactory(AgencyFactory)
-    locality = factory.LazyAttribute(lambda r: r.host_agency.locality)
-    signed_on = datetime.date(2020, 1, 10)
-    in_force_from = factory.LazyAttribute(lambda r: r.signed_on)
-    review_interval_months = 12
-
-    @factory.post_generation
-    def partners(self, create, extracted, **kwargs):
-        if not create:
-            return
-        RegulationParty.objects.create(regulation=self, agency=self.host_agency, role=PartyRole.HOST, order=0)
-        for n, agency in enumerate(extracted or [], start=1):
-            RegulationParty.objects.create(regulation=self, agency=agency, role=PartyRole.PARTY, order=n)
-
-    @factory.post_generation
-    def with_fields(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.fields.set(extracted)
-
-
-class MeetingFactory(DjangoModelFactory):
-    class Meta:
-        model = Meeting
-        skip_postgeneration_save = True
-
-    kind = MeetingKind.INTERAGENCY
-    title = factory.Sequence(lambda n: f"Cuộc họp {n}")
-    starts_at = datetime.datetime(2024, 5, 10, 8, 0, tzinfo=TZ)
-    host_agency = factory.SubFactory(AgencyFactory)
-    locality = factory.LazyAttribute(lambda m: m.host_agency.locality)
-    state = MeetingState.HELD
-
-    @factory.post_generation
-    def reviewed(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.regulations.set(extracted)
-
-
-class DirectiveFactory(DjangoModelFactory):
-    class Meta:
-        model = Directive
-
-    meeting = factory.SubFactory(MeetingFactory)
-    number = factory.Sequence(lambda n: n + 1)
-    text = "Giao đơn vị tham mưu thực hiện"
-    locality = factory.LazyAttribute(lambda d: d.meeting.locality)
-    state = DirectiveState.OPEN
 
 
 def at(year: int, month: int = 6, day: int = 15, hour: int = 8) -> datetime.datetime:
@@ -134,30 +66,34 @@ def build_dashboard_world() -> DashWorld:
     ]
     for n, (host, partner) in enumerate(hosts):
         # in force, review not due
-        fresh = RegulationFactory(host_agency=host, partners=[partner], with_fields=[criminal],
+        fresh = RegulationFactory(host_agency=host, partners=[partner], field_codes=[criminal.code],
                                   signed_on=today - datetime.timedelta(days=60))
         # overdue: in force since long ago, never reviewed
-        old = RegulationFactory(host_agency=host, partners=[partner], with_fields=[civil, criminal],
+        old = RegulationFactory(host_agency=host, partners=[partner], field_codes=[civil.code, criminal.code],
                                 signed_on=datetime.date(2018 + n % 3, 3, 1))
         # due soon
-        RegulationFactory(host_agency=host, partners=[partner], with_fields=[civil],
+        RegulationFactory(host_agency=host, partners=[partner], field_codes=[civil.code],
                           signed_on=today - datetime.timedelta(days=350), review_interval_months=12)
         # superseded (not live): replaced by ``fresh``
         gone = RegulationFactory(host_agency=host, partners=[partner], signed_on=datetime.date(2015, 1, 5))
         fresh.outgoing_relations.create(target=gone, kind="supersedes", effective_on=fresh.signed_on)
         for year in (this_year - 3, this_year - 1, this_year):
             MeetingFactory(host_agency=host, kind=MeetingKind.INTERIM_REVIEW, starts_at=at(year, 2, 10 + n),
-                           reviewed=[old] if year < this_year else [])
-            MeetingFactory(host_agency=host, kind=MeetingKind.INTERAGENCY, starts_at=at(year, 1, 5 + n))
+                           state=MeetingState.HELD, reviewed=[old] if year < this_year else [])
+            MeetingFactory(host_agency=host, kind=MeetingKind.INTERAGENCY, starts_at=at(year, 1, 5 + n),
+                           state=MeetingState.HELD)
             MeetingFactory(host_agency=host, kind=MeetingKind.INTERAGENCY, starts_at=at(year, 1, 6 + n),
                            state=MeetingState.MINUTES_FINALISED)
         MeetingFactory(host_agency=host, kind=MeetingKind.FINAL_REVIEW, starts_at=at(this_year, 1, 20 + n),
                        state=MeetingState.MINUTES_FINALISED)
-        MeetingFactory(host_agency=host, kind=MeetingKind.SIGNING, starts_at=at(this_year, 1, 3 + n))
+        MeetingFactory(host_agency=host, kind=MeetingKind.SIGNING, starts_at=at(this_year, 1, 3 + n),
+                       state=MeetingState.HELD)
         MeetingFactory(host_agency=host, kind=MeetingKind.INTERAGENCY, starts_at=at(this_year, 1, 2),
                        state=MeetingState.CANCELLED)
-        MeetingFactory(host_agency=host, kind=MeetingKind.LESSONS_LEARNED, starts_at=at(this_year, 1, 2))
-        meeting = MeetingFactory(host_agency=host, kind=MeetingKind.WORK_REVIEW, starts_at=at(this_year - 1, 1, 2))
+        MeetingFactory(host_agency=host, kind=MeetingKind.LESSONS_LEARNED, starts_at=at(this_year, 1, 2),
+                       state=MeetingState.HELD)
+        meeting = MeetingFactory(host_agency=host, kind=MeetingKind.WORK_REVIEW, starts_at=at(this_year - 1, 1, 2),
+                                 state=MeetingState.HELD)
         DirectiveFactory(meeting=meeting, number=1, deadline=today + datetime.timedelta(days=10))
         DirectiveFactory(meeting=meeting, number=2, deadline=today - datetime.timedelta(days=5))
         DirectiveFactory(meeting=meeting, number=3, deadline=today - datetime.timedelta(days=50),

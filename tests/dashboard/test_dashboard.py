@@ -11,7 +11,7 @@ from django.urls import reverse
 from meetings.models import Directive, Meeting, MeetingKind
 from portal.dashboard import selectors
 from regulations.models import Regulation, RegulationParty
-from tests.dashboard.factories import build_dashboard_world
+from tests.dashboard.factories import at, build_dashboard_world
 
 HELD = ("held", "minutes_finalised")
 
@@ -207,12 +207,13 @@ def test_dashboard_query_count_is_bounded(dw, client_for, django_assert_max_num_
 
 
 def build_more(dw) -> None:
-    from tests.dashboard.factories import MeetingFactory, RegulationFactory
+    from tests.meetings.factories import MeetingFactory
+    from tests.regulations.factories import RegulationFactory
 
     w = dw.world
     for n in range(15):
         RegulationFactory(host_agency=w.vks_hg, partners=[w.ta_hg], signed_on=datetime.date(2019, 1, 1 + n))
-        MeetingFactory(host_agency=w.vks_kh, kind="interagency")
+        MeetingFactory(host_agency=w.vks_kh, kind="interagency", state="held", starts_at=at(2024, 5, 10))
 
 
 def test_links_carry_the_filters(dw, client_for):

@@ -1,4 +1,9 @@
-"""Factories for meetings (used by tests/meetings only)."""
+"""Factories for the meetings app's models: meetings, attendees, directives.
+
+Every app's tests use these::
+
+    from tests.meetings.factories import MeetingFactory, aware
+"""
 
 from __future__ import annotations
 
@@ -18,8 +23,12 @@ def aware(year: int, month: int, day: int, hour: int = 8, minute: int = 0) -> da
 
 
 class MeetingFactory(DjangoModelFactory):
+    """A planned interagency meeting (pass ``state=`` for another); ``reviewed=[regulation, ...]``
+    links the regulations it reviews."""
+
     class Meta:
         model = Meeting
+        skip_postgeneration_save = True
 
     kind = MeetingKind.INTERAGENCY
     title = factory.Sequence(lambda n: f"Họp liên ngành số {n}")
@@ -29,6 +38,11 @@ class MeetingFactory(DjangoModelFactory):
     host_agency = factory.SubFactory(AgencyFactory)
     locality = factory.LazyAttribute(lambda m: m.host_agency.locality)
     search_text = factory.LazyAttribute(lambda m: normalize(m.title))
+
+    @factory.post_generation
+    def reviewed(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.regulations.set(extracted)
 
 
 class AttendeeFactory(DjangoModelFactory):
@@ -41,6 +55,8 @@ class AttendeeFactory(DjangoModelFactory):
 
 
 class DirectiveFactory(DjangoModelFactory):
+    """An open directive of a new meeting, assigned to no agency unless ``assigned_agency=`` is given."""
+
     class Meta:
         model = Directive
 

@@ -10,10 +10,13 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from meetings.models import MeetingState
 from notifications import services
 from notifications.models import Notification, Reminder, ReminderStatus
 from tests.factories import build_world
-from tests.notifications.factories import DirectiveFactory, RegulationFactory, vn
+from tests.meetings.factories import DirectiveFactory
+from tests.notifications.factories import vn
+from tests.regulations.factories import RegulationFactory
 
 
 def run_in_threads(target, count: int = 2) -> list[BaseException]:
@@ -45,8 +48,8 @@ def test_two_scans_at_once_deliver_each_reminder_once(monkeypatch):
     world = build_world()
     for _ in range(4):
         RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 1))
-    DirectiveFactory(meeting__host_agency=world.vks_tc, assigned_agency=world.vks_kh,
-                     deadline=datetime.date(2024, 3, 5))
+    DirectiveFactory(meeting__host_agency=world.vks_tc, meeting__state=MeetingState.HELD,
+                     assigned_agency=world.vks_kh, deadline=datetime.date(2024, 3, 5))
     lock = threading.Lock()
     enqueued: list[int] = []
 

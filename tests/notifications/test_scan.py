@@ -12,20 +12,16 @@ from django.utils import timezone
 
 from accounts.models import Role
 from agencies.models import AgencySuccession
-from meetings.models import MeetingKind, MeetingState
+from meetings.models import AttendeeRole, MeetingKind, MeetingState
 from notifications import services
 from notifications.models import Notification, Reminder, ReminderKind, ReminderStatus, ScanRun
 from portal.celery import app as celery_app
 from regulations.models import RegulationRelation
 from regulations.services import refresh_derived_dates
 from tests.factories import AgencyFactory, UserFactory
-from tests.notifications.factories import (
-    AttendeeFactory,
-    DirectiveFactory,
-    MeetingFactory,
-    RegulationFactory,
-    vn,
-)
+from tests.meetings.factories import AttendeeFactory, DirectiveFactory, MeetingFactory
+from tests.notifications.factories import vn
+from tests.regulations.factories import RegulationFactory
 
 UTC = datetime.UTC
 
@@ -171,8 +167,8 @@ def test_dissolved_host_goes_to_the_carrier(world, enqueued):
 
 
 def test_directive_reminders(world, enqueued):
-    directive = DirectiveFactory(meeting__host_agency=world.vks_tc, assigned_agency=world.vks_kh,
-                                 deadline=datetime.date(2024, 5, 10))
+    directive = DirectiveFactory(meeting__host_agency=world.vks_tc, meeting__state=MeetingState.HELD,
+                                 assigned_agency=world.vks_kh, deadline=datetime.date(2024, 5, 10))
     DirectiveFactory(meeting=directive.meeting, assigned_agency=world.vks_kh, deadline=datetime.date(2024, 5, 10),
                      state="done")
     services.scan_reminders(at(datetime.date(2024, 5, 6)))
@@ -190,9 +186,9 @@ def test_directive_reminders(world, enqueued):
 
 def test_minutes_not_finalised_after_seven_days(world, enqueued):
     secretary = UserFactory(username="thuky", full_name="Lê Văn Thư", agency=world.vks_ks, role=Role.STAFF)
-    meeting = MeetingFactory(host_agency=world.vks_ks, starts_at=vn(2024, 4, 1, 14))
-    AttendeeFactory(meeting=meeting, full_name="Lê Văn Thư")
-    AttendeeFactory(meeting=meeting, full_name="Không Có Tài Khoản")
+    meeting = MeetingFactory(host_agency=world.vks_ks, starts_at=vn(2024, 4, 1, 14), state=MeetingState.HELD)
+    AttendeeFactory(meeting=meeting, full_name="Lê Văn Thư", role=AttendeeRole.SECRETARY)
+    AttendeeFactory(meeting=meeting, full_name="Không Có Tài Khoản", role=AttendeeRole.SECRETARY)
     MeetingFactory(host_agency=world.vks_ks, starts_at=vn(2024, 4, 1, 14), state=MeetingState.MINUTES_FINALISED)
     services.scan_reminders(at(datetime.date(2024, 4, 7)))
     assert not Reminder.objects.exists()

@@ -13,7 +13,8 @@ from notifications import services
 from notifications.context_processors import notifications as bell_context
 from notifications.models import Notification, ScanRun
 from tests.factories import UserFactory
-from tests.notifications.factories import RegulationFactory, vn
+from tests.notifications.factories import vn
+from tests.regulations.factories import RegulationFactory
 
 
 def notify(user, n: int = 1, read: bool = False) -> list[Notification]:

@@ -27,7 +27,8 @@ from notifications import services
 from notifications.models import Reminder, ReminderStatus
 from portal.celery import app as celery_app
 from tests.factories import build_world
-from tests.notifications.factories import RegulationFactory, vn
+from tests.notifications.factories import vn
+from tests.regulations.factories import RegulationFactory
 
 pytestmark = [
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs a real Redis: set REDIS_URL (CI sets "

@@ -288,7 +288,10 @@ def test_form_refuses_bad_files(world, client_for, make, fragment):
 def test_form_refuses_host_out_of_scope(world, client_for):
     data = form_data(world, **{"parties-0-agency": world.vks_hg.pk})
     editor = client_for(world.ks_staff).post(reverse("regulations:create"), data).context["editor"]
-    assert editor.parties.forms[0].errors["agency"] == ["Bạn không có quyền ghi nhận văn bản do cơ quan này chủ trì."]
+    # Agencies out of scope are not even offered: the row is refused as an invalid choice.
+    assert world.vks_hg not in editor.parties.forms[0].fields["agency"].queryset
+    assert "agency" in editor.parties.forms[0].errors
+    assert Regulation.objects.count() == 0
 
 
 @pytest.mark.django_db
