@@ -14,7 +14,7 @@ class ChoiceForm(forms.Form):
 
 def test_single_select_marks_the_chosen_option_and_escapes_labels() -> None:
     html = str(ChoiceForm({"one": "1", "many": ["2"]})["one"])
-    assert html.startswith('<select name="one" id="id_one">')
+    assert html.startswith('<select id="id_one" name="one">')
     assert '<option value="">Tất cả</option>' in html
     assert '<option value="1" selected>Viện kiểm sát &lt;nhân dân&gt;</option>' in html
     assert '<option value="2">Tòa án</option>' in html
