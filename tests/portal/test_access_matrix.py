@@ -8,7 +8,7 @@ import hashlib
 
 import pytest
 from django.core.files.base import ContentFile
-from django.urls import include, path
+from django.urls import include, path, reverse
 
 from accounts.models import Role
 from meetings import services as meeting_services
@@ -126,3 +126,37 @@ def test_the_matrix_catches_an_unscoped_view(world, settings) -> None:
     assert "leaky_regulation anonymous: 200, not a redirect to login" in leaks
     assert "leaky_regulation sibling unit: 200, expected 404" in leaks
     assert len(outcome.problems) == len(leaks), outcome.problems
+
+
+def test_no_page_feed_or_export_shows_a_sibling_units_records(world, client_for) -> None:
+    """Every list page, export and filter choice, as the sibling unit's user: none of the owning
+    unit's agencies, regulations or meetings appears (text responses: HTML, CSV, iCalendar; XLSX
+    read back)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.portal.access_matrix import iter_routes
+
+    fixture = build_fixture(world)
+    secrets = [world.vks_ks.name, world.ta_ks.name, fixture["regulation"].number, fixture["meeting"].title]
+    client = client_for(world.hg_staff)
+    checked = 0
+    for route in iter_routes():
+        if route.params or route.name in {"logout", "login"}:
+            continue
+        response = client.get(reverse(route.name))
+        if response.status_code != 200:
+            continue
+        content_type = response.get("Content-Type", "")
+        if "spreadsheetml" in content_type:
+            book = load_workbook(io.BytesIO(response.content), read_only=True)
+            text = " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row)
+        elif content_type.startswith(("text/", "application/json")):
+            text = response.content.decode("utf-8-sig")
+        else:
+            continue  # PDFs: their text is checked in the apps' own tests
+        checked += 1
+        leaked = [s for s in secrets if s in text]
+        assert not leaked, f"{route.name} shows {leaked} to another unit"
+    assert checked >= 15
