@@ -31,7 +31,7 @@ class BoundedDatesMixin:
                 field.validators.append(sane_year)
 
 
-class SafeModelChoiceField(forms.ModelChoiceField):
+class OverflowSafeChoiceMixin:
     """An id too large for the database is just an invalid choice, not a server error."""
 
     def to_python(self, value):
@@ -39,6 +39,10 @@ class SafeModelChoiceField(forms.ModelChoiceField):
             return super().to_python(value)
         except OverflowError:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
+class SafeModelChoiceField(OverflowSafeChoiceMixin, forms.ModelChoiceField):
+    pass
 
 
 class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):

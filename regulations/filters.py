@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind
 from portal import access
+from portal.forms import OverflowSafeChoiceMixin
 from portal.search import matches_all_words
 from portal.widgets import FastSelect
 from regulations import rules
@@ -24,12 +24,8 @@ from regulations.models import (
 )
 
 
-class SafeModelChoiceField(django_filters.fields.ModelChoiceField):
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except OverflowError:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+class SafeModelChoiceField(OverflowSafeChoiceMixin, django_filters.fields.ModelChoiceField):
+    pass
 
 
 class SafeModelChoiceFilter(django_filters.ModelChoiceFilter):
