@@ -174,3 +174,21 @@ def test_vietnamese_date_format():
     assert pdf.vn_date(datetime.date(2024, 1, 5)) == "ngày 05 tháng 01 năm 2024"
     assert pdf.vn_date(datetime.date(2021, 7, 20)) == "ngày 20 tháng 7 năm 2021"
     assert pdf.place_and_date("Hà Nội", datetime.date(2021, 2, 9)) == "Hà Nội, ngày 09 tháng 02 năm 2021"
+
+
+@pytest.mark.parametrize("count", [12, 13, 14])
+def test_signature_never_stands_alone_on_a_page(world, count):
+    """With 12 to 14 short directives the body ends at the foot of page 1; the last directive then
+    moves to page 2 with the signature instead of leaving the signature alone there."""
+    meeting = MeetingFactory(host_agency=world.vks_tc, title="Hội nghị sơ kết công tác")
+    for number in range(1, count + 1):
+        DirectiveFactory(meeting=meeting, number=number,
+                         text=f"Yêu cầu số {number}. Thực hiện nghiêm quy chế phối hợp, báo cáo kết quả về Văn phòng.")
+    doc = services.save_document_draft(user=None, meeting=meeting, doc_type="TB", data={
+        "signer_title": "CHÁNH VĂN PHÒNG", "signer_name": "Đỗ Văn Phương", "recipients_filed": "Lưu: VT.",
+    })
+    with pdfplumber.open(io.BytesIO(render_document(doc, draft=False))) as document:
+        pages = [page.extract_text() for page in document.pages]
+    assert len(pages) == 2
+    signer_page = next(text for text in pages if "Đỗ Văn Phương" in text)
+    assert f"{count}. Yêu cầu số {count}" in signer_page.split("Nơi nhận")[0]
