@@ -101,10 +101,13 @@ def meeting_state(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST deletes."""
     meeting = selectors.meeting_detail(request.user, pk)
     access.require_write(request.user, meeting.locality_id, access.MEETING_ROLES)
+    if request.method == "GET":
+        return render(request, "meetings/confirm_delete.html", {"meeting": meeting})
     try:
         services.delete_meeting(meeting)
     except ValidationError as exc:

@@ -142,3 +142,16 @@ def test_feed_token_scope_and_revocation(world, client_for):
     assert user.feed_token != old
     assert anonymous.get(reverse("meetings:feed", args=[old])).status_code == 404
     assert anonymous.get(reverse("meetings:feed", args=["unknown"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_delete_asks_for_confirmation_first(world, client_for):
+    meeting = MeetingFactory(host_agency=world.vks_ks, title="Họp liên ngành về vụ án tham ô")
+    client = client_for(world.ks_staff)
+    page = client.get(reverse("meetings:delete", args=[meeting.pk]))
+    assert page.status_code == 200
+    assert "Xóa cuộc họp?" in page.content.decode() and Meeting.objects.filter(pk=meeting.pk).exists()
+    response = client.post(reverse("meetings:delete", args=[meeting.pk]))
+    assert response.status_code == 302 and not Meeting.objects.filter(pk=meeting.pk).exists()
+    other = MeetingFactory(host_agency=world.vks_ks)
+    assert client_for(world.ks_leader).get(reverse("meetings:delete", args=[other.pk])).status_code == 403
