@@ -26,27 +26,25 @@ def png(name: str = "trang-1.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PNG_BYTES, content_type="image/png")
 
 
-def docx(name: str = "du-thao.docx") -> SimpleUploadedFile:
+def _zip(name: str, entries: dict[str, str]) -> SimpleUploadedFile:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", "<w:document/>")
+        for entry, text in entries.items():
+            z.writestr(entry, text)
     return SimpleUploadedFile(name, buf.getvalue())
+
+
+def docx(name: str = "du-thao.docx") -> SimpleUploadedFile:
+    return _zip(name, {"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
 
 
 def odt(name: str = "du-thao.odt") -> SimpleUploadedFile:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        z.writestr("content.xml", "<office:document-content/>")
-    return SimpleUploadedFile(name, buf.getvalue())
+    return _zip(name, {"mimetype": "application/vnd.oasis.opendocument.text",
+                       "content.xml": "<office:document-content/>"})
 
 
 def plain_zip(name: str = "khac.docx") -> SimpleUploadedFile:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("readme.txt", "xin chao")
-    return SimpleUploadedFile(name, buf.getvalue())
+    return _zip(name, {"readme.txt": "xin chao"})
 
 
 def exe_as_pdf(name: str = "ban-ky.pdf") -> SimpleUploadedFile:
