@@ -31,6 +31,12 @@ class AgencyAdmin(admin.ModelAdmin):
     list_select_related = ["locality"]
     inlines = [SuccessionInline, PersonInline]
 
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        from agencies.services import refresh_current_carriers
+
+        refresh_current_carriers()
+
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):

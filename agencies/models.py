@@ -114,6 +114,16 @@ class Agency(models.Model):
     )
     active_from = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
     active_to = models.DateField(_("hoạt động đến ngày"), null=True, blank=True)
+    current_carrier = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị đang kế thừa công việc"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Đơn vị đang hoạt động gánh công việc của đơn vị đã giải thể; tính lại khi kế thừa thay đổi."),
+    )
     search_text = models.TextField(editable=False, default="")
 
     objects = AgencyQuerySet.as_manager()

@@ -183,4 +183,54 @@ def import_csv(agencies_text: str | None, people_text: str | None) -> ImportResu
     if errors:
         transaction.set_rollback(True)
         raise ImportFailed(errors)
+    refresh_current_carriers()
     return result
+
+
+def refresh_current_carriers(
+    today: datetime.date | None = None, agency_model=Agency, succession_model=AgencySuccession
+) -> int:
+    """Recompute ``Agency.current_carrier`` for every agency; returns how many rows changed.
+
+    A dissolved agency is carried by the first active unit reached along its successor links
+    (the most recent succession first); an active agency carries its own work (NULL). Run after
+    any change to successions or activity dates, and daily, since dissolutions take effect by date.
+    """
+    today = today or datetime.date.today()
+    rows = {
+        pk: (active_from, active_to, carrier)
+        for pk, active_from, active_to, carrier in agency_model.objects.values_list(
+            "pk", "active_from", "active_to", "current_carrier_id"
+        )
+    }
+    links: dict[int, list[int]] = {}
+    for pred, succ in succession_model.objects.order_by("-effective_on", "successor__name").values_list(
+        "predecessor_id", "successor_id"
+    ):
+        links.setdefault(pred, []).append(succ)
+
+    def active(pk: int) -> bool:
+        start, end, _ = rows[pk]
+        return (start is None or start <= today) and (end is None or end >= today)
+
+    def carrier_of(pk: int) -> int | None:
+        if active(pk):
+            return None
+        seen, queue = {pk}, list(links.get(pk, []))
+        while queue:
+            succ = queue.pop(0)
+            if succ in seen:
+                continue
+            seen.add(succ)
+            if active(succ):
+                return succ
+            queue.extend(links.get(succ, []))
+        return None
+
+    changed = [
+        agency_model(pk=pk, current_carrier_id=new)
+        for pk, (_s, _e, old) in rows.items()
+        if (new := carrier_of(pk)) != old
+    ]
+    agency_model.objects.bulk_update(changed, ["current_carrier"], batch_size=1000)
+    return len(changed)

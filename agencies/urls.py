@@ -6,5 +6,6 @@ app_name = "agencies"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("tim-kiem/", views.search, name="search"),
+    path("goi-y/", views.autocomplete, name="autocomplete"),
     path("<int:pk>/", views.detail, name="detail"),
 ]

@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from agencies import selectors
@@ -51,3 +51,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             **sections,
         },
     )
+
+
+AUTOCOMPLETE_LIMIT = 30
+
+
+@login_required
+def autocomplete(request: HttpRequest) -> JsonResponse:
+    """Agencies for searchable selects, loaded as the user types: only the user's scope (another
+    unit's agencies never appear), searched without diacritics, at most AUTOCOMPLETE_LIMIT."""
+    text = request.GET.get("q", "")[:100]
+    agencies = access.agencies(request.user)
+    if text.strip():
+        agencies = agencies.search(text)
+    results = [
+        {"value": agency.pk, "text": agency.name if agency.is_active else f"{agency.name} (đã giải thể)"}
+        for agency in agencies.only("id", "name", "active_from", "active_to").order_by("name")[:AUTOCOMPLETE_LIMIT]
+    ]
+    return JsonResponse({"results": results})

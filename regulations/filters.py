@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind
+from agencies.pickers import UnitChoiceFilter, set_units
 from portal import access
 from portal.forms import OverflowSafeChoiceMixin
 from portal.search import matches_all_words
-from portal.widgets import FastSelect
+from portal.widgets import agency_autocomplete
 from regulations import rules
 from regulations.models import (
     Field,
@@ -43,8 +44,8 @@ SORTS = {
 class RegulationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q",
                                   widget=forms.TextInput(attrs={"type": "search"}))
-    agency = SafeModelChoiceFilter(label=_("Cơ quan (kể cả cấp dưới)"), queryset=Agency.objects.none(),
-                                   method="filter_agency", empty_label=_("Tất cả"), widget=FastSelect)
+    agency = UnitChoiceFilter(label=_("Cơ quan (kể cả cấp dưới)"), queryset=Agency.objects.none(),
+                              method="filter_agency", empty_label=_("Tất cả"), widget=agency_autocomplete())
     partner_kind = django_filters.ChoiceFilter(label=_("Loại cơ quan phối hợp"), choices=AgencyKind.choices,
                                                method="filter_partner_kind", empty_label=_("Tất cả"))
     field = SafeModelChoiceFilter(label=_("Lĩnh vực"), queryset=Field.objects.filter(is_active=True),
@@ -69,10 +70,13 @@ class RegulationFilter(django_filters.FilterSet):
     def __init__(self, *args, user, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.today = user, today
-        self.filters["agency"].queryset = access.agencies(user).order_by("name")
+        set_units(self, "agency", access.agencies(user))
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(matches_all_words("search_text", value[:200]))
+        # An amending document is found through the regulation it amends (it is no row of its own).
+        words = matches_all_words("search_text", value[:200])
+        amended = Regulation.objects.filter(words, amendment_of__isnull=False).values("amendment_of_id")
+        return queryset.filter(words | Q(pk__in=amended))
 
     def filter_agency(self, queryset: QuerySet, name: str, value: Agency) -> QuerySet:
         # The unit and everything below it, as on the dashboard and in access scoping.
@@ -89,9 +93,8 @@ class RegulationFilter(django_filters.FilterSet):
         return queryset.filter(signed_on__year__lte=int(value))
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        if "_status" not in queryset.query.annotations:
-            queryset = rules.with_status(queryset, self.today)
-        return queryset.filter(_status=value)
+        # "Đang có hiệu lực" keeps the amended ones: they stay in force as amended.
+        return queryset.filter(rules.status_q(value, self.today))
 
     def filter_review_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(rules.review_state_q(value, self.today))

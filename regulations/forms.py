@@ -12,9 +12,12 @@ from accounts.models import User
 from agencies.models import Agency
 from portal import access
 from portal.forms import BoundedDatesMixin, SafeModelChoiceField, SafeModelMultipleChoiceField
-from portal.widgets import FastSelect
+from portal.widgets import DateInput, agency_autocomplete
 from regulations import selectors, services
 from regulations.models import (
+    ARTICLES_COUNT,
+    CHAPTERS_COUNT,
+    REVIEW_INTERVAL_MONTHS,
     Field,
     OriginalKind,
     PartyRole,
@@ -28,16 +31,21 @@ MSG_CHOOSE_FILES_AGAIN = _(
 )
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
 class AgencyChoiceField(SafeModelChoiceField):
     def label_from_instance(self, obj: Agency) -> str:
         return obj.name if obj.is_active_on() else f"{obj.name} (đã giải thể)"
+
+
+def bounded_integer(label: str, bounds: tuple[int, int], unit: str, required: bool = False, **kwargs):
+    """An integer field whose out-of-range values (0, 32768, ...) get a Vietnamese error, never a DB error."""
+    low, high = bounds
+    message = _("%(label)s phải từ %(low)d đến %(high)d%(unit)s.") % {
+        "label": label, "low": low, "high": high, "unit": f" {unit}" if unit else ""}
+    return forms.IntegerField(
+        label=label, min_value=low, max_value=high, required=required, **kwargs,
+        error_messages={"min_value": message, "max_value": message, "invalid": _("Vui lòng nhập một số nguyên."),
+                        "required": _("Vui lòng nhập %(label)s.") % {"label": label.lower()}},
+    )
 
 
 class RegulationForm(BoundedDatesMixin, forms.ModelForm):
@@ -45,6 +53,10 @@ class RegulationForm(BoundedDatesMixin, forms.ModelForm):
         label=_("Lĩnh vực"), queryset=Field.objects.filter(is_active=True), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    chapters_count = bounded_integer(_("Số chương"), CHAPTERS_COUNT, _("chương"))
+    articles_count = bounded_integer(_("Số điều"), ARTICLES_COUNT, _("điều"))
+    review_interval_months = bounded_integer(_("Chu kỳ sơ kết (tháng)"), REVIEW_INTERVAL_MONTHS, _("tháng"),
+                                             required=True, initial=12)
 
     class Meta:
         model = Regulation
@@ -80,7 +92,7 @@ class RegulationForm(BoundedDatesMixin, forms.ModelForm):
 
 
 class PartyForm(forms.Form):
-    agency = AgencyChoiceField(label=_("Cơ quan"), queryset=Agency.objects.none(), widget=FastSelect,
+    agency = AgencyChoiceField(label=_("Cơ quan"), queryset=Agency.objects.none(), widget=agency_autocomplete(),
                                error_messages={"required": _("Vui lòng chọn cơ quan.")})
     role = forms.ChoiceField(label=_("Vai trò"), choices=PartyRole.choices, initial=PartyRole.PARTY)
     signatory_name = forms.CharField(label=_("Người ký"), max_length=150, required=False)
@@ -138,9 +150,8 @@ class BasePartyFormSet(RowsFormSet):
 
 
 class ArticleForm(forms.Form):
-    number = forms.IntegerField(label=_("Điều số"), min_value=1, max_value=999,
-                                error_messages={"required": _("Vui lòng nhập số điều.")})
-    chapter = forms.IntegerField(label=_("Chương"), min_value=1, max_value=99, required=False)
+    number = bounded_integer(_("Điều số"), ARTICLES_COUNT, "", required=True)
+    chapter = bounded_integer(_("Chương"), CHAPTERS_COUNT, "")
     heading = forms.CharField(label=_("Tên điều"), max_length=500, required=False)
     text = forms.CharField(label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -45,7 +45,7 @@ class RegulationType(models.TextChoices):
 class RegulationStatus(models.TextChoices):
     DRAFT = "draft", _("Chưa có hiệu lực")
     IN_FORCE = "in_force", _("Đang có hiệu lực")
-    AMENDED = "amended", _("Đã được sửa đổi, bổ sung")
+    AMENDED = "amended", _("Đang có hiệu lực, đã được sửa đổi, bổ sung")
     SUPERSEDED = "superseded", _("Đã bị thay thế")
     EXPIRED = "expired", _("Hết hiệu lực")
     REPEALED = "repealed", _("Đã bị bãi bỏ")
@@ -56,6 +56,23 @@ class ReviewState(models.TextChoices):
     DUE_SOON = "due_soon", _("Sắp đến hạn sơ kết")
     OVERDUE = "overdue", _("Quá hạn sơ kết")
     NONE = "none", _("Không phải sơ kết")
+
+
+# Bounds of the typed counts, checked by the form (Vietnamese errors) and by the database.
+REVIEW_INTERVAL_MONTHS = (1, 60)
+CHAPTERS_COUNT = (1, 200)
+ARTICLES_COUNT = (1, 2000)
+
+
+def _between(name: str, bounds: tuple[int, int], nullable: bool = True) -> models.Q:
+    inside = models.Q(**{f"{name}__gte": bounds[0], f"{name}__lte": bounds[1]})
+    return inside | models.Q(**{f"{name}__isnull": True}) if nullable else inside
+
+
+class RegulationQuerySet(models.QuerySet):
+    def counted(self) -> RegulationQuerySet:
+        """Rows that count as regulations: not amending documents (``rules.counted_q()``)."""
+        return self.filter(amendment_of__isnull=True)
 
 
 class Regulation(models.Model):
@@ -82,6 +99,11 @@ class Regulation(models.Model):
     amended_on = models.DateField(_("sửa đổi, bổ sung gần nhất"), null=True, blank=True, editable=False)
     superseded_on = models.DateField(_("bị thay thế từ ngày"), null=True, blank=True, editable=False)
     repealed_on = models.DateField(_("bị bãi bỏ từ ngày"), null=True, blank=True, editable=False)
+    # An amending document (sửa đổi, bổ sung) is part of the regulation it amends: this points at
+    # that regulation (the root of the chain), and such a row has no review cycle nor a count of its own.
+    amendment_of = models.ForeignKey("self", verbose_name=_("sửa đổi, bổ sung cho văn bản"), null=True,
+                                     blank=True, editable=False, on_delete=models.SET_NULL,
+                                     related_name="amendments")
     last_review_on = models.DateField(_("sơ kết gần nhất"), null=True, blank=True, editable=False)
     next_review_due = models.DateField(_("hạn sơ kết tiếp theo"), null=True, blank=True, editable=False,
                                        db_index=True)
@@ -94,6 +116,8 @@ class Regulation(models.Model):
 
     history = HistoricalRecords(m2m_fields=[fields], excluded_fields=["search_text", "updated_at"])
 
+    objects = RegulationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("quy chế phối hợp")
         verbose_name_plural = _("quy chế phối hợp")
@@ -102,6 +126,15 @@ class Regulation(models.Model):
             models.UniqueConstraint(fields=["host_agency", "number"], name="regulation_number_unique_per_host"),
             models.CheckConstraint(condition=models.Q(in_force_from__gte=models.F("signed_on")),
                                    name="regulation_in_force_after_signing"),
+            models.CheckConstraint(condition=_between("review_interval_months", REVIEW_INTERVAL_MONTHS, False),
+                                   name="regulation_review_interval_1_60",
+                                   violation_error_message=_("Chu kỳ sơ kết phải từ 1 đến 60 tháng.")),
+            models.CheckConstraint(condition=_between("chapters_count", CHAPTERS_COUNT),
+                                   name="regulation_chapters_count_bounded",
+                                   violation_error_message=_("Số chương phải từ 1 đến 200.")),
+            models.CheckConstraint(condition=_between("articles_count", ARTICLES_COUNT),
+                                   name="regulation_articles_count_bounded",
+                                   violation_error_message=_("Số điều phải từ 1 đến 2000.")),
         ]
         indexes = [
             models.Index(fields=["locality", "-signed_on"], name="regulation_locality_signed"),
@@ -229,3 +262,48 @@ class Original(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class RegisterJobState(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang tạo")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Không tạo được")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class RegisterJob(models.Model):
+    """A register PDF of a large scope, made by a Celery job (``regulations.jobs``). Personal: only
+    the user who started it sees it and its file."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người yêu cầu"), on_delete=models.CASCADE,
+                             related_name="register_jobs")
+    query = models.CharField(_("bộ lọc (tham số)"), max_length=2000, blank=True)
+    filter_line = models.CharField(_("mô tả bộ lọc"), max_length=2000, blank=True)
+    state = models.CharField(_("trạng thái"), max_length=10, choices=RegisterJobState.choices,
+                             default=RegisterJobState.QUEUED)
+    rows_total = models.PositiveIntegerField(_("số dòng"), default=0)
+    rows_done = models.PositiveIntegerField(_("số dòng đã xong"), default=0)
+    message = models.CharField(_("thông báo"), max_length=500, blank=True)
+    cancel_requested = models.BooleanField(_("yêu cầu hủy"), default=False)
+    file = models.FileField(_("tệp PDF"), upload_to="exports/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("thời điểm yêu cầu"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("thời điểm xong"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu in sổ theo dõi")
+        verbose_name_plural = _("yêu cầu in sổ theo dõi")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.created_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (RegisterJobState.DONE, RegisterJobState.FAILED, RegisterJobState.CANCELLED)
+
+    @property
+    def percent(self) -> int:
+        if self.state == RegisterJobState.DONE:
+            return 100
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

@@ -17,6 +17,7 @@ LIVE_STATUSES = (RegulationStatus.IN_FORCE, RegulationStatus.AMENDED)
 
 
 class Schedulable(Protocol):
+    amendment_of_id: int | None
     in_force_from: datetime.date
     expires_on: datetime.date | None
     review_interval_months: int
@@ -35,13 +36,24 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def is_counted(reg: Schedulable) -> bool:
+    """Whether this row counts as a regulation of its own: an amending document (sửa đổi, bổ sung)
+    is part of the regulation it amends and never counts. SQL twin: ``counted_q()``."""
+    return getattr(reg, "amendment_of_id", None) is None
+
+
+def counted_q() -> Q:
+    """The rows that count as regulations in every figure, filter, list and export total."""
+    return Q(amendment_of__isnull=True)
+
+
 def compute_next_review_due(reg: Schedulable) -> datetime.date | None:
     """When the next interim review (sơ kết) falls due, or the final review (tổng kết) if sooner.
 
     Counted from the last review, or from entry into force when there has been none. A regulation
     that is replaced or repealed has no review due, nor one whose next review would fall after it
-    expires."""
-    if reg.superseded_on or reg.repealed_on:
+    expires, nor an amending document (it is reviewed as part of the regulation it amends)."""
+    if reg.superseded_on or reg.repealed_on or not is_counted(reg):
         return None
     base = reg.last_review_on or reg.in_force_from
     due = add_months(base, max(1, reg.review_interval_months or 12))
@@ -66,8 +78,24 @@ def status_on(reg: Schedulable, today: datetime.date) -> RegulationStatus:
     return RegulationStatus.IN_FORCE
 
 
+def is_in_force(reg: Schedulable, today: datetime.date) -> bool:
+    """In force on ``today``, amended or not, and counted. SQL twin: ``live_q()``."""
+    return is_counted(reg) and status_on(reg, today) in LIVE_STATUSES
+
+
+def matches_status(reg: Schedulable, status: str, today: datetime.date) -> bool:
+    """Whether the register's status filter ``status`` keeps this row. SQL twin: ``status_q()``.
+
+    "Đang có hiệu lực" keeps amended regulations too (they stay in force as amended)."""
+    if not is_counted(reg):
+        return False
+    if status == RegulationStatus.IN_FORCE:
+        return status_on(reg, today) in LIVE_STATUSES
+    return status_on(reg, today) == status
+
+
 def review_state_on(reg: Schedulable, today: datetime.date) -> ReviewState:
-    if reg.next_review_due is None or status_on(reg, today) not in LIVE_STATUSES:
+    if reg.next_review_due is None or not is_in_force(reg, today):
         return ReviewState.NONE
     if reg.next_review_due < today:
         return ReviewState.OVERDUE
@@ -89,13 +117,32 @@ def status_expression(today: datetime.date) -> Case:
 
 
 def live_q(today: datetime.date) -> Q:
-    """Rows whose status on ``today`` is in force or amended (the ones with reviews due)."""
+    """Counted rows whose status on ``today`` is in force or amended (the ones with reviews due)."""
     return (
-        Q(in_force_from__lte=today)
+        counted_q()
+        & Q(in_force_from__lte=today)
         & (Q(repealed_on__isnull=True) | Q(repealed_on__gt=today))
         & (Q(superseded_on__isnull=True) | Q(superseded_on__gt=today))
         & (Q(expires_on__isnull=True) | Q(expires_on__gte=today))
     )
+
+
+def status_q(status: str, today: datetime.date) -> Q:
+    """The register's status filter as a Q over counted rows; agrees with ``matches_status``."""
+    repealed = Q(repealed_on__lte=today)
+    superseded = Q(superseded_on__lte=today) & ~repealed
+    gone = repealed | Q(superseded_on__lte=today)
+    expired = Q(expires_on__lt=today) & ~gone
+    draft = Q(in_force_from__gt=today) & ~gone & ~Q(expires_on__lt=today)
+    by_status = {
+        RegulationStatus.IN_FORCE: live_q(today),
+        RegulationStatus.AMENDED: live_q(today) & Q(amended_on__lte=today),
+        RegulationStatus.REPEALED: repealed,
+        RegulationStatus.SUPERSEDED: superseded,
+        RegulationStatus.EXPIRED: expired,
+        RegulationStatus.DRAFT: draft,
+    }
+    return counted_q() & by_status[RegulationStatus(status)]
 
 
 def review_state_q(state: str, today: datetime.date) -> Q:

@@ -27,16 +27,25 @@ def visible(user: User) -> QuerySet[Regulation]:
 
 
 def listing(user: User, on: datetime.date | None = None) -> QuerySet[Regulation]:
-    """Visible regulations with what a list row shows, in a fixed number of queries."""
-    parties = RegulationParty.objects.select_related("agency").order_by("order", "id")
-    return rules.with_status(visible(user), on or today()).select_related("host_agency").prefetch_related(
-        Prefetch("parties", queryset=parties), Prefetch("fields", queryset=Field.objects.order_by("order"))
+    """Visible regulations with what a list row shows, in a fixed number of queries.
+
+    Amending documents are not rows of their own: each shows under the regulation it amends."""
+    parties = RegulationParty.objects.select_related("agency__current_carrier").order_by("order", "id")
+    amendments = visible(user).order_by("in_force_from", "signed_on", "id").only(
+        "id", "number", "in_force_from", "signed_on", "amendment_of_id")
+    return rules.with_status(visible(user).counted(), on or today()).select_related(
+        "host_agency__current_carrier").prefetch_related(
+        Prefetch("parties", queryset=parties), Prefetch("fields", queryset=Field.objects.order_by("order")),
+        Prefetch("amendments", queryset=amendments),
     )
 
 
 def detail(user: User, pk: int) -> Regulation:
-    qs = Regulation.objects.select_related("host_agency", "locality", "created_by").prefetch_related(
-        Prefetch("parties", queryset=RegulationParty.objects.select_related("agency").order_by("order", "id")),
+    qs = Regulation.objects.select_related(
+        "host_agency__current_carrier", "locality", "created_by", "amendment_of"
+    ).prefetch_related(
+        Prefetch("parties", queryset=RegulationParty.objects.select_related("agency__current_carrier").order_by(
+            "order", "id")),
         "fields",
         "articles",
         Prefetch("originals", queryset=Original.objects.order_by("uploaded_at")),
@@ -56,8 +65,26 @@ def for_agency(user: User, agency: Agency) -> QuerySet[Regulation]:
     return listing(user).filter(pk__in=RegulationParty.objects.filter(agency=agency).values("regulation_id"))
 
 
+def amendments(user: User, regulation: Regulation) -> list[Regulation]:
+    """The visible amending documents of this regulation, in the order they took effect."""
+    return list(visible(user).filter(amendment_of=regulation).order_by("in_force_from", "signed_on", "id"))
+
+
+def amended_regulation(user: User, regulation: Regulation) -> Regulation | None:
+    """The regulation this amending document belongs to, if the user may read it."""
+    if regulation.amendment_of_id is None:
+        return None
+    return visible(user).filter(pk=regulation.amendment_of_id).first()
+
+
 def review_meetings(user: User, regulation: Regulation):
-    return access.restrict(user, regulation.meetings.filter(kind__in=REVIEW_MEETING_KINDS)).order_by("starts_at")
+    """Reviews of the regulation as amended: its own and those recorded on its amending documents."""
+    from meetings.models import Meeting
+
+    ids = [regulation.pk, *Regulation.objects.filter(amendment_of=regulation).values_list("pk", flat=True)]
+    meetings = Meeting.objects.filter(
+        pk__in=Meeting.objects.filter(regulations__in=ids, kind__in=REVIEW_MEETING_KINDS).values("pk"))
+    return access.restrict(user, meetings).order_by("starts_at")
 
 
 def _url(name: str, pk: int) -> str:
@@ -134,7 +161,8 @@ def history(regulation: Regulation) -> list[Change]:
     field_names = {f.name: str(f.verbose_name) for f in Regulation._meta.get_fields() if hasattr(f, "verbose_name")}
     fields_by_id = {f.pk: f.name for f in Field.objects.all()}
     result = []
-    for record, previous in zip(records, records[1:] + [None], strict=True):
+    # Records created by bulk paths, imports or migrations may have no history rows at all.
+    for record, previous in zip(records, [*records[1:], None][: len(records)], strict=True):
         who = record.history_user.display_name if record.history_user else _("Hệ thống")
         kind = {"+": _("Tạo mới"), "~": _("Sửa"), "-": _("Xóa")}.get(record.history_type, "")
         changes = []

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from agencies.models import Agency
+from dashboards import tallies
+from meetings.models import Meeting
+from notifications import services as reminder_services
 from portal import access
 from portal.search import normalize
 from regulations import rules
@@ -32,20 +36,70 @@ REVIEW_MEETING_KINDS = ("interim_review", "final_review")
 REVIEW_MEETING_STATES = ("held", "minutes_finalised")
 
 
+def _amendment_component(ids: set[int]) -> set[int]:
+    """``ids`` with every regulation linked to them by "amends" relations, in either direction."""
+    seen, frontier = set(ids), set(ids)
+    while frontier:
+        links = RegulationRelation.objects.filter(kind=RelationKind.AMENDS).filter(
+            Q(source_id__in=frontier) | Q(target_id__in=frontier)
+        ).values_list("source_id", "target_id")
+        found = {pk for pair in links for pk in pair} - seen
+        seen |= found
+        frontier = found
+    return seen
+
+
+def amendment_roots(ids: Iterable[int]) -> dict[int, int | None]:
+    """For each id, the regulation its amendment chain ends at (``None`` if it amends nothing).
+
+    An amending document follows its earliest "amends" relation; an amendment of an amendment
+    belongs to the same regulation as the amendment it amends."""
+    targets: dict[int, int] = {}
+    ids = set(ids)
+    # The ids are closed under "amends" links (``_amendment_component``), so every chain stays inside.
+    rows = RegulationRelation.objects.filter(kind=RelationKind.AMENDS, source_id__in=ids).order_by("effective_on", "id")
+    for source_id, target_id in rows.values_list("source_id", "target_id"):
+        targets.setdefault(source_id, target_id)
+    roots: dict[int, int | None] = {}
+    for pk in ids:
+        current, seen = pk, {pk}
+        while current in targets and targets[current] not in seen:
+            current = targets[current]
+            seen.add(current)
+        roots[pk] = current if current != pk else None
+    return roots
+
+
 def refresh_derived_dates(regulation_ids: Iterable[int]) -> None:
-    """Recompute relation dates, last review and next review due for these regulations.
+    """Recompute amendment links, relation dates, last review and next review due for these regulations.
 
     Called after any change to relations or to review meetings (meetings.services calls it when a
-    review is held, edited, cancelled or deleted)."""
-    for reg in Regulation.objects.filter(pk__in=list(regulation_ids)):
-        incoming = reg.incoming_relations.values("kind").annotate(last=Max("effective_on"))
-        by_kind = {row["kind"]: row["last"] for row in incoming}
-        reg.amended_on = by_kind.get(RelationKind.AMENDS)
+    review is held, edited, cancelled or deleted). The regulations linked to them by amendments are
+    recomputed too: a review of an amending document moves the dates of the regulation it amends."""
+    ids = {pk for pk in regulation_ids if pk}
+    ids |= set(Regulation.objects.filter(pk__in=ids, amendment_of__isnull=False).values_list("amendment_of_id",
+                                                                                              flat=True))
+    ids = _amendment_component(ids)
+    roots = amendment_roots(ids)
+    for pk, root in roots.items():
+        Regulation.objects.filter(pk=pk).exclude(amendment_of_id=root).update(amendment_of_id=root)
+    members: dict[int, set[int]] = {pk: {pk} for pk in ids}
+    for pk, root in roots.items():
+        if root is not None:
+            members.setdefault(root, {root}).add(pk)
+    localities: set[int] = set()
+    for reg in Regulation.objects.filter(pk__in=ids):
+        own = reg.incoming_relations.values("kind").annotate(last=Max("effective_on"))
+        by_kind = {row["kind"]: row["last"] for row in own}
+        group = members[reg.pk]
+        reg.amended_on = RegulationRelation.objects.filter(
+            kind=RelationKind.AMENDS, target_id__in=group
+        ).aggregate(last=Max("effective_on"))["last"] if reg.amendment_of_id is None else None
         reg.superseded_on = by_kind.get(RelationKind.SUPERSEDES)
         reg.repealed_on = by_kind.get(RelationKind.REPEALS)
-        last = reg.meetings.filter(kind__in=REVIEW_MEETING_KINDS, state__in=REVIEW_MEETING_STATES).aggregate(
-            last=Max("starts_at")
-        )["last"]
+        last = Meeting.objects.filter(
+            regulations__in=group, kind__in=REVIEW_MEETING_KINDS, state__in=REVIEW_MEETING_STATES
+        ).aggregate(last=Max("starts_at"))["last"]
         reg.last_review_on = timezone.localtime(last).date() if last else None
         reg.next_review_due = rules.compute_next_review_due(reg)
         Regulation.objects.filter(pk=reg.pk).update(
@@ -55,6 +109,8 @@ def refresh_derived_dates(regulation_ids: Iterable[int]) -> None:
             last_review_on=reg.last_review_on,
             next_review_due=reg.next_review_due,
         )
+        localities.add(reg.locality_id)
+    tallies.touch(localities, (tallies.REGULATIONS,))
 
 
 # --- Validation ---------------------------------------------------------------------------------
@@ -330,6 +386,8 @@ def _save(
     refresh_search_text(regulation)
     refresh_derived_dates(touched | {regulation.pk})
     regulation.refresh_from_db()
+    # Its reminders follow the save (bell within a minute), once the new dates are committed.
+    transaction.on_commit(partial(reminder_services.enqueue_recompute, "regulation", regulation.pk), robust=True)
     return regulation
 
 

@@ -39,17 +39,50 @@ class CheckedFile:
     sha256: str
 
 
+# A real DOCX/ODT has tens to a few hundred entries and compresses text about 10:1; a zip bomb has
+# thousands of entries or ratios in the thousands. Only the tiny ODT "mimetype" entry is ever read,
+# and only its first bytes.
+ZIP_MAX_ENTRIES = 5000
+ZIP_MAX_UNCOMPRESSED = 500 * 1024 * 1024
+ZIP_MAX_RATIO = 200
+ZIP_RATIO_FLOOR = 1024 * 1024  # entries smaller than this may compress as well as they like
+MSG_ZIP_BOMB = "Tệp “{name}” là tệp nén bất thường (quá nhiều thành phần hoặc tỷ lệ nén quá cao), không lưu được."
+
+
+class SuspiciousArchive(Exception):
+    pass
+
+
+def _check_archive(archive: zipfile.ZipFile) -> None:
+    infos = archive.infolist()
+    if len(infos) > ZIP_MAX_ENTRIES:
+        raise SuspiciousArchive
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > ZIP_RATIO_FLOOR and info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1):
+            raise SuspiciousArchive
+    if total > ZIP_MAX_UNCOMPRESSED:
+        raise SuspiciousArchive
+
+
 def _office_type(upload: UploadedFile) -> str | None:
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
+            _check_archive(archive)
             names = set(archive.namelist())
             if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
                 return DOCX
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT.encode():
-                return ODT
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+            if "mimetype" in names:
+                # Bounded read: the declared sizes may lie, so never read more than the answer's length.
+                with archive.open("mimetype") as entry:
+                    if entry.read(len(ODT) + 16).strip() == ODT.encode():
+                        return ODT
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError, RuntimeError):
         return None
+    except SuspiciousArchive:
+        raise ValidationError(MSG_ZIP_BOMB.format(name=upload.name or ""), code="zip_bomb") from None
     finally:
         upload.seek(0)
     return None
@@ -69,7 +102,17 @@ def sniff(upload: UploadedFile) -> str | None:
 
 
 def check_original(kind: str, upload: UploadedFile) -> CheckedFile:
-    """Validate one upload; raise ``ValidationError`` with a Vietnamese message if it is refused."""
+    """Validate one upload; raise ``ValidationError`` with a Vietnamese message if it is refused.
+    The form and the service both call this; the result is kept on the upload, so it runs once."""
+    cached = getattr(upload, "_portal_checked", None)
+    if cached is not None and cached[0] == kind:
+        return cached[1]
+    checked = _check_original(kind, upload)
+    upload._portal_checked = (kind, checked)
+    return checked
+
+
+def _check_original(kind: str, upload: UploadedFile) -> CheckedFile:
     name = upload.name or ""
     if not upload.size:
         raise ValidationError(f"Tệp “{name}” rỗng (0 byte), không lưu được.", code="empty")

@@ -4,18 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from portal import access
-from regulations import exports, rules, selectors, services
+from portal import access, params, pdf
+from regulations import exports, jobs, rules, selectors, services
 from regulations.filters import RegulationFilter
 from regulations.forms import MSG_CHOOSE_FILES_AGAIN, RegulationEditor
-from regulations.models import Original, RelationKind
+from regulations.models import Original, RegisterJob, RegisterJobState, RelationKind
 
 PAGE_SIZE = 25
-EXPORT_LIMIT = 5000
 
 
 def _filtered(request: HttpRequest) -> RegulationFilter:
@@ -37,35 +38,70 @@ def regulation_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _export_rows(request: HttpRequest) -> list:
-    return list(_filtered(request).qs[:EXPORT_LIMIT])
-
-
 @login_required
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        exports.to_xlsx(_export_rows(request)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="quy-che-phoi-hop.xlsx"'
-    return response
+    return exports.xlsx_response(exports.build(request.user, request.GET))
 
 
 @login_required
 def export_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(exports.to_csv(_export_rows(request)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="quy-che-phoi-hop.csv"'
-    return response
+    return exports.csv_response(exports.build(request.user, request.GET))
 
 
 @login_required
 def register_pdf(request: HttpRequest) -> HttpResponse:
-    rows = _export_rows(request)
-    today = selectors.today()
-    pdf = exports.to_pdf(rows, {"today": today, "user": request.user})
-    response = HttpResponse(pdf, content_type="application/pdf")
+    """Small scopes print at once; larger ones are offered as a background job (``regulations.jobs``)."""
+    export = exports.build(request.user, request.GET)
+    if export.count > pdf.DIRECT_MAX_ROWS:
+        return render(request, "regulations/register_job_start.html", {
+            "export": export, "query": request.GET.urlencode(), "direct_max": pdf.DIRECT_MAX_ROWS,
+            "job_max": pdf.JOB_MAX_ROWS,
+        })
+    response = HttpResponse(exports.to_pdf(export), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="so-theo-doi-quy-che-phoi-hop.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def register_job_start(request: HttpRequest) -> HttpResponse:
+    params = QueryDict(request.POST.get("query", "")[:2000])
+    try:
+        job = jobs.start(request.user, params)
+    except pdf.PdfRenderError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('regulations:list')}?{params.urlencode()}")
+    return redirect("regulations:register_job", pk=job.pk)
+
+
+@login_required
+def register_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = access.own_or_404(request.user, RegisterJob.objects.all(), pk=pk)
+    return render(request, "regulations/register_job.html", {"job": job, "status": jobs.status(job)})
+
+
+@login_required
+def register_job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    job = access.own_or_404(request.user, RegisterJob.objects.all(), pk=pk)
+    return JsonResponse(jobs.status(job))
+
+
+@login_required
+@require_POST
+def register_job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    job = access.own_or_404(request.user, RegisterJob.objects.all(), pk=pk)
+    jobs.cancel(job)
+    messages.info(request, _("Đã yêu cầu hủy việc tạo sổ theo dõi."))
+    return redirect("regulations:register_job", pk=job.pk)
+
+
+@login_required
+def register_job_file(request: HttpRequest, pk: int) -> HttpResponse:
+    job = access.own_or_404(request.user, RegisterJob.objects.filter(state=RegisterJobState.DONE), pk=pk)
+    if not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), content_type="application/pdf", as_attachment=True,
+                        filename=f"so-theo-doi-quy-che-phoi-hop-{job.created_at:%Y%m%d-%H%M}.pdf")
 
 
 @login_required
@@ -80,15 +116,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "review_state": rules.review_state_on(regulation, today),
         "timeline": selectors.timeline(request.user, regulation, reviews),
         "reviews": reviews,
+        "amendments": selectors.amendments(request.user, regulation),
+        "amended_regulation": selectors.amended_regulation(request.user, regulation),
         "changes": selectors.history(regulation),
         "can_edit": access.can_write(request.user, regulation.locality_id),
+        "can_record_meeting": access.can_write(request.user, regulation.locality_id, access.MEETING_ROLES),
     })
 
 
 def _render_form(request: HttpRequest, editor: RegulationEditor, regulation=None) -> HttpResponse:
-    if editor.has_errors and editor.files_lost:
-        messages.warning(request, MSG_CHOOSE_FILES_AGAIN)
-    return render(request, "regulations/form.html", {"editor": editor, "regulation": regulation})
+    # One banner: the form's own alert says the files must be chosen again (no second message).
+    return render(request, "regulations/form.html", {
+        "editor": editor, "regulation": regulation, "files_lost_message": MSG_CHOOSE_FILES_AGAIN,
+    })
 
 
 @login_required
@@ -97,11 +137,13 @@ def create(request: HttpRequest) -> HttpResponse:
     if not access.writable_agencies(request.user).exists():
         raise PermissionDenied(_("Bạn không có quyền ghi nhận quy chế."))
     relation_initial = []
-    replaces = request.GET.get("thay_the", "")
-    if request.method == "GET" and replaces.isdigit():
-        old = selectors.visible(request.user).filter(pk=replaces).first()
-        if old is not None:
-            relation_initial = [{"kind": RelationKind.SUPERSEDES, "target": old}]
+    # "?thay_the=<pk>" / "?sua_doi=<pk>": the regulation page's buttons open the form with the relation filled.
+    for param, kind in (("thay_the", RelationKind.SUPERSEDES), ("sua_doi", RelationKind.AMENDS)):
+        target = params.int_param(request.GET.get(param))
+        if request.method == "GET" and target is not None:
+            old = selectors.visible(request.user).filter(pk=target).first()
+            if old is not None:
+                relation_initial = [{"kind": kind, "target": old}]
     if request.method == "POST":
         editor = RegulationEditor(request.user, data=request.POST, files=request.FILES)
         if editor.is_valid():

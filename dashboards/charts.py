@@ -3,6 +3,7 @@ an id (aria-labelledby) and the page shows the same numbers in a table for scree
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from django.utils.html import escape
@@ -15,6 +16,16 @@ def _fmt(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def _linked(url: str | None, shape: str) -> str:
+    """The shape as a link to the list behind the figure (SVG 2 ``href``), when there is one; the link is
+    named by the shape's (already escaped) ``<title>`` so that screen readers say what it opens."""
+    if not url:
+        return shape
+    title = re.search(r"<title>(.*?)</title>", shape)
+    label = f' aria-label="{title.group(1)}"' if title else ""
+    return f'<a href="{escape(url)}"{label}>{shape}</a>'
+
+
 def hbar(items: Sequence[dict], title_id: str, width: int = 560, label_width: int = 230) -> SafeString:
     """Horizontal bars, one per item ``{"label", "value"}``."""
     bar_h, gap, top = 22, 8, 4
@@ -22,7 +33,7 @@ def hbar(items: Sequence[dict], title_id: str, width: int = 560, label_width: in
     peak = max([i["value"] for i in items] + [1])
     span = width - label_width - 70
     parts = [
-        f'<svg class="chart" role="img" aria-labelledby="{escape(title_id)}" viewBox="0 0 {width} {height}" '
+        f'<svg class="chart" role="group" aria-labelledby="{escape(title_id)}" viewBox="0 0 {width} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
     ]
     for n, item in enumerate(items):
@@ -32,8 +43,10 @@ def hbar(items: Sequence[dict], title_id: str, width: int = 560, label_width: in
         parts.append(
             f'<text x="{label_width - 6}" y="{y + 16}" text-anchor="end" font-size="13" fill="#1d232b">'
             f"{escape(label)}</text>"
-            f'<rect x="{label_width}" y="{y}" width="{max(w, 1)}" height="{bar_h}" fill="{PALETTE[0]}" rx="2"/>'
-            f'<text x="{label_width + max(w, 1) + 6}" y="{y + 16}" font-size="13" fill="#1d232b">'
+            + _linked(item.get("url"), f'<rect x="{label_width}" y="{y}" width="{max(w, 1)}" height="{bar_h}" '
+                      f'fill="{PALETTE[0]}" rx="2"><title>{escape(item["label"])}: '
+                      f'{_fmt(item["value"])}</title></rect>')
+            + f'<text x="{label_width + max(w, 1) + 6}" y="{y + 16}" font-size="13" fill="#1d232b">'
             f"{_fmt(item['value'])}</text>"
         )
     parts.append("</svg>")
@@ -49,7 +62,7 @@ def columns(rows: Sequence[dict], x_key: str, series: Sequence[tuple[str, str]],
     slot = (width - left - 8) / max(1, len(rows))
     col_w = max(3.0, (slot - 8) / max(1, len(series)))
     parts = [
-        f'<svg class="chart" role="img" aria-labelledby="{escape(title_id)}" viewBox="0 0 {width} {height}" '
+        f'<svg class="chart" role="group" aria-labelledby="{escape(title_id)}" viewBox="0 0 {width} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
         f'<line x1="{left}" y1="{top + legend_h + plot_h}" x2="{width - 4}" y2="{top + legend_h + plot_h}" '
         f'stroke="#8c959f"/>',
@@ -65,8 +78,10 @@ def columns(rows: Sequence[dict], x_key: str, series: Sequence[tuple[str, str]],
         x0 = left + n * slot + 4
         for s, (key, _) in enumerate(series):
             h = round(plot_h * row[key] / peak)
-            parts.append(f'<rect x="{x0 + s * col_w:.1f}" y="{base_y - h}" width="{col_w - 1:.1f}" height="{h}" '
-                         f'fill="{PALETTE[s % len(PALETTE)]}"/>')
+            rect = (f'<rect x="{x0 + s * col_w:.1f}" y="{base_y - h}" width="{col_w - 1:.1f}" height="{h}" '
+                    f'fill="{PALETTE[s % len(PALETTE)]}"><title>{escape(series[s][1])} {escape(str(row[x_key]))}: '
+                    f'{_fmt(row[key])}</title></rect>')
+            parts.append(_linked(row.get(f"{key}_url"), rect))
         parts.append(f'<text x="{x0 + slot / 2 - 4:.1f}" y="{height - 8}" text-anchor="middle" font-size="11" '
                      f'fill="#1d232b">{escape(str(row[x_key]))}</text>')
     parts.append("</svg>")

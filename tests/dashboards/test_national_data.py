@@ -7,9 +7,9 @@ from django.db.models import Count
 
 from accounts.models import User
 from agencies.models import Agency, AgencyKind, Locality, LocalityLevel
+from dashboards import selectors
 from meetings.models import Directive, Meeting
 from portal import scale_data
-from portal.dashboard import selectors
 from regulations.models import Regulation, RegulationParty
 
 

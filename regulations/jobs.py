@@ -1,0 +1,132 @@
+"""The register PDF of a large scope, made by a Celery job.
+
+``start`` checks the size and queues ``regulations.tasks.render_register``; ``run`` lays the
+register out a chunk of rows at a time through ``portal.pdf.render_chunked`` (one time and page
+limit for the whole render), records the rows done after each chunk (the progress page polls
+``status``), stops when the user cancels, stores the file and leaves an in-app notification
+with a link. A job and its file belong to the user who started it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.models import Notification
+from portal import pdf
+from regulations import exports
+from regulations.models import RegisterJob, RegisterJobState
+
+CHUNK_ROWS = 200
+KEEP_FILES = datetime.timedelta(days=7)
+
+
+def start(user: User, params: QueryDict) -> RegisterJob:
+    """Queue a register PDF for the user's filters; ``PdfTooLarge`` if it would be too long even for a job."""
+    export = exports.build(user, params)
+    pdf.check_rows(export.count, pdf.JOB_MAX_ROWS)
+    forget_old(user)
+    job = RegisterJob.objects.create(user=user, query=params.urlencode()[:2000], filter_line=export.line[:2000],
+                                     rows_total=export.count)
+    transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def forget_old(user: User) -> int:
+    """The user's finished jobs older than ``KEEP_FILES``, with their files, are removed."""
+    old = list(RegisterJob.objects.filter(user=user, created_at__lt=timezone.now() - KEEP_FILES,
+                                          state__in=[RegisterJobState.DONE, RegisterJobState.FAILED,
+                                                     RegisterJobState.CANCELLED]))
+    for job in old:
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+    return len(old)
+
+
+def _enqueue(job_id: int) -> None:
+    from regulations.tasks import render_register
+
+    render_register.delay(job_id)
+
+
+def cancel(job: RegisterJob) -> None:
+    if job.is_finished:
+        return
+    RegisterJob.objects.filter(pk=job.pk).update(cancel_requested=True)
+    # A job not picked up yet is cancelled at once; a running one stops after its current chunk.
+    RegisterJob.objects.filter(pk=job.pk, state=RegisterJobState.QUEUED).update(
+        state=RegisterJobState.CANCELLED, message="Đã hủy theo yêu cầu.", finished_at=timezone.now())
+
+
+def _chunks(export: exports.Export) -> Iterator[dict[str, Any]]:
+    for chunk in export.chunks(CHUNK_ROWS):
+        yield exports.pdf_context(export, chunk, first=chunk[0].index == 1, chunked=True,
+                                  rows_done=chunk[-1].index)
+
+
+def run(job_id: int) -> str:
+    job = RegisterJob.objects.select_related("user").filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return "skipped"
+    if job.cancel_requested:
+        _finish(job, RegisterJobState.CANCELLED, "Đã hủy theo yêu cầu.")
+        return "cancelled"
+    RegisterJob.objects.filter(pk=job.pk).update(state=RegisterJobState.RUNNING)
+    export = exports.build(job.user, QueryDict(job.query))
+    job.rows_total = export.count
+
+    def on_chunk(context: dict[str, Any]) -> None:
+        RegisterJob.objects.filter(pk=job.pk).update(rows_done=context["rows_done"], rows_total=export.count)
+        if RegisterJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
+            raise pdf.PdfCancelled("Đã hủy theo yêu cầu.")
+
+    try:
+        pdf.check_rows(export.count, pdf.JOB_MAX_ROWS)
+        data = pdf.render_chunked("regulations/register_pdf.html", _chunks(export), timeout=pdf.JOB_TIMEOUT_SECONDS,
+                                  max_pages=pdf.JOB_MAX_PAGES, on_chunk=on_chunk)
+    except pdf.PdfCancelled as exc:
+        _finish(job, RegisterJobState.CANCELLED, str(exc))
+        return "cancelled"
+    except pdf.PdfRenderError as exc:
+        _finish(job, RegisterJobState.FAILED, str(exc))
+        _notify(job, "Không tạo được sổ theo dõi (PDF)", str(exc))
+        return "failed"
+    job.file.save(f"so-theo-doi-{job.pk}.pdf", ContentFile(data), save=False)
+    job.rows_done = export.count
+    _finish(job, RegisterJobState.DONE, "", "file", "rows_done", "rows_total")
+    _notify(job, "Sổ theo dõi quy chế phối hợp (PDF) đã sẵn sàng", job.filter_line)
+    return "done"
+
+
+def _finish(job: RegisterJob, state: str, message: str, *fields: str) -> None:
+    # Only the named columns: rows_done was kept in the database chunk by chunk.
+    job.state, job.message, job.finished_at = state, message[:500], timezone.now()
+    job.save(update_fields=["state", "message", "finished_at", *fields])
+
+
+def _notify(job: RegisterJob, title: str, body: str) -> None:
+    Notification.objects.create(user=job.user, title=title[:300], body=body,
+                                url=reverse("regulations:register_job", args=[job.pk]))
+
+
+def status(job: RegisterJob) -> dict[str, Any]:
+    return {
+        "state": job.state,
+        "state_label": str(job.get_state_display()),
+        "rows_done": job.rows_done,
+        "rows_total": job.rows_total,
+        "percent": job.percent,
+        "message": job.message,
+        "finished": job.is_finished,
+        "download_url": reverse("regulations:register_job_file", args=[job.pk])
+        if job.state == RegisterJobState.DONE else "",
+    }
