@@ -23,7 +23,13 @@ class ReminderAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Gửi lại thư đã chọn"))
     def resend(self, request, queryset) -> None:
-        count = services.requeue(queryset.values_list("pk", flat=True))
+        try:
+            count = services.requeue(queryset.values_list("pk", flat=True))
+        except services.BrokerUnavailable:
+            self.message_user(request, _("Không gửi lại được: hàng đợi thư (Redis) không phản hồi. Các thư vẫn ở trạng "
+                                         "thái chờ gửi và sẽ được gửi lại tự động khi hàng đợi hoạt động."),
+                              messages.ERROR)
+            return
         self.message_user(request, _("Đã đưa %(n)s thư vào hàng đợi gửi lại.") % {"n": count}, messages.SUCCESS)
 
     def has_add_permission(self, request) -> bool:

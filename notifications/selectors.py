@@ -6,6 +6,7 @@ from django.db.models import Count, QuerySet
 
 from accounts.models import User
 from notifications.models import Notification, Reminder, ScanRun
+from portal import access
 
 
 def notifications_of(user: User, unread_only: bool = False) -> QuerySet[Notification]:
@@ -13,17 +14,23 @@ def notifications_of(user: User, unread_only: bool = False) -> QuerySet[Notifica
     return qs.filter(read_at__isnull=True) if unread_only else qs
 
 
-def status_summary() -> dict:
-    by_status = dict(Reminder.objects.values_list("status").annotate(n=Count("pk")).order_by())
+def outbox(user: User) -> QuerySet[Reminder]:
+    """The reminders whose recipient works in a locality the user may read (supreme admins: all)."""
+    return access.restrict(user, Reminder.objects.all(), "recipient__agency__locality")
+
+
+def status_summary(user: User) -> dict:
+    reminders = outbox(user)
+    by_status = dict(reminders.values_list("status").annotate(n=Count("pk")).order_by())
     return {
         "last_run": ScanRun.objects.order_by("-started_at", "-pk").first(),
         "runs": list(ScanRun.objects.order_by("-started_at", "-pk")[:10]),
         "by_status": by_status,
-        "pending": by_status.get("pending", 0) + by_status.get("sending", 0),
+        "pending": by_status.get("pending", 0) + by_status.get("sending", 0) + by_status.get("digest", 0),
         "failed": by_status.get("failed", 0),
         "sent": by_status.get("sent", 0),
         "skipped": by_status.get("skipped", 0),
         "recent_failed": list(
-            Reminder.objects.filter(status="failed").select_related("recipient").order_by("-updated_at")[:10]
+            reminders.filter(status="failed").select_related("recipient").order_by("-updated_at")[:10]
         ),
     }

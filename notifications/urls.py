@@ -10,4 +10,5 @@ urlpatterns = [
     path("da-doc-tat-ca/", views.mark_all_read, name="mark_all_read"),
     path("cai-dat/", views.preferences, name="preferences"),
     path("trang-thai/", views.status, name="status"),
+    path("trang-thai/quet-ngay/", views.scan_now, name="scan_now"),
 ]

@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,16 +12,14 @@ from accounts.models import Role
 from notifications import selectors, services
 from notifications.forms import PreferencesForm
 from notifications.models import Notification
+from portal import params
 
 PAGE_SIZE = 20
 MAX_ID = 2**63 - 1  # a larger id in the URL would overflow the database integer
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
+    return params.safe_next(request, request.POST.get("next"), fallback)
 
 
 @login_required
@@ -62,13 +59,29 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/preferences.html", {"form": form})
 
 
-@login_required
-def status(request: HttpRequest) -> HttpResponse:
+def _require_admin(request: HttpRequest) -> None:
     if not (request.user.is_superuser or request.user.role == Role.ADMIN):
         raise PermissionDenied(_("Chỉ quản trị viên được xem trạng thái nhắc việc."))
+
+
+@login_required
+@require_POST
+def scan_now(request: HttpRequest) -> HttpResponse:
+    """Start a reminder scan at once (the same task as the 07:00 beat; a second one is harmless)."""
+    _require_admin(request)
+    if services.enqueue_scan():
+        messages.success(request, _("Đã đưa lượt quét nhắc việc vào hàng đợi; kết quả hiện ở bảng dưới sau ít phút."))
+    else:
+        messages.error(request, _("Không kết nối được hàng đợi (Celery); chưa quét được. Vui lòng thử lại sau."))
+    return redirect("notifications:status")
+
+
+@login_required
+def status(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
     from django.conf import settings
 
-    context = selectors.status_summary()
+    context = selectors.status_summary(request.user)
     context["broker"] = "Redis" if settings.REDIS_URL else _("thư mục trên máy chủ (filesystem)")
     context["stages"] = ", ".join(str(n) for n in settings.REMINDER_REVIEW_STAGES)
     return render(request, "notifications/status.html", context)

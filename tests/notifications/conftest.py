@@ -15,4 +15,13 @@ def enqueued(monkeypatch) -> list[int]:
     ids: list[int] = []
     monkeypatch.setattr(services, "enqueue_email", ids.append)
     monkeypatch.setattr(services, "_enqueue_after_commit", ids.append)
+    monkeypatch.setattr(services, "enqueue_emails", ids.extend)
+    return ids
+
+
+@pytest.fixture
+def digests(monkeypatch) -> list[int]:
+    """Record the digest ids handed to Celery (after commit: use django_capture_on_commit_callbacks)."""
+    ids: list[int] = []
+    monkeypatch.setattr(services, "enqueue_digest", ids.append)
     return ids

@@ -12,7 +12,7 @@ from django.db import connection
 
 from meetings.models import MeetingState
 from notifications import services
-from notifications.models import Notification, Reminder, ReminderStatus
+from notifications.models import Digest, Notification, Reminder, ReminderStatus, ScanRun
 from tests.factories import build_world
 from tests.meetings.factories import DirectiveFactory
 from tests.notifications.factories import vn
@@ -52,27 +52,60 @@ def test_two_scans_at_once_deliver_each_reminder_once(monkeypatch):
                      assigned_agency=world.vks_kh, deadline=datetime.date(2024, 3, 5))
     lock = threading.Lock()
     enqueued: list[int] = []
+    digests: list[int] = []
 
-    def record(pk: int) -> None:
-        with lock:
-            enqueued.append(pk)
+    def record(into: list[int]):
+        def append(pk: int) -> None:
+            with lock:
+                into.append(pk)
+        return append
 
-    monkeypatch.setattr(services, "enqueue_email", record)
+    monkeypatch.setattr(services, "enqueue_email", record(enqueued))
+    monkeypatch.setattr(services, "enqueue_digest", record(digests))
     errors = run_in_threads(lambda: services.scan_reminders(vn(2024, 3, 10, 7)))
     assert errors == []
-    reminders = list(Reminder.objects.values_list("pk", flat=True))
-    # 4 regulations × ks staff (overdue 9 days, stage overdue-w1) + a directive × (kh staff, kh leader)
-    assert len(reminders) == 4 + 2
+    # 4 regulations × ks staff (overdue 9 days, stage overdue-w1) + a directive × (kh staff, kh leader),
+    # each with one bell item, none due today: no e-mail of their own, one digest per user.
+    assert Reminder.objects.count() == 4 + 2
     assert Notification.objects.count() == 6
-    assert sorted(enqueued) == sorted(reminders)
+    assert set(Notification.objects.values_list("reminder_id", flat=True)) == set(
+        Reminder.objects.values_list("pk", flat=True))
+    assert not Reminder.objects.filter(notification__isnull=True).exists()
+    assert enqueued == []
+    assert Digest.objects.count() == 3 and set(digests) == set(Digest.objects.values_list("pk", flat=True))
 
     # Two workers get every task (a retried task, a re-enqueue by the sweep): one e-mail each.
     def work() -> None:
-        for pk in reminders:
-            services.deliver_email(pk)
+        for pk in set(digests):
+            services.deliver_digest(pk)
 
     assert run_in_threads(work) == []
-    assert len(mail.outbox) == 6
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        Reminder.objects.values_list("recipient__email", flat=True))
-    assert set(Reminder.objects.values_list("status", "attempts")) == {(ReminderStatus.SENT, 1)}
+    assert len(mail.outbox) == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(Digest.objects.values_list("user__email", flat=True))
+    assert set(Digest.objects.values_list("status", "attempts")) == {(ReminderStatus.SENT, 1)}
+    assert set(Reminder.objects.values_list("status", flat=True)) == {ReminderStatus.SENT}
+    assert sum(len(m.body.split("http")) - 1 for m in mail.outbox) >= 6  # every item, with its link
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_scans_at_once_on_many_subjects_insert_each_reminder_once(monkeypatch):
+    """Bulk creation (INSERT ... ON CONFLICT DO NOTHING) under two concurrent scans, repeated."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...): the threaded bulk insert")
+    world = build_world()
+    for _ in range(40):
+        RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 1))
+    for _ in range(20):
+        DirectiveFactory(meeting__host_agency=world.vks_tc, meeting__state=MeetingState.HELD,
+                         assigned_agency=world.vks_kh, deadline=datetime.date(2024, 3, 5))
+    monkeypatch.setattr(services, "enqueue_email", lambda pk: None)
+    monkeypatch.setattr(services, "enqueue_digest", lambda pk: None)
+    for day in (10, 17):
+        assert run_in_threads(lambda day=day: services.scan_reminders(vn(2024, 3, day, 7)), count=3) == []
+    # two weekly stages each: 40 × ks staff, 20 × (kh staff, kh leader)
+    assert Reminder.objects.count() == 2 * (40 + 40)
+    assert Notification.objects.count() == Reminder.objects.count()
+    assert not Reminder.objects.filter(notification__isnull=True).exists()
+    assert Digest.objects.count() == 2 * 3
+    runs = ScanRun.objects.filter(scan_date=datetime.date(2024, 3, 10))
+    assert sum(r.reviews_created + r.directives_created for r in runs) == 80

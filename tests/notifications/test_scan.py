@@ -14,7 +14,7 @@ from accounts.models import Role
 from agencies.models import AgencySuccession
 from meetings.models import AttendeeRole, MeetingKind, MeetingState
 from notifications import services
-from notifications.models import Notification, Reminder, ReminderKind, ReminderStatus, ScanRun
+from notifications.models import Digest, Notification, Reminder, ReminderKind, ReminderStatus, ScanRun
 from portal.celery import app as celery_app
 from regulations.models import RegulationRelation
 from regulations.services import refresh_derived_dates
@@ -101,22 +101,26 @@ def test_beat_runs_the_scan_daily_at_seven_vietnam_time(settings):
     assert not due and remaining == pytest.approx(17 * 3600, abs=1)
 
 
-def test_second_scan_sends_nothing(world, enqueued, django_capture_on_commit_callbacks):
+def test_second_scan_sends_nothing(world, enqueued, digests, django_capture_on_commit_callbacks):
     reg = RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20))
     UserFactory(username="ks.staff2", agency=world.vks_ks, role=Role.STAFF)
     with django_capture_on_commit_callbacks(execute=True):
         first = services.scan_reminders(at(datetime.date(2024, 3, 15)))
     assert first["review"] == 2
-    assert sorted(enqueued) == sorted(Reminder.objects.values_list("pk", flat=True))
-    for pk in enqueued:
-        assert services.deliver_email(pk) == "sent"
+    # Not due today: no e-mail of its own, one daily digest per user instead.
+    assert enqueued == []
+    assert set(Reminder.objects.values_list("status", flat=True)) == {ReminderStatus.DIGEST}
+    assert sorted(digests) == sorted(Digest.objects.values_list("pk", flat=True)) and len(digests) == 2
+    for pk in digests:
+        assert services.deliver_digest(pk) == "sent"
     assert len(mail.outbox) == 2
+    assert set(Reminder.objects.values_list("status", flat=True)) == {ReminderStatus.SENT}
     with django_capture_on_commit_callbacks(execute=True):
         second = services.scan_reminders(at(datetime.date(2024, 3, 15), 9))
     assert second == {"review": 0, "directive": 0, "minutes": 0, "resent": 0}
-    assert len(enqueued) == 2 and Reminder.objects.count() == 2 and Notification.objects.count() == 2
-    # A retried task for a reminder already sent sends nothing either.
-    assert services.deliver_email(enqueued[0]) == ReminderStatus.SENT
+    assert len(digests) == 2 and Reminder.objects.count() == 2 and Notification.objects.count() == 2
+    # A retried task for a digest already sent sends nothing either.
+    assert services.deliver_digest(digests[0]) == ReminderStatus.SENT
     assert len(mail.outbox) == 2
     assert reg.pk == Reminder.objects.first().subject_id
 
@@ -204,11 +208,11 @@ def test_email_is_vietnamese_html_and_text_with_absolute_link(world, enqueued, s
     settings.PORTAL_BASE_URL = "https://quyche.vks.example"
     reg = RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20),
                             number="03/2023/QCPH-VKSKS-TAKS", title="Quy chế phối hợp giải quyết án hình sự")
-    services.scan_reminders(at(datetime.date(2024, 3, 13)))
+    services.scan_reminders(at(datetime.date(2024, 3, 20)))
     assert services.deliver_email(enqueued[0]) == "sent"
     [message] = mail.outbox
     assert message.to == ["ks.staff@vks.test"]
-    assert message.subject == "[Nhắc việc] Sắp đến hạn sơ kết: 03/2023/QCPH-VKSKS-TAKS (còn 7 ngày)"
+    assert message.subject == "[Nhắc việc] Đến hạn sơ kết hôm nay: 03/2023/QCPH-VKSKS-TAKS"
     link = f"https://quyche.vks.example/quy-che/{reg.pk}/"
     for body in (message.body, message.alternatives[0][0]):
         assert "03/2023/QCPH-VKSKS-TAKS" in body and "Quy chế phối hợp giải quyết án hình sự" in body
@@ -218,7 +222,7 @@ def test_email_is_vietnamese_html_and_text_with_absolute_link(world, enqueued, s
     if Reminder.objects.get().notification.url:
         assert link in message.body
     raw = message.message()
-    assert str(make_header(decode_header(raw["Subject"]))).startswith("[Nhắc việc] Sắp đến hạn sơ kết")
+    assert str(make_header(decode_header(raw["Subject"]))).startswith("[Nhắc việc] Đến hạn sơ kết hôm nay")
 
 
 def test_email_preference_off_gives_notification_only(world, enqueued):
@@ -243,7 +247,7 @@ class RefusingBackend:
 
 def test_failed_send_is_visible_then_resent_and_delivered_once(world, enqueued, settings):
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20))
-    services.scan_reminders(at(datetime.date(2024, 3, 13)))
+    services.scan_reminders(at(datetime.date(2024, 3, 20)))
     [pk] = enqueued
     settings.EMAIL_BACKEND = "tests.notifications.test_scan.RefusingBackend"
     for _ in range(2):
@@ -252,9 +256,11 @@ def test_failed_send_is_visible_then_resent_and_delivered_once(world, enqueued, 
     reminder = Reminder.objects.get(pk=pk)
     assert reminder.status == ReminderStatus.FAILED and reminder.attempts == 2
     assert "ConnectionRefusedError" in reminder.last_error
-    # The sweep re-enqueues it; once the server is back it goes out, once.
+    # While its retry chain is alive the sweep leaves it alone (no second chain); once the chain
+    # has gone quiet the sweep re-enqueues it; once the server is back it goes out, once.
     enqueued.clear()
-    assert services.resend_unsent() == 1 and enqueued == [pk]
+    assert services.resend_unsent() == 0 and enqueued == []
+    assert services.resend_unsent(timezone.now() + services.CHAIN_QUIET) == 1 and enqueued == [pk]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert services.deliver_email(pk) == "sent"
     assert services.deliver_email(pk) == ReminderStatus.SENT
@@ -267,7 +273,7 @@ def test_failed_send_is_visible_then_resent_and_delivered_once(world, enqueued, 
 
 def test_claimed_reminder_is_not_sent_twice_and_stale_claims_recover(world, enqueued):
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20))
-    services.scan_reminders(at(datetime.date(2024, 3, 13)))
+    services.scan_reminders(at(datetime.date(2024, 3, 20)))
     [pk] = enqueued
     Reminder.objects.filter(pk=pk).update(status=ReminderStatus.SENDING, claimed_at=timezone.now())
     assert services.deliver_email(pk) == ReminderStatus.SENDING
@@ -281,7 +287,7 @@ def test_claimed_reminder_is_not_sent_twice_and_stale_claims_recover(world, enqu
 
 def test_pending_reminder_whose_task_was_lost_is_resent(world, enqueued):
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20))
-    services.scan_reminders(at(datetime.date(2024, 3, 13)))
+    services.scan_reminders(at(datetime.date(2024, 3, 20)))
     enqueued.clear()
     assert services.resend_unsent() == 0  # fresh: its task is still in the queue
     Reminder.objects.update(updated_at=timezone.now() - datetime.timedelta(minutes=10))
@@ -298,7 +304,7 @@ def test_management_command_prints_counts(world, enqueued, capsys):
 
 def test_admin_outbox_resend_action(world, enqueued, client_for, django_capture_on_commit_callbacks):
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20))
-    services.scan_reminders(at(datetime.date(2024, 3, 13)))
+    services.scan_reminders(at(datetime.date(2024, 3, 20)))
     reminder = Reminder.objects.get()
     Reminder.objects.filter(pk=reminder.pk).update(status=ReminderStatus.FAILED, attempts=50, last_error="SMTP 451")
     admin = UserFactory(username="root", role=Role.ADMIN, agency=world.vks_tc, is_staff=True, is_superuser=True)
@@ -320,7 +326,7 @@ def test_enqueue_waits_for_commit(world, monkeypatch, django_capture_on_commit_c
     monkeypatch.setattr(services, "enqueue_email", ids.append)
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.scan_reminders(at(datetime.date(2024, 3, 13)))
+        services.scan_reminders(at(datetime.date(2024, 3, 20)))
     assert ids == [] and len(callbacks) == 1
     callbacks[0]()
     assert ids == list(Reminder.objects.values_list("pk", flat=True))

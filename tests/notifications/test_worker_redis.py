@@ -117,17 +117,19 @@ def test_worker_delivers_vietnamese_mail_over_smtp(worker, smtp_port):
     rcpt_tos, message = recorder.messages[0]
     assert rcpt_tos == recipients
     assert message["To"] == recipients[0]
-    assert str(message["Subject"]).strip() == "[Nhắc việc] Sắp đến hạn sơ kết: 05/2023/QCPH-VKSKS-CSĐT (còn 7 ngày)"
+    # Not due today: it goes out in the user's daily digest, which lists it with its link.
+    assert str(message["Subject"]).strip() == "[Nhắc việc] Tổng hợp ngày 13/03/2024: 1 việc cần xử lý"
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
     for body in (text, html):
+        assert "Sắp đến hạn sơ kết: 05/2023/QCPH-VKSKS-CSĐT (còn 7 ngày)" in body
         assert "Quy chế phối hợp giải quyết tố giác, tin báo về tội phạm" in body
         assert "20/03/2024" in body and settings.PORTAL_BASE_URL in body
 
 
 def test_refused_smtp_is_retried_and_delivered_once_back(worker, smtp_port):
     recipients = make_reminders()
-    services.scan_reminders(vn(2024, 3, 13, 7))
+    services.scan_reminders(vn(2024, 3, 20, 7))  # due today: an e-mail of its own
     reminder = Reminder.objects.get()
     # Nothing listens on the port: the send fails, is recorded and retried with backoff.
     assert wait_for(lambda: Reminder.objects.filter(pk=reminder.pk, attempts__gte=2).exists(), timeout=30)
@@ -149,3 +151,47 @@ def test_refused_smtp_is_retried_and_delivered_once_back(worker, smtp_port):
     assert [rcpt for rcpt, _ in recorder.messages] == [recipients]
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.SENT and reminder.attempts >= 3 and reminder.last_error == ""
+
+
+def test_saving_an_overdue_regulation_reaches_the_bell_without_a_scan_and_only_once(worker, smtp_port):
+    """Item "reminders follow every save": the service's after-commit hook enqueues the recompute,
+    the worker creates the reminder, the bell shows it and, due today, one e-mail goes out. A
+    second save recomputes the same keys: nothing twice."""
+    from django.utils import timezone
+
+    from notifications.models import Notification, ScanRun
+    from regulations import services as regulation_services
+    from regulations.models import PartyRole
+    from regulations.rules import add_months
+
+    world = build_world()
+    today = timezone.localdate()
+    start = add_months(today, -12)  # a 12-month cycle that falls due today
+    data = {"number": "07/QCPH-VKSKS", "title": "Quy chế phối hợp <ghi muộn>", "type": "coordination_rule",
+            "signed_on": start, "in_force_from": start, "expires_on": None, "review_interval_months": 12,
+            "summary": "", "notes": ""}
+
+    def party(agency, role=PartyRole.PARTY):
+        return {"agency": agency, "role": role, "signatory_name": "", "signatory_title": "", "signing_capacity": ""}
+
+    parties = [party(world.vks_ks, PartyRole.HOST), party(world.ta_ks)]
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        reg = regulation_services.create_regulation(world.ks_staff, data, parties)
+        assert reg.next_review_due == today
+        assert wait_for(lambda: Notification.objects.filter(user=world.ks_staff).exists())
+        assert wait_for(lambda: len(recorder.messages) == 1)
+        regulation_services.update_regulation(world.ks_staff, reg, {**data, "notes": "Sửa ghi chú"}, parties)
+        time.sleep(3)  # the second recompute has run (or would have) by now
+    finally:
+        controller.stop()
+    assert not ScanRun.objects.exists()  # no scan was involved
+    [note] = Notification.objects.filter(user=world.ks_staff)
+    assert note.title == "Đến hạn sơ kết hôm nay: 07/QCPH-VKSKS" and note.url == f"/quy-che/{reg.pk}/"
+    assert Reminder.objects.filter(subject_id=reg.pk).count() == 1
+    [(rcpt, message)] = recorder.messages
+    assert rcpt == [world.ks_staff.email]
+    assert str(message["Subject"]).strip() == "[Nhắc việc] Đến hạn sơ kết hôm nay: 07/QCPH-VKSKS"
+    assert "Quy chế phối hợp <ghi muộn>" in message.get_body(preferencelist=("plain",)).get_content()
