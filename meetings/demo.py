@@ -63,7 +63,7 @@ NOTICE_DIRECTIVES = [
     (6, "Các đơn vị báo chí của Ngành, các đơn vị nghiệp vụ và Viện kiểm sát các cấp phối hợp chặt chẽ trong công tác "
         "tuyên truyền về tấm gương tiêu biểu của cán bộ kiểm sát viên trong thực hiện nhiệm vụ.", None,
      "Viện kiểm sát các cấp"),
-    (7, "Toàn Ngành thực hiện các yêu cầu của Đảng, Chính phủ trong công tác phòng, chống dịch Covid-19./.", None,
+    (7, "Toàn Ngành thực hiện các yêu cầu của Đảng, Chính phủ trong công tác phòng, chống dịch Covid-19.", None,
      "Viện kiểm sát các cấp"),
 ]
 
@@ -95,7 +95,7 @@ def _work_review() -> None:
         "governing_name": "", "issuing_name": "VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO", "place_name": "Hà Nội",
         "issued_on": datetime.date(2021, 7, 20),
         "subject": "Chỉ đạo của Viện trưởng VKSND tối cao\ntại Hội nghị sơ kết công tác 6 tháng đầu năm 2021 của Ngành",
-        "body": NOTICE_INTRO, "signer_capacity": "TL. VIỆN TRƯỞNG", "signer_title": "CHÁNH VĂN PHÒNG",
+        "opening": NOTICE_INTRO, "body": "", "signer_capacity": "TL. VIỆN TRƯỞNG", "signer_title": "CHÁNH VĂN PHÒNG",
         "signer_name": "Đỗ Văn Phương",
         "recipients_report": "Viện trưởng VKSND tối cao\nPhó Viện trưởng VKSND tối cao",
         "recipients_act": "Kiểm sát viên VKSND tối cao\nThủ trưởng các đơn vị thuộc VKSND tối cao\nVKSQS Trung ương\n"
@@ -149,8 +149,9 @@ def _khanh_son() -> None:
     partners = [a for a in (_agency("TA-KS"), _agency("CSDT-KS"), _agency("THADS-KS")) if a]
 
     def attendees() -> list[dict]:
-        rows = [{"agency": host, "role": "chair", "position": "Lãnh đạo"},
-                {"agency": host, "role": "secretary", "position": "Kiểm sát viên"}]
+        # Demo names (fictitious): the minutes' signature blocks print them.
+        rows = [{"agency": host, "role": "chair", "position": "Viện trưởng", "full_name": "Nguyễn Văn Hải"},
+                {"agency": host, "role": "secretary", "position": "Kiểm sát viên", "full_name": "Trần Thị Lan"}]
         return rows + [{"agency": partner, "role": "attendee"} for partner in partners]
 
     for index in range(1, 8):

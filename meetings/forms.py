@@ -3,34 +3,37 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Person
-from meetings.models import AttendeeRole, Meeting, OfficialDocument
+from meetings.models import AttendeeRole, DocumentType, Meeting, MeetingState, OfficialDocument
 from meetings.services import DOCUMENT_FIELDS, MeetingRows
 from portal import access
 from portal.forms import BoundedDatesMixin, SafeModelChoiceField, SafeModelMultipleChoiceField
-from portal.widgets import FastSelect, FastSelectMultiple
+from portal.widgets import DateInput, DateTimeInput, FastSelect, FastSelectMultiple, agency_autocomplete
 from regulations.models import Regulation
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format=DATETIME_FORMAT, **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+STATE_AUTO = "auto"
+STATE_CHOICES = [
+    (STATE_AUTO, _("Tự động theo thời gian bắt đầu")),
+    (MeetingState.PLANNED, _("Dự kiến")),
+    (MeetingState.HELD, _("Đã tổ chức")),
+]
 
 
 class MeetingForm(BoundedDatesMixin, forms.ModelForm):
+    # Only when recording a new meeting; afterwards the meeting page's state buttons change it.
+    state = forms.ChoiceField(
+        label=_("Trạng thái"), choices=STATE_CHOICES, initial=STATE_AUTO, required=False,
+        help_text=_("Tự động: đã qua thời gian bắt đầu thì ghi là đã tổ chức, nếu chưa thì là dự kiến. "
+                    "Một cuộc sơ kết, tổng kết đã tổ chức cập nhật ngày sơ kết gần nhất và hạn sơ kết tiếp theo "
+                    "của quy chế được sơ kết."),
+    )
+
     class Meta:
         model = Meeting
         fields = ["kind", "title", "starts_at", "ends_at", "place", "host_agency", "co_hosts", "regulations",
@@ -50,12 +53,17 @@ class MeetingForm(BoundedDatesMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["state"]
+        elif not self.is_bound and user.agency_id and "host_agency" not in self.initial:
+            self.initial["host_agency"] = user.agency_id  # the host unit is usually the user's own
         for name in ("starts_at", "ends_at"):
-            self.fields[name].input_formats = [DATETIME_FORMAT, "%d/%m/%Y %H:%M"]
+            self.fields[name].input_formats = ["%d/%m/%Y %H:%M", DATETIME_FORMAT]
         self.fields["host_agency"].queryset = access.writable_agencies(user, access.MEETING_ROLES).order_by("name")
         self.fields["host_agency"].widget = FastSelect(choices=self.fields["host_agency"].choices)
-        for name in ("co_hosts", "regulations"):
-            self.fields[name].widget = FastSelectMultiple(choices=self.fields[name].choices)
+        self.fields["co_hosts"].widget = agency_autocomplete(multiple=True)
+        self.fields["co_hosts"].widget.choices = self.fields["co_hosts"].choices
+        self.fields["regulations"].widget = FastSelectMultiple(choices=self.fields["regulations"].choices)
         self.fields["co_hosts"].queryset = access.agencies(user).order_by("name")
         self.fields["co_hosts"].required = False
         self.fields["regulations"].queryset = access.restrict(user, Regulation.objects.all()).order_by("number")
@@ -71,20 +79,39 @@ class MeetingForm(BoundedDatesMixin, forms.ModelForm):
             self.add_error("ends_at", _("Thời gian kết thúc phải sau thời gian bắt đầu."))
         if data.get("kind") in ("interim_review", "final_review", "signing") and not data.get("regulations"):
             self.add_error("regulations", _("Sơ kết, tổng kết và lễ ký kết phải gắn với ít nhất một quy chế."))
+        if "state" in self.fields and data.get("state") in ("", STATE_AUTO, None):
+            data["state"] = MeetingState.HELD if starts and starts <= timezone.now() else MeetingState.PLANNED
         return data
+
+    def meeting_fields(self) -> dict:
+        """What ``services.save_meeting`` takes: the model fields, and the state of a new meeting."""
+        names = [*self.Meta.fields, *(["state"] if "state" in self.fields else [])]
+        return {name: self.cleaned_data[name] for name in names}
+
+
+MSG_NO_PEOPLE = _(
+    "Đơn vị chưa có cán bộ nào trong danh sách: nhập họ tên ở ô “hoặc nhập họ tên”. Quản trị viên thêm cán bộ "
+    "tại Trang quản trị › Cán bộ, lãnh đạo, hoặc nhập từ tệp CSV (lệnh import_agencies)."
+)
 
 
 class AttendeeForm(forms.Form):
     person = SafeModelChoiceField(Person.objects.none(), label=_("Cán bộ (chọn)"), required=False, widget=FastSelect)
     full_name = forms.CharField(label=_("hoặc nhập họ tên"), max_length=150, required=False)
     position = forms.CharField(label=_("Chức vụ"), max_length=255, required=False)
-    agency = SafeModelChoiceField(Agency.objects.none(), label=_("Cơ quan"), required=False, widget=FastSelect)
+    agency = SafeModelChoiceField(Agency.objects.none(), label=_("Cơ quan"), required=False,
+                                  widget=agency_autocomplete())
     role = forms.ChoiceField(label=_("Vai trò"), choices=AttendeeRole.choices, initial=AttendeeRole.ATTENDEE)
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.filter(
             agency__in=access.agencies(user)).select_related("agency").order_by("full_name")
+        # Asked once per request (the rows share the user), not once per row.
+        if not hasattr(user, "_has_people"):
+            user._has_people = self.fields["person"].queryset.exists()
+        if not user._has_people:
+            self.fields["person"].help_text = MSG_NO_PEOPLE
         self.fields["agency"].queryset = access.agencies(user).order_by("name")
 
     def clean(self) -> dict:
@@ -101,7 +128,8 @@ class AgendaItemForm(forms.Form):
 
 class RemoteSiteForm(forms.Form):
     name = forms.CharField(label=_("Điểm cầu"), max_length=255)
-    agency = SafeModelChoiceField(Agency.objects.none(), label=_("Cơ quan"), required=False, widget=FastSelect)
+    agency = SafeModelChoiceField(Agency.objects.none(), label=_("Cơ quan"), required=False,
+                                  widget=agency_autocomplete())
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -112,7 +140,7 @@ class DirectiveForm(BoundedDatesMixin, forms.Form):
     number = forms.IntegerField(label=_("Số thứ tự"), min_value=1, max_value=999)
     text = forms.CharField(label=_("Nội dung nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 2}))
     assigned_agency = SafeModelChoiceField(Agency.objects.none(), label=_("Đơn vị được giao"), required=False,
-                                           widget=FastSelect)
+                                           widget=agency_autocomplete())
     assignee_text = forms.CharField(label=_("hoặc ghi rõ đơn vị, người thực hiện"), max_length=255, required=False)
     deadline = forms.DateField(label=_("Thời hạn"), required=False, widget=DateInput(),
                                input_formats=["%Y-%m-%d", "%d/%m/%Y"])
@@ -200,6 +228,48 @@ def rows_from(formsets: dict) -> MeetingRows:
     return MeetingRows(**{name: fs.rows() for name, fs in formsets.items()})
 
 
+# What each field prints, per document type (labels and help under the field).
+DOCUMENT_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "*": {
+        "governing_name": (_("Tên cơ quan chủ quản (dòng trên cùng bên trái)"), _("Để trống nếu không có.")),
+        "issuing_name": (_("Tên cơ quan ban hành (in đậm dưới cơ quan chủ quản)"), ""),
+        "subject": (_("Trích yếu (in dưới tên loại văn bản)"), ""),
+        "place_name": (_("Địa danh (in trước ngày tháng: “Hà Nội, ngày …”)"), ""),
+        "issued_on": (_("Ngày ban hành (in “ngày … tháng … năm …”)"), ""),
+        "signer_capacity": (_("Quyền hạn ký (dòng trên chức vụ, ví dụ “TL. VIỆN TRƯỞNG”)"), ""),
+        "signer_title": (_("Chức vụ người ký (in đậm ở khối chữ ký)"), ""),
+        "signer_name": (_("Họ tên người ký (in dưới chữ ký)"), _("Để trống thì in dòng trống để ghi tay.")),
+        "recipients_report": (_("Nơi nhận để báo cáo"), _("Mỗi dòng một nơi nhận; in “- … (để báo cáo);”.")),
+        "recipients_act": (_("Nơi nhận để thực hiện"), _("Mỗi dòng một nơi nhận; in “- … (để thực hiện);”.")),
+        "recipients_filed": (_("Nơi lưu (in cuối “Nơi nhận” thành “- Lưu: …”)"),
+                             _("Chỉ ghi nơi lưu, ví dụ “VT, HS”; chữ “Lưu:” được in sẵn.")),
+    },
+    DocumentType.NOTICE: {
+        "opening": (_("Đoạn mở đầu (hội nghị nào, ngày nào, ai chủ trì; in đầu tiên)"), ""),
+        "body": (_("Nội dung kết luận (in sau đoạn mở đầu, trước các nhiệm vụ được giao)"),
+                 _("Mỗi dòng là một đoạn. Các nhiệm vụ, đơn vị được giao và thời hạn lấy từ thông tin cuộc họp; "
+                   "cuối văn bản tự in “./.”.")),
+    },
+    DocumentType.MINUTES: {
+        "body": (_("Nội dung ghi thêm (in ở mục II. NỘI DUNG, trước chương trình và thảo luận)"),
+                 _("Mỗi dòng là một đoạn.")),
+        "signer_title": (_("Chức danh người ký bên phải (ví dụ CHỦ TRÌ)"), ""),
+        "cosigner_title": (_("Chức danh người ký bên trái (ví dụ THƯ KÝ)"), ""),
+        "cosigner_name": (_("Họ tên người ký bên trái (in dưới chữ ký)"), _("Để trống thì in dòng trống để ghi tay.")),
+    },
+    DocumentType.CORRECTION: {
+        "subject": (_("Trích yếu (in dưới số: “V/v đính chính …”)"), ""),
+        "body": (_("Nội dung đính chính (nêu văn bản được đính chính, chỗ sai và nội dung đúng)"),
+                 _("Mỗi dòng là một đoạn; cuối văn bản tự in “./.”.")),
+    },
+}
+HIDDEN_FIELDS = {
+    DocumentType.MINUTES: {"opening"},
+    DocumentType.NOTICE: {"cosigner_title", "cosigner_name"},
+    DocumentType.CORRECTION: {"opening", "cosigner_title", "cosigner_name"},
+}
+
+
 class DocumentForm(BoundedDatesMixin, forms.ModelForm):
     class Meta:
         model = OfficialDocument
@@ -207,6 +277,7 @@ class DocumentForm(BoundedDatesMixin, forms.ModelForm):
         widgets = {
             "issued_on": DateInput(),
             "subject": forms.Textarea(attrs={"rows": 2}),
+            "opening": forms.Textarea(attrs={"rows": 4}),
             "body": forms.Textarea(attrs={"rows": 6}),
             "recipients_report": forms.Textarea(attrs={"rows": 3}),
             "recipients_act": forms.Textarea(attrs={"rows": 4}),
@@ -214,6 +285,13 @@ class DocumentForm(BoundedDatesMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        doc_type = self.instance.doc_type
+        for name in HIDDEN_FIELDS.get(doc_type, ()):
+            self.fields.pop(name, None)
+        for name, (label, help_text) in {**DOCUMENT_LABELS["*"], **DOCUMENT_LABELS.get(doc_type, {})}.items():
+            if name in self.fields:
+                self.fields[name].label = label
+                self.fields[name].help_text = help_text
         self.fields["issued_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
 
 

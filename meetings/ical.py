@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from meetings.models import Meeting, MeetingState
 
@@ -36,7 +36,8 @@ def calendar_bytes(meetings: Iterable[Meeting], name: str) -> bytes:
     cal.add("prodid", "-//Cong quy che phoi hop nganh Kiem sat//vi")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    # Unknown X- properties are not escaped by icalendar unless typed: a CR/LF would end the line.
+    cal.add("x-wr-calname", vText(" ".join(name.split())))
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
     for meeting in meetings:

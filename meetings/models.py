@@ -199,12 +199,20 @@ class DocumentType(models.TextChoices):
 
     MINUTES = "BB", _("Biên bản")
     NOTICE = "TB", _("Thông báo")
+    # A công văn has no type symbol in its number ("Số: 03/VKSKS"); its register is its own.
+    CORRECTION = "CV", _("Công văn đính chính")
 
 
 class DocumentStatus(models.TextChoices):
     DRAFT = "draft", _("Dự thảo")
     FINALISED = "finalised", _("Đã ban hành")
-    SUPERSEDED = "superseded", _("Đã được đính chính")
+    CORRECTED = "corrected", _("Đã ban hành, có công văn đính chính")
+    REPLACED = "replaced", _("Đã bị thay thế")
+    # Corrections made before Decree 30 corrections existed (same number, new version).
+    SUPERSEDED = "superseded", _("Đã được đính chính (bản cũ)")
+
+
+IN_FORCE = (DocumentStatus.FINALISED, DocumentStatus.CORRECTED)
 
 
 def document_upload_to(instance: OfficialDocument, filename: str) -> str:
@@ -212,11 +220,13 @@ def document_upload_to(instance: OfficialDocument, filename: str) -> str:
 
 
 class OfficialDocument(models.Model):
-    """A minutes (biên bản) or conclusion notice (thông báo) of a meeting.
+    """A minutes (biên bản), conclusion notice (thông báo) or correction letter (công văn đính chính).
 
-    A document gets its number when it is finalised; after that it is locked. A correction is a new
-    version (version + 1) that keeps the number of the version it corrects; the earlier version and
-    its PDF stay on record with status ``superseded``."""
+    A document gets its number when it is finalised; after that it is never changed (Decree 30,
+    Article 18(3)). ``corrects`` links a later document to an issued one: a correction letter (type
+    ``CV``) corrects an error of form and leaves the original in force (status ``corrected``); a
+    document of the same type replaces it for an error of substance (status ``replaced``). Both take
+    new numbers of their own registers; the original and its PDF stay on record."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
     doc_type = models.CharField(_("loại văn bản"), max_length=2, choices=DocumentType.choices)
@@ -228,14 +238,15 @@ class OfficialDocument(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True, editable=False)
     serial = models.PositiveIntegerField(_("số"), null=True, blank=True, editable=False)
     version = models.PositiveSmallIntegerField(_("lần ban hành"), default=1, editable=False)
-    corrects = models.ForeignKey("self", verbose_name=_("đính chính văn bản"), null=True, blank=True,
+    corrects = models.ForeignKey("self", verbose_name=_("đính chính hoặc thay thế văn bản"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="corrections", editable=False)
     status = models.CharField(_("trạng thái"), max_length=12, choices=DocumentStatus.choices,
                               default=DocumentStatus.DRAFT, editable=False)
     subject = models.CharField(_("trích yếu"), max_length=500)
     place_name = models.CharField(_("địa danh"), max_length=100)
     issued_on = models.DateField(_("ngày ban hành"))
-    body = models.TextField(_("nội dung mở đầu"), blank=True)
+    opening = models.TextField(_("đoạn mở đầu"), blank=True)
+    body = models.TextField(_("nội dung"), blank=True)
     signer_capacity = models.CharField(_("quyền hạn ký"), max_length=100, blank=True,
                                        help_text=_("Ví dụ: TL. VIỆN TRƯỞNG"))
     signer_title = models.CharField(_("chức vụ người ký"), max_length=150, blank=True,
@@ -246,7 +257,7 @@ class OfficialDocument(models.Model):
     cosigner_name = models.CharField(_("họ tên người ký bên trái"), max_length=150, blank=True)
     recipients_report = models.TextField(_("nơi nhận để báo cáo"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
     recipients_act = models.TextField(_("nơi nhận để thực hiện"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
-    recipients_filed = models.CharField(_("lưu"), max_length=255, blank=True, default="Lưu: VT.")
+    recipients_filed = models.CharField(_("lưu"), max_length=255, blank=True, default="VT.")
     pdf = models.FileField(_("tệp PDF"), upload_to=document_upload_to, max_length=255, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", editable=False)
@@ -254,6 +265,8 @@ class OfficialDocument(models.Model):
     finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", editable=False)
     finalised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A digest of the meeting record the document was issued from; the meeting page compares it.
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("văn bản")
@@ -275,7 +288,40 @@ class OfficialDocument(models.Model):
     @property
     def symbol(self) -> str:
         agency_symbol = self.issuing_agency.document_symbol or self.issuing_agency.code
+        if self.doc_type == DocumentType.CORRECTION:
+            return agency_symbol
         return f"{self.doc_type}-{agency_symbol}"
+
+    @property
+    def is_correction_letter(self) -> bool:
+        return self.doc_type == DocumentType.CORRECTION
+
+    @property
+    def is_replacement(self) -> bool:
+        return self.corrects_id is not None and self.doc_type != DocumentType.CORRECTION
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status in IN_FORCE
+
+    @property
+    def title_with_number(self) -> str:
+        """"Biên bản số 01/BB-VKSKS ngày 05 tháng 02 năm 2024"."""
+        from portal.pdf import vn_date
+
+        label = self.get_doc_type_display()
+        if self.number_display:
+            return f"{label} số {self.number_display} {vn_date(self.issued_on)}"
+        return f"{label} (dự thảo) {vn_date(self.issued_on)}"
+
+    @property
+    def filed_line(self) -> str:
+        """"Lưu: VT, HS." exactly once, whatever the clerk typed ("VT, HS.", "- Lưu: VT", "lưu VT")."""
+        text = self.recipients_filed.strip().lstrip("-+• ").strip()
+        while text[:3].lower() == "lưu":
+            text = text[3:].lstrip(" :").strip()
+        text = text.rstrip(" ;,.") or "VT"
+        return f"Lưu: {text}."
 
     @property
     def number_display(self) -> str:

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +17,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from agencies.models import Agency
+from dashboards import tallies
 from meetings.models import (
+    IN_FORCE,
     AgendaItem,
     Attendee,
     AttendeeRole,
@@ -30,6 +34,7 @@ from meetings.models import (
     OfficialDocument,
     RemoteSite,
 )
+from notifications import services as reminder_services
 from portal.search import normalize
 
 
@@ -138,19 +143,45 @@ def save_meeting(
     if rows is not None:
         _replace_rows(meeting, rows)
     # Directives with no assigned agency follow the meeting's locality.
-    meeting.directives.filter(assigned_agency__isnull=True).exclude(locality_id=meeting.locality_id).update(
-        locality_id=meeting.locality_id
-    )
+    moved = meeting.directives.filter(assigned_agency__isnull=True).exclude(locality_id=meeting.locality_id)
+    moved_from = set(moved.values_list("locality_id", flat=True))
+    if moved_from:
+        moved.update(locality_id=meeting.locality_id)
+        tallies.touch(moved_from | {meeting.locality_id}, (tallies.DIRECTIVES,))
     Meeting.objects.filter(pk=meeting.pk).update(search_text=_search_text(meeting))
     new_regulations = set(meeting.regulations.values_list("pk", flat=True))
     _refresh_regulations(old_regulations | new_regulations)
+    # Reminders of the meeting, its directives and the regulations it reviews follow the save.
+    transaction.on_commit(partial(reminder_services.enqueue_recompute, "meeting", meeting.pk), robust=True)
     return meeting
 
 
+# States a person may choose; "minutes finalised" is reached only by issuing the minutes.
+MANUAL_STATES = frozenset({MeetingState.PLANNED, MeetingState.HELD, MeetingState.CANCELLED})
+
+
+def allowed_transitions(meeting: Meeting) -> list[MeetingState]:
+    """The states a person may move the meeting to from here (what the meeting page offers)."""
+    if meeting.documents.exclude(status=DocumentStatus.DRAFT).exists():
+        return []
+    return [MeetingState(s) for s in ALLOWED_TRANSITIONS[meeting.state] if s in MANUAL_STATES]
+
+
 @transaction.atomic
-def set_state(meeting: Meeting, state: str) -> Meeting:
+def set_state(meeting: Meeting, state: str, *, user: User | None = None) -> Meeting:
+    """Move a meeting to ``state`` by hand. ``user`` None is the system (demo, tests); a person must
+    be allowed to write meetings of its locality (PermissionDenied otherwise). Nothing changes on refusal."""
+    from portal import access
+
+    if user is not None and not access.can_write(user, meeting.locality_id, access.MEETING_ROLES):
+        raise PermissionDenied("Bạn không có quyền chuyển trạng thái cuộc họp này.")
+    meeting.state = Meeting.objects.select_for_update().values_list("state", flat=True).get(pk=meeting.pk)
     if state not in MeetingState.values:
         raise ValidationError("Trạng thái không hợp lệ.")
+    if state == MeetingState.MINUTES_FINALISED:
+        raise ValidationError("Trạng thái “Đã hoàn thành biên bản” chỉ có được khi ban hành biên bản của cuộc họp.")
+    if meeting.documents.exclude(status=DocumentStatus.DRAFT).exists():
+        raise ValidationError("Cuộc họp đã có văn bản ban hành; không thể chuyển trạng thái.")
     if state not in ALLOWED_TRANSITIONS.get(meeting.state, set()):
         raise ValidationError(
             f"Không thể chuyển từ trạng thái “{meeting.get_state_display()}” sang “{MeetingState(state).label}”."
@@ -189,10 +220,15 @@ def reopen_directive(directive: Directive) -> Directive:
 # --- Official documents -------------------------------------------------------------------
 
 DOCUMENT_FIELDS = (
-    "governing_name", "issuing_name", "subject", "place_name", "issued_on", "body", "signer_capacity",
-    "signer_title", "signer_name", "cosigner_title", "cosigner_name", "recipients_report", "recipients_act",
-    "recipients_filed",
+    "governing_name", "issuing_name", "subject", "place_name", "issued_on", "opening", "body",
+    "signer_capacity", "signer_title", "signer_name", "cosigner_title", "cosigner_name", "recipients_report",
+    "recipients_act", "recipients_filed",
 )
+
+
+class CorrectionKind:
+    LETTER = "letter"
+    REPLACEMENT = "replacement"
 
 
 def _governing_name(agency: Agency) -> str:
@@ -205,6 +241,25 @@ def _person_with_role(meeting: Meeting, role: str) -> str:
         if attendee.role == role:
             return attendee.full_name
     return ""
+
+
+def _short_date(day: datetime.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year}" if day.month < 3 else f"{day.day:02d}/{day.month}/{day.year}"
+
+
+def default_opening(meeting: Meeting) -> str:
+    """"Ngày 01/7/2021, <agency> tổ chức <meeting>. Chủ trì: ..." as seed 004 opens."""
+    day = timezone.localtime(meeting.starts_at).date()
+    title = meeting.title[:1].lower() + meeting.title[1:]
+    text = f"Ngày {_short_date(day)}, {meeting.host_agency.name} tổ chức {title}"
+    if meeting.place:
+        text += f" tại {meeting.place}"
+    chairs = [a for a in meeting.attendees.all() if a.role == AttendeeRole.CHAIR]
+    if chairs:
+        chair = chairs[0]
+        who = ", ".join(p for p in (chair.position, chair.full_name) if p)
+        text += f". Đồng chí {who} chủ trì Hội nghị" if who else ""
+    return text + ". Sau khi nghe các ý kiến phát biểu, chủ trì Hội nghị kết luận như sau:"
 
 
 def default_document(meeting: Meeting, doc_type: str) -> OfficialDocument:
@@ -221,24 +276,36 @@ def default_document(meeting: Meeting, doc_type: str) -> OfficialDocument:
         doc.signer_name = _person_with_role(meeting, AttendeeRole.CHAIR)
         doc.cosigner_title = "THƯ KÝ"
         doc.cosigner_name = _person_with_role(meeting, AttendeeRole.SECRETARY)
-        doc.recipients_filed = ""
+        doc.recipients_filed = "VT, hồ sơ."
     else:
         doc.subject = f"Kết luận của chủ trì tại {meeting.title[:1].lower()}{meeting.title[1:]}"
+        doc.opening = default_opening(meeting)
         doc.body = meeting.conclusions
         doc.signer_name = _person_with_role(meeting, AttendeeRole.CHAIR)
         doc.signer_title = "CHỦ TRÌ"
-        doc.recipients_filed = "Lưu: VT."
+        doc.recipients_filed = "VT."
     return doc
 
 
 def current_draft(meeting: Meeting, doc_type: str) -> OfficialDocument | None:
-    return meeting.documents.filter(doc_type=doc_type, status=DocumentStatus.DRAFT).order_by("-version").first()
+    return meeting.documents.filter(doc_type=doc_type, status=DocumentStatus.DRAFT).order_by("-id").first()
 
 
 def latest_finalised(meeting: Meeting, doc_type: str) -> OfficialDocument | None:
-    return (
-        meeting.documents.filter(doc_type=doc_type, status=DocumentStatus.FINALISED).order_by("-version").first()
-    )
+    """The issued document of that type in force (not replaced)."""
+    return meeting.documents.filter(doc_type=doc_type, status__in=IN_FORCE).order_by("-finalised_at", "-id").first()
+
+
+def record_digest(meeting: Meeting) -> str:
+    """A digest of what documents print from the meeting record (not of the documents' own fields)."""
+    parts: list[str] = [meeting.title, meeting.starts_at.isoformat(), meeting.ends_at.isoformat() if meeting.ends_at
+                        else "", meeting.place, meeting.discussion, meeting.conclusions, str(meeting.host_agency_id)]
+    parts += [f"{a.role}|{a.full_name}|{a.position}|{a.agency_id}" for a in meeting.attendees.all()]
+    parts += [f"{i.title}|{i.presenter}" for i in meeting.agenda_items.all()]
+    parts += [f"{s.name}|{s.agency_id}" for s in meeting.remote_sites.all()]
+    parts += [f"{d.number}|{d.text}|{d.assigned_agency_id}|{d.assignee_text}|{d.deadline}"
+              for d in meeting.directives.all()]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 @transaction.atomic
@@ -249,12 +316,12 @@ def save_document_draft(
     if document is None:
         document = current_draft(meeting, doc_type)
         if document is None and latest_finalised(meeting, doc_type) is not None:
-            raise DocumentLocked("Văn bản đã ban hành; muốn sửa hãy tạo bản đính chính.")
+            raise DocumentLocked("Văn bản đã ban hành; muốn sửa hãy đính chính hoặc thay thế bằng văn bản mới.")
     if document is None:
         document = default_document(meeting, doc_type)
         document.created_by = user if user and user.is_authenticated else None
     elif document.is_locked:
-        raise DocumentLocked("Văn bản đã ban hành, không thể sửa. Hãy tạo bản đính chính.")
+        raise DocumentLocked("Văn bản đã ban hành, không thể sửa. Hãy đính chính hoặc thay thế bằng văn bản mới.")
     for name in DOCUMENT_FIELDS:
         if name in data:
             setattr(document, name, data[name])
@@ -273,24 +340,36 @@ def issue_number(agency: Agency, doc_type: str, year: int) -> int:
     return sequence.last_serial
 
 
+def _require_clerk(user: User | None, document: OfficialDocument) -> None:
+    """Numbers are issued by clerks and admins of the meeting's unit; ``user`` None is the system."""
+    from portal import access
+
+    if user is not None and not access.can_write(user, document.meeting.locality_id, access.CLERK_ROLES):
+        raise PermissionDenied("Chỉ văn thư hoặc quản trị của đơn vị mới được ban hành, đính chính văn bản.")
+
+
 def finalise_document(document: OfficialDocument, *, user: User | None, render: bool = True) -> OfficialDocument:
-    """Give the document its number (or its corrected version's number), lock it, store its PDF."""
+    """Give the document a new number of its register, lock it, store its PDF. A correction letter
+    marks the document it corrects as corrected; a replacing document marks it replaced."""
+    _require_clerk(user, document)
     with transaction.atomic():
         document = OfficialDocument.objects.select_for_update().get(pk=document.pk)
         if document.is_locked:
             raise DocumentLocked("Văn bản này đã được ban hành.")
         if document.corrects_id:
-            previous = document.corrects
-            document.year, document.serial = previous.year, previous.serial
-            OfficialDocument.objects.filter(pk=previous.pk).update(status=DocumentStatus.SUPERSEDED)
-        else:
-            document.year = document.issued_on.year
-            document.serial = issue_number(document.issuing_agency, document.doc_type, document.year)
+            previous = OfficialDocument.objects.select_for_update().get(pk=document.corrects_id)
+            if previous.status not in IN_FORCE:
+                raise ValidationError("Văn bản được đính chính đã bị thay thế; không ban hành được.")
+            new_status = DocumentStatus.CORRECTED if document.is_correction_letter else DocumentStatus.REPLACED
+            OfficialDocument.objects.filter(pk=previous.pk).update(status=new_status)
+        document.year = document.issued_on.year
+        document.serial = issue_number(document.issuing_agency, document.doc_type, document.year)
         document.status = DocumentStatus.FINALISED
         document.finalised_by = user if user and user.is_authenticated else None
         document.finalised_at = timezone.now()
-        document.save()
         meeting = document.meeting
+        document.source_digest = record_digest(meeting)
+        document.save()
         if document.doc_type == DocumentType.MINUTES and meeting.state != MeetingState.MINUTES_FINALISED:
             meeting.state = MeetingState.MINUTES_FINALISED
             meeting.save(update_fields=["state", "updated_at"])
@@ -301,31 +380,71 @@ def finalise_document(document: OfficialDocument, *, user: User | None, render: 
 
 
 def store_pdf(document: OfficialDocument) -> OfficialDocument:
-    """Render and keep the PDF of a finalised version (once: the stored file is the record)."""
+    """Render and keep the PDF of a finalised document (once: the stored file is the record)."""
     from meetings.documents import render_document
 
     if document.pdf:
         return document
     data = render_document(document, draft=False)
-    document.pdf.save(f"{document.doc_type}-v{document.version}.pdf", ContentFile(data), save=False)
-    OfficialDocument.objects.filter(pk=document.pk).update(pdf=document.pdf.name)
+    document.pdf.save(f"{document.doc_type}-{document.serial}.pdf", ContentFile(data), save=False)
+    # Two first downloads at once both render; only the first to record its file keeps it, the
+    # other deletes its copy and serves the winner's (no orphan files in MEDIA_ROOT).
+    if not OfficialDocument.objects.filter(pk=document.pk, pdf="").update(pdf=document.pdf.name):
+        document.pdf.storage.delete(document.pdf.name)
+        document.pdf.name = OfficialDocument.objects.values_list("pdf", flat=True).get(pk=document.pk)
     return document
 
 
+def _correction_letter_body(document: OfficialDocument) -> str:
+    subject = " ".join(document.subject.split())
+    subject = subject[:1].lower() + subject[1:]
+    return (
+        f"Ngày {_short_date(document.issued_on)}, {document.issuing_agency.name} ban hành "
+        f"{document.get_doc_type_display().lower()} số {document.number_display} về {subject}. "
+        "Do sơ suất trong khâu trình bày văn bản, nay xin đính chính như sau:\n"
+        "Tại …, dòng …, đã in: “…”.\n"
+        "Nay đính chính lại là: “…”.\n"
+        f"Các nội dung khác của {document.get_doc_type_display().lower()} số {document.number_display} "
+        "giữ nguyên. Xin thông báo để các cơ quan, đơn vị biết và thực hiện"
+    )
+
+
 @transaction.atomic
-def start_correction(document: OfficialDocument, *, user: User | None) -> OfficialDocument:
-    """A new draft copying a finalised version; on finalising it keeps the number, version + 1."""
-    if document.status != DocumentStatus.FINALISED:
-        raise ValidationError("Chỉ đính chính được văn bản đang có hiệu lực đã ban hành.")
-    existing = document.corrections.filter(status=DocumentStatus.DRAFT).first()
+def start_correction(document: OfficialDocument, *, user: User | None,
+                     kind: str = CorrectionKind.LETTER) -> OfficialDocument:
+    """A draft correcting an issued document: a correction letter (error of form) or a replacing
+    document of the same type (error of substance). The issued document itself is never changed."""
+    _require_clerk(user, document)
+    if kind not in (CorrectionKind.LETTER, CorrectionKind.REPLACEMENT):
+        raise ValidationError("Hãy chọn cách đính chính: công văn đính chính hoặc văn bản thay thế.")
+    if document.status not in IN_FORCE or document.is_correction_letter and kind == CorrectionKind.REPLACEMENT:
+        raise ValidationError("Chỉ đính chính được văn bản đã ban hành đang có hiệu lực.")
+    doc_type = DocumentType.CORRECTION if kind == CorrectionKind.LETTER else document.doc_type
+    existing = document.corrections.filter(status=DocumentStatus.DRAFT, doc_type=doc_type).first()
     if existing is not None:
         return existing
+    if kind == CorrectionKind.REPLACEMENT and current_draft(document.meeting, doc_type) is not None:
+        raise ValidationError("Cuộc họp đang có một dự thảo cùng loại; hãy ban hành hoặc sửa dự thảo đó trước.")
     copy = OfficialDocument(
-        meeting=document.meeting, doc_type=document.doc_type, issuing_agency=document.issuing_agency,
-        version=document.version + 1, corrects=document, created_by=user if user and user.is_authenticated else None,
+        meeting=document.meeting, doc_type=doc_type, issuing_agency=document.issuing_agency,
+        corrects=document, created_by=user if user and user.is_authenticated else None,
     )
     for name in DOCUMENT_FIELDS:
         setattr(copy, name, getattr(document, name))
+    copy.issued_on = timezone.localdate()
+    if kind == CorrectionKind.LETTER:
+        copy.subject = f"V/v đính chính {document.get_doc_type_display().lower()} số {document.number_display}"
+        copy.opening = ""
+        copy.body = _correction_letter_body(document)
+        copy.cosigner_title = copy.cosigner_name = ""
+        if copy.signer_title.strip().upper() in ("", "CHỦ TRÌ"):
+            # A letter is signed for the agency, not by the meeting's chair as such.
+            copy.signer_title = "VIỆN TRƯỞNG"
+        copy.recipients_act = "\n".join(
+            line for line in (document.recipients_report + "\n" + document.recipients_act).splitlines() if line.strip()
+        )
+        copy.recipients_report = ""
+        copy.recipients_filed = "VT."
     copy.save()
     return copy
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as pycalendar
 import datetime
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,11 +22,14 @@ from meetings import ical, selectors, services
 from meetings.documents import render_document
 from meetings.filters import DirectiveFilter, MeetingFilter
 from meetings.forms import FORMSETS, DirectiveDoneForm, DocumentForm, MeetingForm, build_formsets, rows_from
-from meetings.models import DocumentStatus, DocumentType, Meeting, MeetingState, OfficialDocument
+from meetings.models import DocumentStatus, DocumentType, Meeting, MeetingKind, OfficialDocument
 from portal import access
 from portal.pdf import PdfRenderError
 
 PAGE_SIZE = 25
+
+
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @login_required
@@ -38,7 +42,13 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 def _formset_sections(formsets: dict) -> list[dict]:
-    return [{"name": name, "label": label, "formset": formsets[name]} for name, (_cls, label) in FORMSETS.items()]
+    sections = []
+    for name, (_cls, label) in FORMSETS.items():
+        formset = formsets[name]
+        # Row numbers (from 1) with an error, for the one summary banner above the form.
+        bad_rows = [i + 1 for i, f in enumerate(formset.forms) if f.is_bound and f.errors] if formset.is_bound else []
+        sections.append({"name": name, "label": label, "formset": formset, "bad_rows": bad_rows})
+    return sections
 
 
 @login_required
@@ -53,17 +63,23 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     initial = {}
     if meeting is None and request.GET.get("regulation"):
         initial["regulations"] = [request.GET["regulation"]]
+    if meeting is None and request.GET.get("kind") in MeetingKind.values:
+        initial["kind"] = request.GET["kind"]
     form = MeetingForm(data, instance=meeting, user=request.user, initial=initial)
     formsets = build_formsets(request.user, data, meeting)
     if request.method == "POST" and form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        fields = form.meeting_fields()
         saved = services.save_meeting(user=request.user, data=fields, rows=rows_from(formsets),
                                       meeting=meeting)
         messages.success(request, _("Đã lưu hội nghị, cuộc họp."))
+        if meeting is not None and selectors.issued_documents(saved).exists():
+            messages.warning(request, _("Các văn bản đã ban hành không thay đổi theo; nếu cần, hãy đính chính "
+                                        "hoặc thay thế chúng."))
         return redirect(saved)
+    issued = list(selectors.issued_documents(meeting)) if meeting is not None else []
     return render(request, "meetings/form.html", {
         "form": form, "meeting": meeting, "sections": _formset_sections(formsets),
-        "has_errors": request.method == "POST",
+        "has_errors": request.method == "POST", "issued_documents": issued,
     })
 
 
@@ -72,16 +88,19 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_detail(request.user, pk)
     can_edit = access.can_write(request.user, meeting.locality_id, access.MEETING_ROLES)
     can_finalise = access.can_write(request.user, meeting.locality_id, access.CLERK_ROLES)
-    documents = sorted(meeting.documents.all(), key=lambda d: (d.doc_type, -d.version))
+    documents = selectors.meeting_documents(meeting)
     today = timezone.localdate()
+    digest = services.record_digest(meeting)
     return render(request, "meetings/detail.html", {
         "meeting": meeting, "can_edit": can_edit, "can_finalise": can_finalise, "documents": documents,
-        "transitions": [MeetingState(s) for s in services.ALLOWED_TRANSITIONS[meeting.state]
-                        if s != MeetingState.MINUTES_FINALISED],
+        "transitions": services.allowed_transitions(meeting),
         "today": today,
+        # The issued documents the record no longer matches (edited after issuing).
+        "stale": [d for d in documents if d.is_in_force and d.source_digest and d.source_digest != digest],
         # A type can be drafted until it is issued; after that only a correction ("Đính chính") changes it.
         "can_compose": {t: any(d.status == DocumentStatus.DRAFT and d.doc_type == t for d in documents)
-                        or not any(d.doc_type == t for d in documents) for t in DocumentType.values},
+                        or not any(d.doc_type == t for d in documents)
+                        for t in (DocumentType.MINUTES, DocumentType.NOTICE)},
         "can_delete": can_edit and all(d.status == DocumentStatus.DRAFT for d in documents),
     })
 
@@ -90,9 +109,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_state(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_detail(request.user, pk)
-    access.require_write(request.user, meeting.locality_id, access.MEETING_ROLES)
     try:
-        services.set_state(meeting, request.POST.get("state", ""))
+        services.set_state(meeting, request.POST.get("state", ""), user=request.user)
     except (ValidationError, ValueError) as exc:
         messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else _("Trạng thái không hợp lệ."))
     else:
@@ -144,27 +162,50 @@ def _render_or_message(request: HttpRequest, document: OfficialDocument, *, draf
         return None
 
 
+def _document_form_page(request: HttpRequest, meeting: Meeting, instance: OfficialDocument,
+                        draft: OfficialDocument | None) -> HttpResponse:
+    form = DocumentForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.DOCUMENT_FIELDS if name in form.cleaned_data}
+        try:
+            services.save_document_draft(user=request.user, meeting=meeting, doc_type=instance.doc_type, data=data,
+                                         document=draft)
+        except services.DocumentLocked as exc:
+            messages.error(request, str(exc))
+            return redirect(meeting)
+        messages.success(request, _("Đã lưu dự thảo văn bản."))
+        return redirect(meeting)
+    return render(request, "meetings/document_form.html", {
+        "form": form, "meeting": meeting, "doc": instance, "doc_type_label": instance.get_doc_type_display(),
+    })
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_edit(request: HttpRequest, pk: int, doc_type: str) -> HttpResponse:
     meeting = selectors.meeting_detail(request.user, pk)
     doc_type = _doc_type(doc_type)
+    if doc_type == DocumentType.CORRECTION:
+        raise Http404  # a correction letter starts from the document it corrects
     access.require_write(request.user, meeting.locality_id, access.MEETING_ROLES)
     draft = services.current_draft(meeting, doc_type)
     if draft is None and services.latest_finalised(meeting, doc_type) is not None:
-        messages.error(request, _("Văn bản đã ban hành nên không sửa được. Hãy tạo bản đính chính."))
+        messages.error(request, _("Văn bản đã ban hành nên không sửa được. Hãy đính chính hoặc thay thế."))
         return redirect(meeting)
-    instance = draft or services.default_document(meeting, doc_type)
-    form = DocumentForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in services.DOCUMENT_FIELDS}
-        services.save_document_draft(user=request.user, meeting=meeting, doc_type=doc_type, data=data,
-                                     document=draft)
-        messages.success(request, _("Đã lưu dự thảo văn bản."))
+    return _document_form_page(request, meeting, draft or services.default_document(meeting, doc_type), draft)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_update(request: HttpRequest, doc_pk: int) -> HttpResponse:
+    """Edit one draft (a correction letter or a replacing document) by its id."""
+    document = _document(request, doc_pk)
+    meeting = document.meeting
+    access.require_write(request.user, meeting.locality_id, access.MEETING_ROLES)
+    if document.is_locked:
+        messages.error(request, _("Văn bản đã ban hành nên không sửa được. Hãy đính chính hoặc thay thế."))
         return redirect(meeting)
-    return render(request, "meetings/document_form.html", {
-        "form": form, "meeting": meeting, "doc": instance, "doc_type_label": DocumentType(doc_type).label,
-    })
+    return _document_form_page(request, meeting, document, document)
 
 
 @login_required
@@ -196,19 +237,28 @@ def document_pdf(request: HttpRequest, doc_pk: int) -> HttpResponse:
         except PdfRenderError as exc:
             messages.error(request, str(exc))
             return redirect(document.meeting)
-    filename = f"{document.doc_type}-{document.serial:02d}-{document.year}-v{document.version}.pdf"
+    filename = f"{document.doc_type}-{document.serial:02d}-{document.year}.pdf"
     return FileResponse(document.pdf.open("rb"), content_type="application/pdf", filename=filename)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def document_finalise(request: HttpRequest, doc_pk: int) -> HttpResponse:
+    """GET: the confirmation (document, register, the number is permanent); POST: issue it."""
     document = _document(request, doc_pk)
     access.require_write(request.user, document.meeting.locality_id, access.CLERK_ROLES)
+    if document.is_locked:
+        messages.error(request, _("Văn bản này đã được ban hành."))
+        return redirect(document.meeting)
+    if request.method == "GET":
+        return render(request, "meetings/confirm_finalise.html", {
+            "doc": document, "meeting": document.meeting, "year": document.issued_on.year,
+            "next_number": selectors.next_serial(document),
+        })
     try:
         services.finalise_document(document, user=request.user)
-    except services.DocumentLocked as exc:
-        messages.error(request, str(exc))
+    except (services.DocumentLocked, ValidationError) as exc:
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
     except PdfRenderError as exc:
         messages.warning(request, _("Đã ban hành văn bản, nhưng chưa tạo được tệp PDF: %(e)s") % {"e": exc})
     else:
@@ -218,17 +268,53 @@ def document_finalise(request: HttpRequest, doc_pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def document_correct(request: HttpRequest, doc_pk: int) -> HttpResponse:
+    """GET: explains the two Decree 30 ways and asks which; POST: starts the chosen draft."""
     document = _document(request, doc_pk)
     access.require_write(request.user, document.meeting.locality_id, access.CLERK_ROLES)
-    try:
-        services.start_correction(document, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-        return redirect(document.meeting)
-    messages.success(request, _("Đã tạo dự thảo đính chính; văn bản sẽ giữ nguyên số khi ban hành."))
-    return redirect("meetings:document_edit", pk=document.meeting_id, doc_type=document.doc_type)
+    kind = request.POST.get("kind", "")
+    if request.method == "POST":
+        try:
+            draft = services.start_correction(document, user=request.user, kind=kind)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            if draft.is_correction_letter:
+                messages.success(request, _("Đã tạo dự thảo công văn đính chính; công văn sẽ có số mới khi ban hành."))
+            else:
+                messages.success(request, _("Đã tạo dự thảo văn bản thay thế; văn bản sẽ có số mới khi ban hành."))
+            return redirect("meetings:document_update", doc_pk=draft.pk)
+    return render(request, "meetings/confirm_correct.html", {
+        "doc": document, "meeting": document.meeting, "kind": kind,
+        "can_replace": not document.is_correction_letter, "kinds": services.CorrectionKind,
+    })
+
+
+@login_required
+def document_register(request: HttpRequest) -> HttpResponse:
+    """Sổ đăng ký văn bản: issued documents by register, with their corrections and replacements."""
+    qs = selectors.register(request.user)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for doc in page.object_list:
+        doc.corrected_by = [c for c in doc.corrections.all() if c.status != DocumentStatus.DRAFT]
+    return render(request, "meetings/register.html", {"page_obj": page})
+
+
+@login_required
+def document_docx(request: HttpRequest, doc_pk: int) -> HttpResponse:
+    """The Word copy of a document: its number once issued, "DỰ THẢO" before."""
+    from meetings.word import document_docx as build
+
+    document = _document(request, doc_pk)
+    response = HttpResponse(build(document), content_type=DOCX_TYPE)
+    name = (f"{document.doc_type}-{document.serial:02d}-{document.year}.docx" if document.serial
+            else f"du-thao-{document.doc_type}-{document.pk}.docx")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 # --- Directives -----------------------------------------------------------------------------
@@ -292,6 +378,11 @@ def _parse_date(value: str | None) -> datetime.date:
 def calendar_view(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view") if request.GET.get("view") in ("month", "week") else "month"
     day = _parse_date(request.GET.get("date"))
+    # "Go to month/year": the jump form sends month and year instead of a date.
+    month, year = request.GET.get("month", ""), request.GET.get("year", "")
+    if (month.isascii() and month.isdigit() and len(month) < 3 and year.isascii() and year.isdigit()
+            and len(year) < 5 and 1 <= int(month) <= 12 and int(year) in CALENDAR_YEARS):
+        day = datetime.date(int(year), int(month), 1)
     if view == "month":
         first = day.replace(day=1)
         start = first - datetime.timedelta(days=first.weekday())
@@ -315,12 +406,17 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
     days = [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)]
     weeks = [[(d, by_day.get(d, [])) for d in days[i:i + 7]] for i in range(0, len(days), 7)]
+    shown = [d for d in days if view == "week" or d.month == day.month]
+    empty = not any(by_day.get(d) for d in shown)
     return render(request, "meetings/calendar.html", {
         "view": view, "day": day, "weeks": weeks, "title": title, "prev_date": prev_date, "next_date": next_date,
         "today": timezone.localdate(),
         "weekdays": [_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"),
                      _("Chủ nhật")],
         "month_of": day.month,
+        "empty": empty,
+        "months": range(1, 13),
+        "years": range(min(timezone.localdate().year, day.year) - 15, max(timezone.localdate().year, day.year) + 3),
     })
 
 
@@ -338,8 +434,10 @@ def feed_settings(request: HttpRequest) -> HttpResponse:
 
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The user's personal iCalendar feed; the secret token is the credential (no session)."""
+    if not FEED_TOKEN.fullmatch(token):  # NUL, overlong or foreign characters: no database lookup
+        raise Http404
     user = User.objects.filter(feed_token=token, is_active=True).select_related("agency__locality").first()
-    if user is None or not token:
+    if user is None:
         raise Http404
     since = timezone.now() - datetime.timedelta(days=400)
     meetings = selectors.meetings_for(user).filter(starts_at__gte=since).select_related("host_agency")

@@ -6,6 +6,7 @@ import datetime
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from meetings import services
@@ -37,7 +38,7 @@ def test_sequential_numbers_per_agency_type_year(world):
 
 
 @pytest.mark.django_db
-def test_finalised_document_is_locked_and_correction_keeps_number(world, client_for):
+def test_issued_document_is_never_changed_corrections_take_new_numbers(world, client_for):
     meeting = MeetingFactory(host_agency=world.vks_ks, state=MeetingState.HELD)
     doc = services.save_document_draft(user=None, meeting=meeting, doc_type="BB", data={})
     doc = services.finalise_document(doc, user=world.ks_clerk)
@@ -51,21 +52,56 @@ def test_finalised_document_is_locked_and_correction_keeps_number(world, client_
     client = client_for(world.ks_clerk)
     response = client.post(f"/hoi-nghi/{meeting.pk}/van-ban/BB/soan/", {"subject": "Sửa"})
     assert response.status_code == 302
+    assert client.post(f"/hoi-nghi/van-ban/{doc.pk}/sua/", {"subject": "Sửa"}).status_code == 302
     doc.refresh_from_db()
     assert doc.subject != "Sửa"
-    first_pdf = doc.pdf.name
-    assert client.post(f"/hoi-nghi/van-ban/{doc.pk}/dinh-chinh/").status_code == 302
-    correction = OfficialDocument.objects.get(corrects=doc)
-    assert correction.version == 2 and correction.status == DocumentStatus.DRAFT
-    response = client.post(f"/hoi-nghi/van-ban/{correction.pk}/ban-hanh/")
-    assert response.status_code == 302
-    correction.refresh_from_db()
+    first_pdf, first_subject = doc.pdf.name, doc.subject
+    # Error of form: a correction letter with its own number; the minutes stay in force, unchanged.
+    letter = services.start_correction(doc, user=world.ks_clerk, kind=services.CorrectionKind.LETTER)
+    assert letter.doc_type == "CV" and letter.corrects == doc and "01/BB-VKSKS" in letter.subject
+    letter = services.finalise_document(letter, user=world.ks_clerk, render=False)
+    assert letter.number_display == "01/VKSKS"
     doc.refresh_from_db()
-    assert correction.number_display == doc.number_display == "01/BB-VKSKS"
-    assert doc.status == DocumentStatus.SUPERSEDED and doc.pdf.name == first_pdf
+    assert doc.status == DocumentStatus.CORRECTED and doc.is_in_force
+    assert (doc.pdf.name, doc.subject, doc.number_display) == (first_pdf, first_subject, "01/BB-VKSKS")
+    # Error of substance: a replacing minutes with a new number of the same register.
+    replacement = services.start_correction(doc, user=world.ks_clerk, kind=services.CorrectionKind.REPLACEMENT)
+    replacement.issued_on = doc.issued_on  # same year, same register
+    replacement.save()
+    replacement = services.finalise_document(replacement, user=world.ks_clerk, render=False)
+    assert replacement.number_display == "02/BB-VKSKS" and replacement.corrects == doc
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.REPLACED and doc.pdf.name == first_pdf
     old = client.get(f"/hoi-nghi/van-ban/{doc.pk}/pdf/")
     assert old.status_code == 200 and b"".join(old.streaming_content).startswith(b"%PDF")
-    assert NumberSequence.objects.get(agency=world.vks_ks).last_serial == 1
+    assert NumberSequence.objects.get(agency=world.vks_ks, doc_type="BB").last_serial == 2
+    with pytest.raises(ValidationError):
+        services.start_correction(doc, user=None, kind=services.CorrectionKind.LETTER)
+
+
+@pytest.mark.django_db
+def test_finalise_and_correct_ask_for_confirmation_first(world, client_for):
+    meeting = MeetingFactory(host_agency=world.vks_ks, state=MeetingState.HELD)
+    doc = services.save_document_draft(user=None, meeting=meeting, doc_type="TB", data={})
+    client = client_for(world.ks_clerk)
+    page = client.get(f"/hoi-nghi/van-ban/{doc.pk}/ban-hanh/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "01/TB-VKSKS" in text and "vĩnh viễn" in text and "Sổ Thông báo năm" in text
+    doc.refresh_from_db()
+    assert doc.serial is None and not NumberSequence.objects.exists()
+    assert client.post(f"/hoi-nghi/van-ban/{doc.pk}/ban-hanh/").status_code == 302
+    doc.refresh_from_db()
+    assert doc.number_display == "01/TB-VKSKS"
+    page = client.get(f"/hoi-nghi/van-ban/{doc.pk}/dinh-chinh/")
+    assert page.status_code == 200 and "Công văn đính chính" in page.content.decode()
+    assert not OfficialDocument.objects.filter(corrects=doc).exists()
+    page = client.post(f"/hoi-nghi/van-ban/{doc.pk}/dinh-chinh/", {"kind": "bogus"})
+    assert page.status_code == 200 and not OfficialDocument.objects.filter(corrects=doc).exists()
+    response = client.post(f"/hoi-nghi/van-ban/{doc.pk}/dinh-chinh/", {"kind": "letter"})
+    letter = OfficialDocument.objects.get(corrects=doc)
+    assert response.url == f"/hoi-nghi/van-ban/{letter.pk}/sua/"
+    form = client.get(response.url).content.decode()
+    assert "lần 2" not in form and "đính chính Thông báo số 01/TB-VKSKS" in form
 
 
 @pytest.mark.django_db
@@ -103,3 +139,52 @@ def test_parallel_finalisations_get_distinct_consecutive_numbers(world):
     assert not errors
     serials = sorted(OfficialDocument.objects.filter(meeting=meeting).values_list("serial", flat=True))
     assert serials == list(range(1, 21))
+
+
+@pytest.mark.django_db
+def test_editing_a_meeting_with_issued_documents_warns_and_page_shows_the_difference(world, client_for):
+    from tests.meetings.factories import AttendeeFactory
+
+    meeting = MeetingFactory(host_agency=world.vks_ks, state=MeetingState.HELD, conclusions="Kết luận cũ.")
+    AttendeeFactory(meeting=meeting, full_name="Nguyễn Đức Thắng", role="chair")
+    notice = services.finalise_document(services.save_document_draft(user=None, meeting=meeting, doc_type="TB",
+                                                                     data={}), user=None, render=False)
+    client = client_for(world.ks_staff)
+    page = client.get(f"/hoi-nghi/{meeting.pk}/").content.decode()
+    assert "khác với nội dung" not in page
+    form = client.get(f"/hoi-nghi/{meeting.pk}/sua/").content.decode()
+    assert "không thay đổi các văn bản đã ban hành" in form and notice.number_display in form
+    meeting.conclusions = "Kết luận mới."
+    meeting.save()
+    page = client.get(f"/hoi-nghi/{meeting.pk}/").content.decode()
+    assert "khác với nội dung" in page and "Thông báo số 01/TB-VKSKS" in page
+    notice.refresh_from_db()
+    assert notice.body == "Kết luận cũ."
+
+
+@pytest.mark.django_db
+def test_register_and_meeting_page_show_the_chain(world, client_for, django_assert_max_num_queries):
+    meeting = MeetingFactory(host_agency=world.vks_ks, state=MeetingState.HELD)
+    minutes = services.finalise_document(services.save_document_draft(user=None, meeting=meeting, doc_type="BB",
+                                                                      data={}), user=None, render=False)
+    letter = services.finalise_document(services.start_correction(minutes, user=None), user=None, render=False)
+    replacement = services.start_correction(minutes, user=None, kind=services.CorrectionKind.REPLACEMENT)
+    replacement = services.finalise_document(replacement, user=None, render=False)
+    client = client_for(world.ks_clerk)
+    with django_assert_max_num_queries(25):
+        page = client.get(f"/hoi-nghi/{meeting.pk}/").content.decode()
+    assert "Đã bị thay thế" in page and f"Bị thay thế bởi biên bản {replacement.number_display}" in page
+    assert f"Được đính chính bởi công văn {letter.number_display}" in page
+    assert f"Thay thế biên bản {minutes.number_display}" in page
+    assert f"Đính chính biên bản {minutes.number_display}" in page
+    assert f"/hoi-nghi/van-ban/{minutes.pk}/pdf/" in page
+    with django_assert_max_num_queries(20):
+        register = client.get("/hoi-nghi/van-ban/")
+    text = register.content.decode()
+    for doc in (minutes, letter, replacement):
+        assert doc.number_display in text
+    assert f"Bị thay thế bởi biên bản {replacement.number_display}" in text
+    assert minutes.number_display not in client_for(world.hg_staff).get("/hoi-nghi/van-ban/").content.decode()
+    assert client_for(world.hg_staff).get(f"/hoi-nghi/van-ban/{minutes.pk}/word/").status_code == 404
+    word = client.get(f"/hoi-nghi/van-ban/{minutes.pk}/word/")
+    assert word.status_code == 200 and word["Content-Type"].endswith("wordprocessingml.document")
