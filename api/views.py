@@ -1,0 +1,143 @@
+"""The read-only REST API. Every queryset comes from the apps' selectors, scoped by portal.access,
+and is filtered by the same django-filter FilterSets as the pages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import JsonResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agencies.models import Agency, AgencySuccession
+from api import serializers
+from dashboards import selectors as dashboard_selectors
+from meetings import selectors as meeting_selectors
+from meetings.filters import DirectiveFilter, MeetingFilter
+from portal import access
+from regulations import selectors as regulation_selectors
+from regulations.filters import RegulationFilter
+from regulations.models import RegulationRelation
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+class TodayMixin:
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        context["today"] = _today()
+        return context
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Danh sách cơ quan, đơn vị trong phạm vi được xem",
+                       parameters=[OpenApiParameter("q", OpenApiTypes.STR,
+                                                   description="Tìm theo tên, mã (không dấu)")]),
+    retrieve=extend_schema(summary="Một cơ quan, đơn vị với quan hệ kế thừa"),
+)
+class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_converter = "int"
+    serializer_class = serializers.AgencySerializer
+
+    def get_queryset(self) -> QuerySet[Agency]:
+        successions = AgencySuccession.objects.select_related("predecessor", "successor")
+        qs = access.agencies(self.request.user).select_related("locality", "parent", "current_carrier")
+        qs = qs.prefetch_related(Prefetch("successions", queryset=successions),
+                                 Prefetch("predecessions", queryset=successions)).order_by("name", "pk")
+        text = self.request.query_params.get("q", "")[:200]
+        return qs.search(text) if text.strip() else qs
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Sổ quy chế phối hợp (cùng bộ lọc như trang /quy-che/)"),
+    retrieve=extend_schema(summary="Một quy chế: hiệu lực, sơ kết, các bên, lĩnh vực, quan hệ, đơn vị kế thừa"),
+)
+class RegulationViewSet(TodayMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_value_converter = "int"
+    serializer_class = serializers.RegulationSerializer
+    filterset_class = RegulationFilter
+
+    def filterset_extra_kwargs(self) -> dict:
+        return {"today": _today()}
+
+    def get_queryset(self):
+        relations = RegulationRelation.objects.select_related("source", "target")
+        return regulation_selectors.listing(self.request.user, _today()).select_related(
+            "host_agency__current_carrier"
+        ).prefetch_related(
+            Prefetch("outgoing_relations", queryset=relations), Prefetch("incoming_relations", queryset=relations)
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Hội nghị, cuộc họp (cùng bộ lọc như trang /hoi-nghi/)"),
+    retrieve=extend_schema(summary="Một hội nghị, cuộc họp"),
+)
+class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_converter = "int"
+    serializer_class = serializers.MeetingSerializer
+    filterset_class = MeetingFilter
+
+    def get_queryset(self):
+        return meeting_selectors.meeting_list(self.request.user).prefetch_related("co_hosts", "regulations")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Nhiệm vụ được giao (cùng bộ lọc như trang /hoi-nghi/nhiem-vu/)"),
+    retrieve=extend_schema(summary="Một nhiệm vụ được giao"),
+)
+class DirectiveViewSet(TodayMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_value_converter = "int"
+    serializer_class = serializers.DirectiveSerializer
+    filterset_class = DirectiveFilter
+
+    def get_queryset(self):
+        return meeting_selectors.directives_for(self.request.user).order_by("deadline", "pk")
+
+
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    return JsonResponse({"detail": "Không có địa chỉ API này.", "code": "not_found"}, status=404)
+
+
+class DashboardView(APIView):
+    """The dashboard figures of a unit (with every unit below it) for a period, as on /tong-quan/."""
+
+    @extend_schema(
+        summary="Số liệu tổng quan của một đơn vị trong một kỳ",
+        parameters=[
+            OpenApiParameter("agency", OpenApiTypes.INT, description="Mã đơn vị (mặc định: đơn vị của tài khoản)"),
+            OpenApiParameter("period", OpenApiTypes.STR, enum=["year", "quarter", "custom"],
+                             description="Loại kỳ: năm, quý hoặc khoảng ngày"),
+            OpenApiParameter("year", OpenApiTypes.INT, description="Năm"),
+            OpenApiParameter("quarter", OpenApiTypes.INT, description="Quý (1-4)"),
+            OpenApiParameter("date_from", OpenApiTypes.STR, description="Từ ngày (dd/mm/yyyy)"),
+            OpenApiParameter("date_to", OpenApiTypes.STR, description="Đến ngày (dd/mm/yyyy)"),
+        ],
+        responses=serializers.DashboardSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        today = _today()
+        period, errors = dashboard_selectors.parse_period(request.query_params, today)
+        if errors:
+            raise exceptions.ValidationError({k: [str(v)] for k, v in errors.items()})
+        try:
+            dash = dashboard_selectors.build(request.user, request.query_params.get("agency"), period, today)
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc) or None) from None
+        data = {
+            "agency": dash.scope.agency, "today": today,
+            "period": {"kind": period.kind, "start": period.start, "end": period.end, "label": str(period.label)},
+            "totals": dash.totals,
+            "rows": [{"label": str(r["label"]), "locality_id": r["locality_id"], "agency_id": r["agency_id"],
+                      "figures": r["figures"]} for r in dash.rows],
+        }
+        return Response(serializers.DashboardSerializer(data).data)

@@ -1,0 +1,95 @@
+"""The columns of the import template: one definition drives the XLSX template, its "Hướng dẫn"
+sheet, its validation lists and the reading of uploaded files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from imports.models import ImportKind
+from portal.search import normalize
+
+REGULATION_SHEET = "Quy chế phối hợp"
+MEETING_SHEET = "Hội nghị, cuộc họp"
+GUIDE_SHEET = "Hướng dẫn"
+LISTS_SHEET = "Danh mục"
+SHEETS = {ImportKind.REGULATIONS: REGULATION_SHEET, ImportKind.MEETINGS: MEETING_SHEET}
+DATE_HELP = "ngày/tháng/năm, ví dụ 22/03/2016 (hoặc ô kiểu ngày của Excel)"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool
+    help: str
+    example: str
+    choices: str = ""  # name of a list on the "Danh mục" sheet (a drop-down in the template)
+    width: int = 22
+
+
+REGULATION_COLUMNS = [
+    Column("number", "Số, ký hiệu", True, "Số, ký hiệu của văn bản; cùng cơ quan chủ trì thì không trùng.",
+           "01/2016/QCPH-VKSKS-TAKS", width=26),
+    Column("title", "Trích yếu", True, "Trích yếu nội dung.",
+           "Quy chế phối hợp giải quyết tố giác, tin báo về tội phạm", width=44),
+    Column("type", "Loại văn bản", True, "Chọn trong danh sách.", "Quy chế phối hợp", "types"),
+    Column("host", "Cơ quan chủ trì", True,
+           "Mã cơ quan (ví dụ VKS-KS) hoặc tên đầy đủ; gõ không dấu cũng được. Phải là đơn vị của bạn.",
+           "VKS-KS", width=30),
+    Column("parties", "Cơ quan tham gia ký kết", True,
+           "Một hoặc nhiều cơ quan, cách nhau bằng dấu chấm phẩy (;), theo mã hoặc tên.",
+           "TA-KV7; Cơ quan Cảnh sát điều tra Công an tỉnh Khánh Hòa", width=36),
+    Column("signed_on", "Ngày ký", True, DATE_HELP, "22/03/2016", width=14),
+    Column("in_force_from", "Có hiệu lực từ ngày", False, DATE_HELP + "; bỏ trống = ngày ký.", "22/03/2016",
+           width=14),
+    Column("expires_on", "Hết hiệu lực ngày", False, DATE_HELP, "", width=14),
+    Column("fields", "Lĩnh vực", False,
+           "Chọn trong danh sách; nhiều lĩnh vực thì cách nhau bằng dấu chấm phẩy (;).", "Hình sự", "fields"),
+    Column("review_interval_months", "Chu kỳ sơ kết (tháng)", False, "Số tháng giữa hai lần sơ kết; mặc định 12.",
+           "12", width=12),
+    Column("chapters_count", "Số chương", False, "Số nguyên.", "3", width=10),
+    Column("articles_count", "Số điều", False, "Số nguyên.", "9", width=10),
+    Column("summary", "Tóm tắt nội dung", False, "Tùy chọn.", "", width=40),
+    Column("notes", "Ghi chú", False, "Tùy chọn.", "", width=30),
+]
+
+MEETING_COLUMNS = [
+    Column("kind", "Loại cuộc họp", True, "Chọn trong danh sách.", "Sơ kết quy chế", "meeting_kinds"),
+    Column("title", "Tên hội nghị, cuộc họp", True, "Tên đầy đủ.",
+           "Hội nghị sơ kết 03 năm thực hiện Quy chế phối hợp giải quyết tố giác, tin báo về tội phạm", width=44),
+    Column("starts_at", "Bắt đầu", True, "ngày/tháng/năm giờ:phút, ví dụ 25/06/2022 08:00 (bỏ giờ = 08:00).",
+           "25/06/2022 08:00", width=18),
+    Column("ends_at", "Kết thúc", False, "ngày/tháng/năm giờ:phút, không trước lúc bắt đầu.", "25/06/2022 11:30",
+           width=18),
+    Column("host", "Cơ quan chủ trì", True,
+           "Mã cơ quan hoặc tên đầy đủ; gõ không dấu cũng được. Phải là đơn vị của bạn.", "VKS-KS", width=30),
+    Column("state", "Trạng thái", False, "Chọn trong danh sách; mặc định: Đã tổ chức nếu đã qua, Dự kiến nếu chưa.",
+           "Đã tổ chức", "meeting_states"),
+    Column("place", "Địa điểm", False, "Tùy chọn.", "Hội trường VKSND huyện Khánh Sơn", width=30),
+    Column("chair", "Người chủ trì", False, "Họ và tên người chủ trì (vai trò: Chủ trì).", "Nguyễn Văn An", width=24),
+    Column("chair_role", "Vai trò người chủ trì", False, "Chọn trong danh sách; mặc định: Chủ trì.", "Chủ trì",
+           "attendee_roles"),
+    Column("regulations", "Quy chế liên quan", False,
+           "Số, ký hiệu của các quy chế được sơ kết, cách nhau bằng dấu chấm phẩy (;); có thể là quy chế "
+           "trong trang “Quy chế phối hợp” của cùng tệp.", "01/2016/QCPH-VKSKS-TAKS", width=28),
+    Column("conclusions", "Kết luận", False, "Tùy chọn.", "", width=40),
+]
+
+COLUMNS = {ImportKind.REGULATIONS: REGULATION_COLUMNS, ImportKind.MEETINGS: MEETING_COLUMNS}
+
+
+def header_key(text: object) -> str:
+    """A header cell, normalised: no diacritics, no "(*)" mark, lower case."""
+    return normalize(str(text or "").replace("(*)", "").replace("*", ""))
+
+
+def header_map(kind: str) -> dict[str, Column]:
+    return {header_key(c.header): c for c in COLUMNS[kind]}
+
+
+def sheet_kind(name: str) -> str | None:
+    key = header_key(name)
+    for kind, title in SHEETS.items():
+        if key == header_key(title):
+            return kind
+    return None

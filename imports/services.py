@@ -1,0 +1,282 @@
+"""Imports of regulations and meetings: upload, check (preview), confirm (all or nothing).
+
+Writes go through ``regulations.services`` and ``meetings.services``, so an imported record is
+exactly like one typed in the form (derived dates, search text, history). Files with more rows than
+``settings.IMPORTS_ASYNC_ROWS`` are checked and imported by a Celery task; its progress is kept in
+the cache (the import itself runs in one transaction, invisible to other connections until it ends).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import types
+from collections.abc import Callable, Iterator
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Subquery
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from accounts.models import User
+from audit.models import AuditAction, AuditEvent
+from imports import checks
+from imports.models import ImportJob, ImportKind, ImportStatus
+from imports.reading import ReadError, Upload, read_upload
+from meetings import services as meeting_services
+from meetings.models import Meeting
+from portal import access
+from regulations import services as regulation_services
+from regulations.models import Field, PartyRole, Regulation
+
+logger = logging.getLogger(__name__)
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+PROGRESS_EVERY = 25
+
+
+class ImportInvalid(Exception):
+    pass
+
+
+def async_threshold() -> int:
+    return getattr(settings, "IMPORTS_ASYNC_ROWS", 500)
+
+
+# ---------------------------------------------------------------- progress
+
+
+def _progress_key(job_id: int) -> str:
+    return f"imports:progress:{job_id}"
+
+
+def set_progress(job_id: int, done: int, total: int) -> None:
+    cache.set(_progress_key(job_id), {"done": done, "total": total}, timeout=24 * 3600)
+
+
+def status(job: ImportJob) -> dict:
+    """What the progress bar shows: status, rows done of all rows, percentage."""
+    total = job.total_rows
+    if job.is_running:
+        progress = cache.get(_progress_key(job.pk)) or {"done": 0, "total": total}
+        done = min(progress["done"], total)
+    else:
+        done = total if job.status in (ImportStatus.DONE, ImportStatus.READY, ImportStatus.INVALID) else 0
+    percent = 100 if total == 0 and not job.is_running else int(done * 100 / total) if total else 0
+    return {
+        "status": job.status, "status_label": str(job.get_status_display()), "running": job.is_running,
+        "done": done, "total": total, "percent": percent, "counts": job.counts,
+        "message": job.message,
+    }
+
+
+# ---------------------------------------------------------------- upload and check
+
+
+def create_job(user: User, kind: str, name: str, data: bytes) -> ImportJob:
+    """Keep the upload and check it (now, or in the background for a big file)."""
+    access.require_role(user, access.EDIT_ROLES)
+    if not access.writable_agencies(user).exists():
+        raise PermissionDenied("Tài khoản chưa gắn với đơn vị nào để nhập dữ liệu.")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ValidationError(f"Tệp lớn quá {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; hãy chia thành nhiều tệp.")
+    if not data.strip():
+        raise ValidationError("Tệp rỗng.")
+    try:
+        upload = read_upload(name, data, kind)
+    except ReadError as exc:
+        raise ValidationError(str(exc)) from None
+    job = ImportJob(kind=kind, created_by=user, original_name=name[:255], encoding=upload.encoding,
+                    locality_id=user.agency.locality_id if user.agency_id else None,
+                    total_rows=upload.total_rows, status=ImportStatus.CHECKING)
+    job.file.save(name or "nhap.csv", ContentFile(data), save=False)
+    job.save()
+    if job.total_rows > async_threshold():
+        set_progress(job.pk, 0, job.total_rows)
+        from imports.tasks import check_import_task
+
+        transaction.on_commit(lambda: check_import_task.apply_async(args=[job.pk], queue=_queue()))
+    else:
+        job = run_check(job.pk, upload)
+    return job
+
+
+def _queue() -> str | None:
+    return getattr(settings, "IMPORTS_QUEUE", None) or None
+
+
+def _read(job: ImportJob) -> Upload:
+    with job.file.open("rb") as handle:
+        return read_upload(job.original_name, handle.read(), job.kind)
+
+
+def run_check(job_id: int, upload: Upload | None = None) -> ImportJob:
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    upload = upload or _read(job)
+    plan = checks.check(job.created_by, upload, lambda done: set_progress(job.pk, done, job.total_rows))
+    job.counts = plan.counts()
+    job.errors = plan.errors
+    job.notes = ["Đã đọc: " + "; ".join(f"trang “{s.name}” ({len(s.rows)} dòng)" for s in upload.sheets) + "."]
+    if upload.encoding.startswith(("Windows", "TCVN")):
+        job.notes.append(f"Tệp CSV được đọc theo bảng mã {upload.encoding} và đã chuyển sang Unicode.")
+    job.status = ImportStatus.INVALID if plan.errors else ImportStatus.READY
+    job.save(update_fields=["counts", "errors", "notes", "status"])
+    return job
+
+
+# ---------------------------------------------------------------- confirm and apply
+
+
+def confirm(user: User, job: ImportJob) -> ImportJob:
+    if job.created_by_id != user.pk:
+        raise PermissionDenied("Chỉ người đã tải tệp lên mới xác nhận được lần nhập này.")
+    access.require_role(user, access.EDIT_ROLES)
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READY).update(status=ImportStatus.IMPORTING)
+    if not updated:
+        raise ValidationError("Lần nhập này không ở trạng thái chờ xác nhận.")
+    job.status = ImportStatus.IMPORTING
+    if job.total_rows > async_threshold():
+        set_progress(job.pk, 0, job.total_rows)
+        from imports.tasks import apply_import_task
+
+        transaction.on_commit(lambda: apply_import_task.apply_async(args=[job.pk], queue=_queue()))
+        return job
+    return run_apply(job.pk)
+
+
+@contextlib.contextmanager
+def history_user(user: User) -> Iterator[None]:
+    """Every history record written inside names ``user`` (a Celery task has no request)."""
+    context = HistoricalRecords.context
+    previous = getattr(context, "request", None)
+    context.request = types.SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if previous is None:
+            with contextlib.suppress(AttributeError):
+                del context.request
+        else:
+            context.request = previous
+
+
+def run_apply(job_id: int) -> ImportJob:
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    user = job.created_by
+    try:
+        upload = _read(job)
+        with history_user(user), transaction.atomic():
+            plan = checks.check(user, upload)
+            if plan.errors:
+                job.errors, job.counts = plan.errors, plan.counts()
+                raise ImportInvalid
+            apply_plan(user, plan, lambda done: set_progress(job.pk, done, len(plan.items)),
+                       reason=f"Nhập từ tệp {job.original_name}"[:100])
+    except ImportInvalid:
+        job.status = ImportStatus.INVALID
+        job.message = "Dữ liệu đã thay đổi từ lúc kiểm tra; có dòng không còn hợp lệ. Không dòng nào được nhập."
+        job.save(update_fields=["status", "message", "errors", "counts"])
+        return job
+    except (ValidationError, PermissionDenied, ReadError) as exc:
+        job.status = ImportStatus.FAILED
+        job.message = "Không nhập được, không dòng nào được lưu: " + "; ".join(getattr(exc, "messages", [str(exc)]))
+        job.save(update_fields=["status", "message"])
+        return job
+    except Exception:
+        # The transaction is rolled back; the job must not look as if it were still running.
+        logger.exception("import %s failed", job.pk)
+        job.status = ImportStatus.FAILED
+        job.message = "Lỗi hệ thống khi nhập; không dòng nào được lưu. Hãy thử lại hoặc báo quản trị."
+        job.save(update_fields=["status", "message"])
+        return job
+    job.status = ImportStatus.DONE
+    job.counts = plan.counts()
+    job.finished_at = timezone.now()
+    job.message = ""
+    job.save(update_fields=["status", "counts", "finished_at", "message"])
+    counts = job.counts
+    AuditEvent.objects.create(
+        user=user, username=user.get_username(), action=AuditAction.IMPORT, path=job.get_absolute_url(),
+        detail=(f"{job.get_kind_display()}: {job.original_name} — tạo mới {counts['created']}, "
+                f"cập nhật {counts['updated']}, bỏ qua {counts['skipped']}")[:500],
+    )
+    return job
+
+
+def apply_plan(user: User, plan: checks.Plan, progress: Callable[[int], None], reason: str = "") -> None:
+    agencies = checks.agency_objects({i.data["host"] for i in plan.items} | {
+        pk for i in plan.items for pk in i.data.get("partners", [])})
+    fields = Field.objects.in_bulk()
+    created_regulations: dict[tuple[int, str], int] = {}
+    for done, item in enumerate(plan.items, start=1):
+        if item.action != checks.SKIP:
+            if item.kind == ImportKind.REGULATIONS:
+                record = _apply_regulation(user, item, agencies, fields)
+                created_regulations[(record.host_agency_id, record.number.lower())] = record.pk
+            else:
+                record = _apply_meeting(user, item, agencies, created_regulations)
+            if reason:
+                _mark_reason(record, reason)  # the record's history says where this version came from
+        if done % PROGRESS_EVERY == 0 or done == len(plan.items):
+            progress(done)
+
+
+def _mark_reason(record: Regulation | Meeting, reason: str) -> None:
+    latest = record.history.order_by("-history_id").values("history_id")[:1]
+    record.history.filter(history_id=Subquery(latest)).update(history_change_reason=reason)
+
+
+def _apply_regulation(user: User, item: checks.Item, agencies: dict, fields: dict) -> Regulation:
+    d = item.data
+    data = {name: d[name] for name in regulation_services.REGULATION_FIELDS if name in d}
+    data["fields"] = [fields[pk] for pk in d["fields"]]
+    parties = [{"agency": agencies[d["host"]], "role": PartyRole.HOST}]
+    parties += [{"agency": agencies[pk], "role": PartyRole.PARTY} for pk in d["partners"]]
+    if item.existing_id is None:
+        return regulation_services.create_regulation(user, data, parties)
+    regulation = Regulation.objects.get(pk=item.existing_id)
+    # Keep what the file does not carry: signatories, articles and relations.
+    kept = {p.agency_id: p for p in regulation.parties.all()}
+    for party in parties:
+        old = kept.get(party["agency"].pk)
+        if old is not None:
+            party.update(signatory_name=old.signatory_name, signatory_title=old.signatory_title,
+                         signing_capacity=old.signing_capacity)
+    articles = [{"number": a.number, "chapter": a.chapter, "heading": a.heading, "text": a.text}
+                for a in regulation.articles.all()]
+    relations = [{"target": r.target, "kind": r.kind, "effective_on": r.effective_on}
+                 for r in regulation.outgoing_relations.select_related("target")]
+    return regulation_services.update_regulation(user, regulation, data, parties, articles, relations=relations)
+
+
+def _apply_meeting(user: User, item: checks.Item, agencies: dict, created_regulations: dict) -> Meeting:
+    d = item.data
+    host = agencies.get(d["host"]) or checks.agency_objects({d["host"]})[d["host"]]
+    regulation_ids = list(d["regulation_ids"])
+    for number in d["planned_regulations"]:
+        found = [pk for (host_id, num), pk in created_regulations.items() if num == number.lower()]
+        same_host = [pk for (host_id, num), pk in created_regulations.items()
+                     if num == number.lower() and host_id == host.pk]
+        if same_host or found:
+            regulation_ids.append((same_host or found)[0])
+    data = {
+        "kind": d["kind"], "title": d["title"], "starts_at": d["starts_at"], "ends_at": d["ends_at"],
+        "place": d["place"], "host_agency": host, "conclusions": d["conclusions"],
+        "regulations": Regulation.objects.filter(pk__in=regulation_ids),
+    }
+    if item.existing_id is None:
+        if not regulation_ids:
+            del data["regulations"]  # a new meeting has none yet: nothing to set
+        data["state"] = d["state"]
+        rows = meeting_services.MeetingRows(
+            attendees=[{"full_name": d["chair"], "role": d["chair_role"], "agency": host}] if d["chair"] else []
+        )
+        return meeting_services.save_meeting(user=user, data=data, rows=rows)
+    meeting = Meeting.objects.get(pk=item.existing_id)
+    access.require_write(user, meeting.locality_id, access.MEETING_ROLES)
+    if meeting.state != "minutes_finalised":
+        data["state"] = d["state"]
+    return meeting_services.save_meeting(user=user, data=data, meeting=meeting)

@@ -1,0 +1,36 @@
+"""Celery tasks of big imports: thin wrappers that take the job id."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from imports import services
+from imports.models import ImportJob, ImportStatus
+
+logger = logging.getLogger(__name__)
+
+# A file of thousands of rows takes minutes on a busy server; the default limits are for mails.
+LIMITS = {"time_limit": 3600, "soft_time_limit": 3300, "acks_late": True}
+MSG_CRASHED = "Lỗi hệ thống khi xử lý tệp; không dòng nào được lưu. Hãy thử lại hoặc báo quản trị."
+
+
+def _guarded(job_id: int, run) -> str:
+    try:
+        return run(job_id).status
+    except Exception:
+        # The import ran in one transaction, so nothing of it is saved; the page must stop waiting.
+        logger.exception("import %s failed", job_id)
+        ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, message=MSG_CRASHED)
+        raise
+
+
+@shared_task(**LIMITS)
+def check_import_task(job_id: int) -> str:
+    return _guarded(job_id, services.run_check)
+
+
+@shared_task(**LIMITS)
+def apply_import_task(job_id: int) -> str:
+    return _guarded(job_id, services.run_apply)
