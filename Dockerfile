@@ -7,13 +7,19 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=portal.settings.production
 
+# The PostgreSQL client (pg_dump for scripts/backup.sh) must match the server's major version, which
+# docker-compose.yml takes from the same PG_MAJOR; Debian 12 ships only 15, so it comes from PGDG.
+ARG PG_MAJOR=16
+
 # WeasyPrint (minutes and notices as PDF) needs Pango/HarfBuzz; fonts-croscore gives Tinos, a
 # metric-compatible Times New Roman with every Vietnamese glyph, as Decree 30/2020 wants.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libffi8 \
         fonts-croscore fonts-liberation2 fonts-dejavu-core fontconfig \
-        postgresql-client \
+        postgresql-common \
+    && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+    && apt-get install -y --no-install-recommends postgresql-client-${PG_MAJOR} \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system portal && useradd --system --gid portal --home-dir /app --shell /usr/sbin/nologin portal
@@ -36,4 +42,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD python -c "import os,sys,urllib.request as u; h=os.environ.get('ALLOWED_HOSTS','localhost').split(',')[0].strip().lstrip('.*'); r=u.urlopen(u.Request('http://127.0.0.1:8000/dang-nhap/', headers={'Host': h, 'X-Forwarded-Proto': 'https'}), timeout=4); sys.exit(0 if r.status == 200 else 1)"
 
-CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
+# Worker model and counts live in gunicorn.conf.py (gthread, 2 x 8 threads; docs/benchmarks.md).
+ENV CONN_MAX_AGE=60
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--logger-class", "portal.gunicorn_logging.RedactingLogger", "portal.wsgi"]

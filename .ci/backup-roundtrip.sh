@@ -16,7 +16,9 @@ dst_env=(env DATABASE_URL="$base/portal_backup_dst" MEDIA_ROOT="$work/media-dst"
 mkdir -p "$work/media-src/originals/ab" && printf 'bản gốc thử nghiệm' > "$work/media-src/originals/ab/test.pdf"
 "${src_env[@]}" .venv/bin/python manage.py record_counts > "$work/before.json"
 "${src_env[@]}" scripts/backup.sh "$work/backup" >/dev/null
-"${dst_env[@]}" scripts/restore.sh "$work/backup" >/dev/null
+# Restore from a copy in another place, by a relative path, with the original gone.
+cp -a "$work/backup" "$work/moved-backup" && rm -rf "$work/backup"
+(cd "$work" && "${dst_env[@]}" "$OLDPWD/scripts/restore.sh" moved-backup >/dev/null)
 "${dst_env[@]}" .venv/bin/python manage.py record_counts > "$work/after.json"
 diff -u "$work/before.json" "$work/after.json"
 diff -r "$work/media-src" "$work/media-dst"

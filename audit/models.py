@@ -13,6 +13,8 @@ class AuditAction(models.TextChoices):
     PDF = "pdf", _("Tạo, tải văn bản PDF")
     DOWNLOAD = "download", _("Tải tệp")
     DENIED = "denied", _("Bị từ chối truy cập")
+    IMPORT = "import", _("Nhập dữ liệu")
+    PROBE = "probe", _("Truy cập lặp lại dữ liệu ngoài phạm vi")
 
 
 class AuditEvent(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from audit.models import AuditEvent
+from portal.redact import redact
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -19,6 +20,6 @@ def record(request: HttpRequest | None, action: str, *, username: str = "", deta
         username=(user.get_username() if authenticated else username)[:150],
         action=action,
         ip_address=client_ip(request) if request is not None else None,
-        path=(request.get_full_path() if request is not None else "")[:500],
+        path=redact(request.get_full_path() if request is not None else "")[:500],
         detail=detail[:500],
     )

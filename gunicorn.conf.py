@@ -1,0 +1,24 @@
+"""gunicorn settings of the portal: the one place for the worker model and counts (the Dockerfile and
+docker-compose.yml both start ``gunicorn -c gunicorn.conf.py portal.wsgi``).
+
+gthread, 2 processes x 8 threads on 2 cores (docs/benchmarks.md, "Throughput"): measured 36 req/s on the
+national dashboard at 32 clients (sync x 3: 38) and 37 req/s at 8 clients (sync x 3: 16.5, since sync
+workers close every keep-alive connection); a slow upload or a slow client ties up one thread, not a
+whole worker. Database connections are kept per thread (CONN_MAX_AGE, set in the environment), at most
+workers x threads = 16 of them.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# A request slower than this is killed (a register PDF of a large scope runs in Celery, not here).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle a worker now and then so a slow leak cannot grow without bound; jitter avoids restarting all at once.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
