@@ -20,7 +20,7 @@ PYTEST_ARGS ?=
 RUN_SETTINGS ?= portal.settings.local
 TEST_SETTINGS := portal.settings.test
 
-.PHONY: help run test install lint format migrate demo check-migrations pytest browser-tests shell clean
+.PHONY: help run test install lint format migrate demo check-migrations pytest browser-tests shell clean vendor
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -75,6 +75,13 @@ test: install lint check-migrations pytest ## Lint, check migrations, run every 
 
 shell: install ## Django shell
 	DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) manage.py shell
+
+TOM_SELECT := node_modules/tom-select/dist
+vendor: $(STAMP_NPM) ## Copy the front-end libraries from node_modules to static/vendor/ (commit the result)
+	mkdir -p static/vendor/tom-select
+	cp $(TOM_SELECT)/js/tom-select.complete.min.js $(TOM_SELECT)/js/tom-select.complete.min.js.map \
+		$(TOM_SELECT)/css/tom-select.min.css $(TOM_SELECT)/css/tom-select.min.css.map \
+		node_modules/tom-select/LICENSE static/vendor/tom-select/
 
 clean: ## Remove caches and test artifacts (keeps .venv, node_modules and var/)
 	rm -rf test-artifacts .ruff_cache .pytest_cache

@@ -44,7 +44,9 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
 
 
-def time_get(client: Client, url: str, runs: int, warmup: int = 3) -> tuple[list[float], int, int]:
+def time_get(client: Client, url: str, runs: int, warmup: int = 3) -> tuple[list[float], int, int, float]:
+    """Server times of ``runs`` requests, the number of queries, the status, and the median share of
+    the request spent in SQL (sum of the queries' own times, measured on separate runs)."""
     for _ in range(warmup):
         response = client.get(url)
     times = []
@@ -52,9 +54,12 @@ def time_get(client: Client, url: str, runs: int, warmup: int = 3) -> tuple[list
         start = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    return times, len(ctx.captured_queries), response.status_code
+    sql_times = []
+    for _ in range(max(3, runs // 4)):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        sql_times.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
+    return times, len(ctx.captured_queries), response.status_code, statistics.median(sql_times)
 
 
 def time_sql(sql: str, params: list, runs: int) -> list[float]:
@@ -119,6 +124,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--no-cache", action="store_true", help="measure the dashboard without its cache")
+    parser.add_argument("--pages", default="", help="only pages whose label contains this text")
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
     db = connection.settings_dict
@@ -165,13 +172,27 @@ def main() -> None:
     except NoReverseMatch:
         print("(regulations:list does not exist here: skipped)")
     pages.append(("admin", "admin changelist regulations", "/quan-tri/regulations/regulation/"))
+    pages = [page for page in pages if args.pages in page[1]]
 
-    print(f"\n{'page':48} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'status':>6}")
+    if args.no_cache:
+        # The dashboard's computation itself, as on the first request after a write (no shared cache).
+        from django.core.cache.backends.dummy import DummyCache
+
+        from dashboards import selectors, views
+        selectors.cache = views.cache = DummyCache("dummy", {})
+        print("Dashboard cache disabled (--no-cache): every request computes its figures.")
+    with open("/proc/loadavg") as fh:
+        print(f"load average: {' '.join(fh.read().split()[:3])}")
+    print(f"\n{'page':48} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'SQL ms':>8} {'page/SQL':>8} {'status':>6}")
     for who, label, url in pages:
-        times, queries, status = time_get(clients[who], url, args.runs)
-        print(f"{label:48} {statistics.median(times):10.1f} {p95(times):8.1f} {queries:8d} {status:6d}")
+        times, queries, status, sql = time_get(clients[who], url, args.runs)
+        ratio = statistics.median(times) / sql if sql else 0
+        print(f"{label:48} {statistics.median(times):10.1f} {p95(times):8.1f} {queries:8d} {sql:8.1f} "
+              f"{ratio:8.2f} {status:6d}")
+    with open("/proc/loadavg") as fh:
+        print(f"load average: {' '.join(fh.read().split()[:3])}")
 
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not args.pages:
         province_path = Agency.objects.get(pk=province.agency_id).locality.path
         for scope, path in (("national", None), ("province", province_path)):
             print(f"\nRaw SQL floor ({scope}): {'query':40} {'median ms':>10} {'p95 ms':>8}")

@@ -9,17 +9,20 @@ of scope is the locality (địa bàn) of the user's agency:
   (a district dissolved in 2025 hangs under the regional unit that replaced it).
 
 Writes are allowed to the roles an action names, in the user's own locality (not below it),
-except for supreme admins, who may write anywhere.
+except for supreme admins, who may write anywhere. Users of a unit dissolved before today read as
+before but write nothing (``read_only_since``).
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Role, User
 from agencies.models import Agency, AgencyLevel, Locality
@@ -70,6 +73,19 @@ def _carried_localities(root: Locality) -> set[int]:
     return carried
 
 
+def read_only_since(user: User) -> datetime.date | None:
+    """The dissolution date of the user's unit if it has passed: such users may only read."""
+    if not user.is_authenticated or user.is_superuser or user.agency_id is None:
+        return None
+    active_to = user.agency.active_to
+    return active_to if active_to is not None and active_to < timezone.localdate() else None
+
+
+def read_only_message(day: datetime.date) -> str:
+    return (f"Đơn vị của bạn đã giải thể từ ngày {day:%d/%m/%Y}: tài khoản chỉ còn quyền xem, "
+            "không thêm, sửa hay xóa được dữ liệu.")
+
+
 def scope_of(user: User) -> Scope:
     """The user's scope, computed once per request and kept on the user object."""
     cached = getattr(user, "_portal_scope", None)
@@ -91,6 +107,8 @@ def scope_of(user: User) -> Scope:
             scope = Scope(read_all=own.parent_id is None, write_all=False, readable=subtree, writable=carried)
         else:
             scope = Scope(read_all=False, write_all=False, readable=carried, writable=carried)
+        if read_only_since(user) is not None:
+            scope = Scope(read_all=scope.read_all, write_all=False, readable=scope.readable, writable=frozenset())
     user._portal_scope = scope
     return scope
 
@@ -115,6 +133,20 @@ def get_or_404(user: User, queryset: QuerySet, locality_field: str = "locality",
     """Fetch one object in the user's scope; out of scope looks exactly like missing."""
     try:
         return restrict(user, queryset, locality_field).get(**lookup)
+    except queryset.model.DoesNotExist:
+        # Same 404 either way; but note a record that exists outside the scope, so the audit trail
+        # can show a user probing other units' ids (audit.middleware).
+        if queryset.model._default_manager.filter(**lookup).exists():
+            user._portal_out_of_scope = f"{queryset.model._meta.label} #{lookup.get('pk', '')}"
+        raise Http404 from None
+    except (ValueError, TypeError):
+        raise Http404 from None
+
+
+def own_or_404(user: User, queryset: QuerySet, **lookup) -> Model:
+    """A personal object (an export job and its file): its owner sees it, anyone else gets 404."""
+    try:
+        return queryset.get(user=user, **lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -129,7 +161,8 @@ def can_write(user: User, locality_id: int | None, roles: Iterable[str] = EDIT_R
 
 def require_write(user: User, locality_id: int | None, roles: Iterable[str] = EDIT_ROLES) -> None:
     if not can_write(user, locality_id, roles):
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+        since = read_only_since(user)
+        raise PermissionDenied(read_only_message(since) if since else "Bạn không có quyền thực hiện thao tác này.")
 
 
 def require_role(user: User, roles: Iterable[str]) -> None:

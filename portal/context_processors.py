@@ -16,7 +16,11 @@ NAVIGATION: list[tuple[str, str, str]] = [
 NAVIGATION_ROLES: dict[str, set[str]] = {"audit:list": {"admin"}, "notifications:status": {"admin"}}
 ADMIN_NAVIGATION: list[tuple[str, str, str]] = [
     ("audit:list", "Nhật ký", "Đăng nhập, xuất dữ liệu, tải văn bản và các lần bị từ chối truy cập."),
+    ("notifications:status", "Trạng thái nhắc việc", "Lần quét nhắc việc gần nhất, thư đang chờ gửi và thư gửi lỗi."),
+    ("admin:index", "Trang quản trị", "Danh mục dữ liệu: lĩnh vực, cơ quan, tài khoản, hộp thư nhắc việc."),
 ]
+# Entries that need more than a role: the Django admin lets in staff accounts only.
+NAVIGATION_STAFF_ONLY = {"admin:index"}
 
 
 def portal(request: HttpRequest) -> dict:
@@ -25,6 +29,8 @@ def portal(request: HttpRequest) -> dict:
         for name, label, description in NAVIGATION + ADMIN_NAVIGATION:
             roles = NAVIGATION_ROLES.get(name)
             if roles and not (request.user.is_superuser or request.user.role in roles):
+                continue
+            if name in NAVIGATION_STAFF_ONLY and not request.user.is_staff:
                 continue
             try:
                 url = reverse(name)

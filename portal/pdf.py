@@ -9,7 +9,8 @@ Safety:
 * the templates are Django templates with autoescape, so user text cannot inject markup;
 * ``PortalURLFetcher`` lets WeasyPrint load only ``data:`` URLs and the portal's own static
   files (resolved on disk through the staticfiles finders); no network, no ``file://``, no redirects;
-* a render time limit: ``PdfRenderError`` (with a Vietnamese message for the user) when it is exceeded.
+* a render time limit and a page limit (``check_rows`` refuses long listings before any work):
+  ``PdfRenderError`` with a Vietnamese message for the user; ``PdfErrorMiddleware`` shows it instead of a 500.
 
 Fonts: the templates ask for Tinos (metric-compatible with Times New Roman, full Vietnamese
 coverage; Debian fonts-croscore) through fontconfig, falling back to Liberation Serif. WeasyPrint
@@ -24,14 +25,19 @@ import mimetypes
 import posixpath
 import signal
 import threading
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from weasyprint import HTML
+from weasyprint.document import Document
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
@@ -39,12 +45,24 @@ logger = logging.getLogger(__name__)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 DEFAULT_TIMEOUT_SECONDS = 20.0
+DEFAULT_MAX_PAGES = 200
+# A listing printed within a request: the register of a district or a narrow filter (200 register
+# rows are about 50 pages and 5.5 s of CPU). Larger ones go through a background job
+# (regulations.jobs) with the limits below: a province's 1,623 rows are about 400 pages; the laid-out
+# pages stay in memory until the file is written, so the row limit also bounds the worker's memory.
+DIRECT_MAX_ROWS = 200
+JOB_MAX_ROWS = 3000
+JOB_MAX_PAGES = 1000
+JOB_TIMEOUT_SECONDS = 540.0
+T = TypeVar("T")
 # Relative URLs in the templates resolve against this base; the fetcher maps it to static files.
 BASE_URL = "https://portal.invalid/"
 
 
 class PdfRenderError(Exception):
     """The PDF could not be made; ``str(error)`` is a message for the user (Vietnamese)."""
+
+    status = 503
 
 
 class RefusedURL(ValueError):
@@ -93,9 +111,36 @@ class PortalURLFetcher(URLFetcher):
         return found
 
 
-def _write_pdf(html: str, fetcher: PortalURLFetcher) -> bytes:
+class PdfTooLarge(PdfRenderError):
+    """More rows or pages than one PDF may hold."""
+
+    status = 422
+
+
+class PdfCancelled(PdfRenderError):
+    """The user cancelled a long render (checked between chunks)."""
+
+
+def check_rows(count: int, limit: int) -> None:
+    """Refuse before any work when a listing has more rows than one PDF may hold."""
+    if count > limit:
+        raise PdfTooLarge(
+            f"Bản in có {count:,} dòng, vượt giới hạn {limit:,} dòng của một tệp PDF. Vui lòng lọc bớt "
+            "(theo đơn vị, lĩnh vực hoặc năm ký) hoặc dùng Xuất Excel/CSV để có toàn bộ danh sách.".replace(",", ".")
+        )
+
+
+def _check_pages(pages: int, limit: int) -> None:
+    if pages > limit:
+        raise PdfTooLarge(
+            f"Tệp PDF dài hơn {limit} trang, vượt giới hạn cho phép. Vui lòng lọc bớt nội dung "
+            "hoặc dùng Xuất Excel/CSV."
+        )
+
+
+def _layout(html: str, fetcher: PortalURLFetcher) -> Document:
     try:
-        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
     except FatalURLFetchingError as exc:  # a BaseException: catch it by name
         raise PdfRenderError("Không tạo được tệp PDF: văn bản dẫn tới tài nguyên không được phép.") from exc
 
@@ -104,56 +149,113 @@ class _Timeout(BaseException):
     """A BaseException so that WeasyPrint's own ``except Exception`` blocks do not swallow it."""
 
 
-def _alarm(signum: int, frame: Any) -> None:
-    raise _Timeout
+class _Alarm:
+    """SIGALRM handler that remembers it fired: an exception raised inside a garbage-collector
+    callback or a library's ``except BaseException`` is lost, and the render would then finish
+    past its limit as if nothing happened."""
+
+    def __init__(self) -> None:
+        self.fired = False
+
+    def __call__(self, signum: int, frame: Any) -> None:
+        self.fired = True
+        raise _Timeout
 
 
-def html_to_pdf(html: str, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> bytes:
-    """Render an HTML string (already escaped) to PDF bytes within ``timeout`` seconds."""
-    fetcher = PortalURLFetcher()
-    message = "Tạo tệp PDF quá thời gian cho phép ({:.0f} giây). Vui lòng rút gọn nội dung hoặc thử lại sau."
+TIMEOUT_MESSAGE = "Tạo tệp PDF quá thời gian cho phép ({:.0f} giây). Vui lòng rút gọn nội dung hoặc thử lại sau."
+LAYOUT_MESSAGE = "Không tạo được tệp PDF do lỗi khi dàn trang. Vui lòng thử lại."
+
+
+def guarded(work: Callable[[], T], timeout: float) -> T:
+    """Run a render within ``timeout`` seconds; every failure becomes a ``PdfRenderError`` with a
+    Vietnamese message, never a bare exception (a 500)."""
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-        # In the main thread (gunicorn sync workers, management commands) an alarm interrupts the render.
-        previous = signal.signal(signal.SIGALRM, _alarm)
+        # In the main thread (gunicorn sync workers, Celery prefork children, management commands)
+        # an alarm interrupts the render.
+        alarm = _Alarm()
+        previous = signal.signal(signal.SIGALRM, alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
-            return _write_pdf(html, fetcher)
+            output = work()
+            if alarm.fired:
+                raise _Timeout
+            return output
         except _Timeout:
-            raise PdfRenderError(message.format(timeout)) from None
+            raise PdfRenderError(TIMEOUT_MESSAGE.format(timeout)) from None
         except PdfRenderError:
             raise
         except Exception as exc:
             logger.exception("PDF rendering failed")
-            raise PdfRenderError("Không tạo được tệp PDF do lỗi khi dàn trang. Vui lòng thử lại.") from exc
+            raise PdfRenderError(LAYOUT_MESSAGE) from exc
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
     # Elsewhere (threaded servers) a worker thread renders; past the limit its result is dropped.
     result: dict[str, Any] = {}
 
-    def work() -> None:
+    def run() -> None:
         try:
-            result["pdf"] = _write_pdf(html, fetcher)
+            result["pdf"] = work()
         except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
             result["error"] = exc
 
-    worker = threading.Thread(target=work, name="pdf-render", daemon=True)
+    worker = threading.Thread(target=run, name="pdf-render", daemon=True)
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
-        raise PdfRenderError(message.format(timeout))
+        raise PdfRenderError(TIMEOUT_MESSAGE.format(timeout))
     if "error" in result:
         error = result["error"]
         if isinstance(error, PdfRenderError):
             raise error
         logger.exception("PDF rendering failed", exc_info=error)
-        raise PdfRenderError("Không tạo được tệp PDF do lỗi khi dàn trang. Vui lòng thử lại.") from error
+        raise PdfRenderError(LAYOUT_MESSAGE) from error
     return result["pdf"]
 
 
-def render_pdf(template_name: str, context: dict[str, Any], timeout: float = DEFAULT_TIMEOUT_SECONDS) -> bytes:
-    """Render a Django template (autoescaped) to PDF bytes."""
-    return html_to_pdf(render_to_string(template_name, context), timeout=timeout)
+def html_to_pdf(html: str, timeout: float | None = None, max_pages: int | None = None) -> bytes:
+    """Render an HTML string (already escaped) to PDF bytes within ``timeout`` seconds and ``max_pages``
+    (``DEFAULT_TIMEOUT_SECONDS`` and ``DEFAULT_MAX_PAGES`` when not given)."""
+    fetcher = PortalURLFetcher()
+    timeout = DEFAULT_TIMEOUT_SECONDS if timeout is None else timeout
+    max_pages = DEFAULT_MAX_PAGES if max_pages is None else max_pages
+
+    def work() -> bytes:
+        document = _layout(html, fetcher)
+        _check_pages(len(document.pages), max_pages)
+        return document.write_pdf()
+
+    return guarded(work, timeout)
+
+
+def render_pdf(template_name: str, context: dict[str, Any], timeout: float | None = None,
+               *, max_pages: int | None = None) -> bytes:
+    """Render a Django template (autoescaped) to PDF bytes. Every PDF of the portal comes from here."""
+    return html_to_pdf(render_to_string(template_name, context), timeout=timeout, max_pages=max_pages)
+
+
+def render_chunked(template_name: str, contexts: Iterable[dict[str, Any]], *, timeout: float, max_pages: int,
+                   on_chunk: Callable[[dict[str, Any]], None] | None = None) -> bytes:
+    """One PDF from a long listing laid out a chunk at a time (each context gets ``page_offset``, the
+    pages before it, for its page numbers); ``on_chunk`` runs after each chunk (progress, and
+    cancellation by raising ``PdfCancelled``). The whole render shares one time and page limit."""
+    fetcher = PortalURLFetcher()
+
+    def work() -> bytes:
+        documents: list[Document] = []
+        pages = 0
+        for context in contexts:
+            document = _layout(render_to_string(template_name, {**context, "page_offset": pages}), fetcher)
+            pages += len(document.pages)
+            _check_pages(pages, max_pages)
+            documents.append(document)
+            if on_chunk:
+                on_chunk(context)
+        if not documents:
+            raise PdfRenderError("Không có nội dung để in.")
+        return documents[0].copy([page for document in documents for page in document.pages]).write_pdf()
+
+    return guarded(work, timeout)
 
 
 def vn_date(day: datetime.date) -> str:
@@ -162,5 +264,61 @@ def vn_date(day: datetime.date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+# Words that belong together in an agency name: a line never ends between them ("TỐI / CAO").
+_BOUND_PAIRS = ("TỐI CAO", "CẤP CAO", "KHU VỰC", "NHÂN DÂN", "HÀ NỘI", "HỒ CHÍ MINH", "THÀNH PHỐ", "ĐIỀU TRA",
+                "THI HÀNH", "DÂN SỰ", "CÔNG AN", "KIỂM SÁT", "TÒA ÁN", "BAN CÁN SỰ", "ĐẢNG ỦY", "CẢNH SÁT")
+# Where the head of a name ends, so the place or level goes on its own line as Decree 30 headers do.
+_HEADS = ("VIỆN KIỂM SÁT NHÂN DÂN", "TÒA ÁN NHÂN DÂN", "CƠ QUAN ĐIỀU TRA", "CƠ QUAN CẢNH SÁT ĐIỀU TRA",
+          "BAN CÁN SỰ ĐẢNG", "CHI CỤC THI HÀNH ÁN DÂN SỰ", "CỤC THI HÀNH ÁN DÂN SỰ")
+
+
+def name_lines(name: str, width: int = 24) -> list[str]:
+    """An agency name for a document header, as lines that are printed without wrapping.
+
+    A name breaks after its head ("VIỆN KIỂM SÁT NHÂN DÂN" / "TỐI CAO") and otherwise between words
+    at about ``width`` characters, never inside a bound pair such as "TỐI CAO" or "KHU VỰC"."""
+    text = " ".join(name.split())
+    if not text:
+        return []
+    upper = text.upper()
+    for head in _HEADS:
+        if upper.startswith(head + " ") and len(text) > width:
+            return [text[:len(head)], *name_lines(text[len(head) + 1:], width)]
+    bound = text
+    for phrase in _BOUND_PAIRS:
+        start = bound.upper().find(phrase)
+        while start >= 0:
+            end = start + len(phrase)
+            bound = bound[:start] + bound[start:end].replace(" ", "\u00a0") + bound[end:]
+            start = bound.upper().find(phrase, start + 1)
+    tokens = bound.split(" ")
+    lines: list[str] = []
+    for token in tokens:
+        if lines and len(lines[-1]) + 1 + len(token) <= width:
+            lines[-1] = f"{lines[-1]} {token}"
+        else:
+            lines.append(token)
+    return [line.replace("\u00a0", " ") for line in lines]
+
+
 def place_and_date(place: str, day: datetime.date) -> str:
     return f"{place}, {vn_date(day)}" if place else vn_date(day).capitalize()
+
+
+class PdfErrorMiddleware:
+    """A ``PdfRenderError`` that reaches a view's caller becomes a page with its Vietnamese message
+    (and a link back), never a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, PdfRenderError):
+            return None
+        referer = request.headers.get("Referer", "")
+        back = referer if url_has_allowed_host_and_scheme(referer, {request.get_host()}) else ""
+        return render(request, "errors/pdf.html", {"message": str(exception), "back": back},
+                      status=exception.status)

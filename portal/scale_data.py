@@ -26,7 +26,16 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
 from accounts.models import Role, User
-from agencies.models import Agency, AgencyKind, AgencyLevel, Locality, LocalityLevel
+from agencies.models import (
+    Agency,
+    AgencyKind,
+    AgencyLevel,
+    AgencySuccession,
+    Locality,
+    LocalityLevel,
+    SuccessionKind,
+)
+from agencies.services import refresh_current_carriers
 from meetings.models import Directive, DirectiveState, Meeting, MeetingKind, MeetingState
 from portal.search import normalize
 from regulations import rules
@@ -161,6 +170,16 @@ def _agencies(national, provinces, regions, districts) -> dict[int, dict[str, Ag
                 agency.parent_id = above.pk
                 changed.append(agency)
     Agency.objects.bulk_update(changed, ["parent"], batch_size=BATCH)
+    # each dissolved district unit is replaced by the regional unit of the same kind above it
+    district_ids = {d.pk for d in districts}
+    links = [
+        AgencySuccession(predecessor=agency, successor_id=agency.parent_id, kind=SuccessionKind.REPLACED_BY,
+                         effective_on=REFORM)
+        for loc_id, kinds in out.items() if loc_id in district_ids
+        for agency in kinds.values() if agency.parent_id
+    ]
+    _bulk(AgencySuccession, links)
+    refresh_current_carriers()
     return out
 
 

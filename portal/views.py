@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import loader
 
 from portal import access
 
@@ -23,8 +24,14 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", {"reason": str(exception or "")}, status=403)
+    reason = str(exception or "")
+    user = getattr(request, "user", None)
+    since = access.read_only_since(user) if user is not None else None
+    if since is not None:  # whatever write was refused, say why: the unit no longer exists
+        reason = access.read_only_message(since)
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    # No request, so no context processors: they query the database, which may be what failed.
+    return HttpResponse(loader.render_to_string("errors/500.html"), status=500)

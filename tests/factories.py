@@ -68,6 +68,13 @@ class AgencySuccessionFactory(DjangoModelFactory):
     kind = SuccessionKind.REPLACED_BY
     effective_on = datetime.date(2025, 7, 1)
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None) -> None:
+        if create:
+            from agencies.services import refresh_current_carriers
+
+            refresh_current_carriers()
+
 
 class PersonFactory(DjangoModelFactory):
     class Meta:

@@ -1,6 +1,6 @@
 """Partial covering index for the dashboard's ten-year trend (PostgreSQL only): only held reviews and
 inter-agency meetings, so the yearly counts read about half the meetings, from the index alone.
-The predicate matches the query in portal.dashboard.selectors.trend_by_year exactly."""
+The predicate matches the query in dashboards.selectors.trend_by_year exactly."""
 
 from django.db import migrations
 

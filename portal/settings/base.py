@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from the environment, with embedded
 defaults that need nothing but Python: a SQLite file and a filesystem Celery broker."""
 
+import os
 from pathlib import Path
 
 import environ
@@ -18,8 +19,14 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
+# A password with "/", "?", "@" or "#" must be percent-encoded inside DATABASE_URL ("/" is %2F); or give
+# it raw in DATABASE_PASSWORD, which wins (docker-compose does, from POSTGRES_PASSWORD).
+if os.environ.get("DATABASE_PASSWORD"):
+    DATABASES["default"]["PASSWORD"] = os.environ["DATABASE_PASSWORD"]
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# With persistent connections (gunicorn threads), check a reused one before the request uses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
@@ -37,6 +44,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     *(["django.contrib.postgres"] if IS_POSTGRES else []),
     "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "csp",
@@ -46,6 +57,9 @@ INSTALLED_APPS = [
     "regulations",
     "meetings",
     "notifications",
+    "dashboards",
+    "imports",
+    "api",
     "portal",
 ]
 
@@ -62,6 +76,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "audit.middleware.AuditMiddleware",
+    "portal.pdf.PdfErrorMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the Vietnamese lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -116,7 +131,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A user name from one address, and also a user name across addresses (a spread-out guessing attack).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_USERNAME_CALLABLE = "portal.params.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -126,7 +143,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],  # no inline styles anywhere: every style is in static/css
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -207,7 +224,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.scan_reminders_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Leaders: overdue reviews and directives of the units below them, Monday morning.
+    "notifications-leader-weekly": {
+        "task": "notifications.tasks.leader_weekly_digest_task",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
     # Re-enqueues reminders whose e-mail failed or never left (broker or SMTP down), so none is lost.
+    # The dashboard's regulation and directive figures depend on the day (overdue, in force).
+    "dashboards-refresh-standing-tallies": {
+        "task": "dashboards.tasks.refresh_standing_tallies",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "notifications-resend-unsent": {
         "task": "notifications.tasks.resend_unsent_task",
         "schedule": crontab(minute="*/15"),
@@ -228,8 +255,44 @@ CACHES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "portal.redact.RedactSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every step of a render at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+}
+
+
+# Imports of regulations and meetings (imports/): files with more rows are checked and imported by a
+# Celery task with a progress bar; smaller ones at once.
+IMPORTS_ASYNC_ROWS = env.int("IMPORTS_ASYNC_ROWS", default=500)
+
+# The read-only REST API (api/): token auth for service accounts, session auth for the browser.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.ScopedFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env("API_THROTTLE_RATE", default="1200/hour")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Cổng quy chế phối hợp ngành Kiểm sát",
+    "DESCRIPTION": "API chỉ đọc: cơ quan, đơn vị (kế thừa), quy chế phối hợp, hội nghị, nhiệm vụ được giao và "
+                   "số liệu tổng quan. Phạm vi dữ liệu như trên cổng. Xác thực: tiêu đề "
+                   "“Authorization: Token <mã>” (tài khoản dịch vụ) hoặc phiên đăng nhập.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }

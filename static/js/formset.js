@@ -19,7 +19,10 @@
       var row = holder.firstElementChild;
       rows.appendChild(row);
       total.value = String(index + 1);
-      var first = row.querySelector("input, select, textarea");
+      if (window.portalEnhance) {
+        window.portalEnhance(row);
+      }
+      var first = row.querySelector("input:not([type=hidden]):not(.ts-hidden-accessible), select:not(.tomselected), textarea");
       if (first) {
         first.focus();
       }

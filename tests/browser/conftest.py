@@ -28,6 +28,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 
 from tests.factories import TEST_PASSWORD  # noqa: E402
 
@@ -171,3 +172,39 @@ def check_page() -> Callable[..., None]:
         assert not problems, "\n\n".join(problems)
 
     return check
+
+
+CLOSE_ALL_SELECTS = """() => document.querySelectorAll('select.tomselected').forEach(
+    s => { s.tomselect.close(); s.tomselect.blur(); })"""
+NONE_LOADING = "() => [...document.querySelectorAll('select.tomselected')].every(s => !s.tomselect.loading)"
+
+
+def settle_selects(page: Page) -> None:
+    """Wait until no searchable select is still loading options (a late answer may reopen its
+    list), then close every list, as a user does by clicking elsewhere. Tom Select starts a load only
+    after its throttle delay (300 ms), so the wait covers that delay before reading ``loading``."""
+    page.wait_for_timeout(400)
+    page.wait_for_function(NONE_LOADING)
+    page.evaluate(CLOSE_ALL_SELECTS)
+
+
+def choose(page: Page, select_id: str, text: str) -> None:
+    """Pick an option of a searchable select (Tom Select, also the agency autocomplete) the way a
+    user does: type into it and click the option whose text is exactly ``text``."""
+    control = page.locator(f"#{select_id}-ts-control")
+    # A select focused by the page (the first field in error) or a late answer for another row may
+    # hold a list open over this row: settle them all first, then focus this one (as Tab would).
+    settle_selects(page)
+    page.evaluate("id => document.getElementById(id).tomselect.focus()", select_id)
+    control.press_sequentially(text)
+    option = page.locator(f"#{select_id}-ts-dropdown .option", has_text=re.compile(rf"^\s*{re.escape(text)}\s*$"))
+    page.wait_for_function(
+        "id => { const s = document.getElementById(id); return s && s.tomselect && !s.tomselect.loading; }",
+        arg=select_id,
+    )
+    try:
+        option.first.wait_for(state="visible", timeout=10_000)
+    except PlaywrightTimeoutError:
+        control.press("ArrowDown")
+    option.first.click()
+    settle_selects(page)

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.dashboard.factories import build_dashboard_world
+from tests.dashboards.factories import build_dashboard_world
 
 pytestmark = pytest.mark.browser
 

@@ -37,6 +37,7 @@ def test_clerk_records_review_and_finalises_minutes(page, world, login, check_pa
     page.fill("#id_place", "Hội trường Viện kiểm sát nhân dân huyện Khánh Sơn")
     page.select_option("#id_host_agency", str(world.vks_ks.pk))
     page.select_option("#id_regulations", str(regulation.pk))
+    page.select_option("#id_state", "planned")  # the review is marked held below, from the meeting page
     page.fill("#id_attendees-0-full_name", "Nguyễn Đức Thắng")
     page.select_option("#id_attendees-0-role", "chair")
     page.click("[data-formset-add=attendees]")
@@ -68,6 +69,9 @@ def test_clerk_records_review_and_finalises_minutes(page, world, login, check_pa
         page.click("form.form button[type=submit]")
     with page.expect_navigation():
         page.click("text=Ban hành, cấp số")
+    check_page(page, "meetings-confirm-finalise")
+    with page.expect_navigation():
+        page.click("text=Xác nhận ban hành, cấp số")
     check_page(page, "meetings-detail-finalised")
     assert page.locator("text=Soạn biên bản").count() == 0  # issued: only a correction changes it
     document = OfficialDocument.objects.get(meeting=meeting, doc_type="BB")

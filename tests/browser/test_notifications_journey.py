@@ -63,9 +63,17 @@ def test_staff_reads_reminders_and_turns_mail_off(page, world, login, check_page
 
 def test_admin_status_page(page, world, login, check_page, monkeypatch):
     monkeypatch.setattr(services, "_enqueue_after_commit", lambda pk: None)
+    monkeypatch.setattr(services, "enqueue_digest", lambda pk: None)
+    started: list[bool] = []
+    monkeypatch.setattr(services, "enqueue_scan", lambda: started.append(True) or True)
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date.today())
     services.scan_reminders()
     login(page, world.ks_admin)
     page.goto("/thong-bao/trang-thai/")
     assert page.get_by_role("heading", name="Trạng thái nhắc việc").is_visible()
     check_page(page, "notifications-status")
+    page.get_by_role("button", name="Quét nhắc việc ngay").click()
+    page.wait_for_url("**/thong-bao/trang-thai/")
+    assert page.get_by_text("Đã đưa lượt quét nhắc việc vào hàng đợi").is_visible()
+    assert started == [True]
+    check_page(page, "notifications-status-scan-queued")

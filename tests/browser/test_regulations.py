@@ -9,12 +9,13 @@ from openpyxl import load_workbook
 
 from agencies.models import AgencyKind
 from regulations.models import Regulation
+from tests.browser.conftest import choose
 from tests.factories import AgencyFactory
 from tests.regulations import helpers
 
 
 def fill_party(page, index: int, agency, role: str, name: str) -> None:
-    page.select_option(f"#id_parties-{index}-agency", str(agency.pk))
+    choose(page, f"id_parties-{index}-agency", agency.name)
     page.select_option(f"#id_parties-{index}-role", role)
     page.fill(f"#id_parties-{index}-signatory_name", name)
 
@@ -84,9 +85,10 @@ def test_record_find_export_and_replace(page, world, login, check_page, tmp_path
     path = tmp_path / "export.xlsx"
     info.value.save_as(path)
     ws = load_workbook(io.BytesIO(path.read_bytes())).active
-    assert ws["B2"].value == "01/QCPH-VKSKS"
-    assert ws["D2"].value == "Quy chế phối hợp trong công tác tiếp nhận, giải quyết nguồn tin về tội phạm"
-    assert "Cơ quan Cảnh sát điều tra Công an huyện Khánh Sơn" in ws["H2"].value
+    row = [c.value for c in ws["A"]].index("STT") + 2  # under the header block and the column titles
+    assert ws[f"B{row}"].value == "01/QCPH-VKSKS"
+    assert ws[f"D{row}"].value == "Quy chế phối hợp trong công tác tiếp nhận, giải quyết nguồn tin về tội phạm"
+    assert "Cơ quan Cảnh sát điều tra Công an huyện Khánh Sơn" in ws[f"H{row}"].value
 
     # Record the regulation that replaces it.
     page.goto(old.get_absolute_url())

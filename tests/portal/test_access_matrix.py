@@ -11,10 +11,11 @@ from django.core.files.base import ContentFile
 from django.urls import include, path, reverse
 
 from accounts.models import Role
+from imports.models import ImportJob, ImportKind, ImportStatus
 from meetings import services as meeting_services
 from meetings.models import DocumentType
 from notifications.models import Notification
-from regulations.models import Original, OriginalKind
+from regulations.models import Original, OriginalKind, RegisterJob, RegisterJobState
 from tests.meetings.factories import DirectiveFactory, MeetingFactory
 from tests.portal.access_matrix import run_matrix
 from tests.regulations.factories import RegulationFactory
@@ -37,8 +38,21 @@ OBJECT_URLS = {
     "meetings:document_pdf": lambda f: {"doc_pk": f["document"].pk},
     "meetings:document_finalise": lambda f: {"doc_pk": f["document"].pk},
     "meetings:document_correct": lambda f: {"doc_pk": f["document"].pk},
+    "meetings:document_docx": lambda f: {"doc_pk": f["document"].pk},
+    "meetings:document_update": lambda f: {"doc_pk": f["document"].pk},
     "meetings:directive_done": lambda f: {"pk": f["directive"].pk},
+    "imports:job": lambda f: {"pk": f["import_job"].pk},
+    "imports:status": lambda f: {"pk": f["import_job"].pk},
+    "imports:confirm": lambda f: {"pk": f["import_job"].pk},
+    "api:agency-detail": lambda f: {"pk": f["world"].vks_ks.pk},
+    "api:regulation-detail": lambda f: {"pk": f["regulation"].pk},
+    "api:meeting-detail": lambda f: {"pk": f["meeting"].pk},
+    "api:directive-detail": lambda f: {"pk": f["directive"].pk},
     "notifications:mark_read": lambda f: {"pk": f["notification"].pk},
+    "regulations:register_job": lambda f: {"pk": f["register_job"].pk},
+    "regulations:register_job_status": lambda f: {"pk": f["register_job"].pk},
+    "regulations:register_job_cancel": lambda f: {"pk": f["register_job"].pk},
+    "regulations:register_job_file": lambda f: {"pk": f["register_job"].pk},
     # Reached by the user's secret token, not by login: tests/meetings covers unknown and revoked tokens.
     "meetings:feed": lambda f: None,
 }
@@ -56,11 +70,20 @@ FORBIDDEN = {
     "meetings:state": MEETING_WRITE,
     "meetings:delete": MEETING_WRITE,
     "meetings:document_edit": MEETING_WRITE,
+    "meetings:document_update": MEETING_WRITE,
     "meetings:document_finalise": CLERK_ONLY,
     "meetings:document_correct": CLERK_ONLY,
     "notifications:status": ADMIN_ONLY,
     "audit:list": ADMIN_ONLY,
+    "imports:regulations": WRITE_STAFF,
+    "imports:meetings": WRITE_STAFF,
+    # Only the user who uploaded the file confirms it (here the staff member).
+    "imports:confirm": {Role.CLERK, Role.LEADER, Role.ADMIN},
 }
+
+# Personal objects: the export job belongs to the staff member who started it.
+PERSONAL = {name: "staff" for name in ("regulations:register_job", "regulations:register_job_status",
+                                        "regulations:register_job_cancel", "regulations:register_job_file")}
 
 
 def build_fixture(world) -> dict:
@@ -77,7 +100,14 @@ def build_fixture(world) -> dict:
     )
     directive = DirectiveFactory(meeting=meeting, assigned_agency=world.vks_ks, deadline=datetime.date(2024, 3, 1))
     notification = Notification.objects.create(user=world.ks_staff, title="Sắp đến hạn sơ kết", body="", url="/")
-    return {"world": world, "regulation": regulation, "original": original, "meeting": meeting,
+    register_job = RegisterJob.objects.create(user=world.ks_staff, state=RegisterJobState.DONE, rows_total=1,
+                                              rows_done=1)
+    register_job.file.save("so-theo-doi.pdf", ContentFile(content), save=True)
+    import_job = ImportJob.objects.create(kind=ImportKind.REGULATIONS, created_by=world.ks_staff,
+                                          locality=world.khanh_son, original_name="so-theo-doi.xlsx",
+                                          status=ImportStatus.INVALID)
+    return {"register_job": register_job, "import_job": import_job,
+            "world": world, "regulation": regulation, "original": original, "meeting": meeting,
             "document": document, "directive": directive, "notification": notification}
 
 
@@ -90,6 +120,7 @@ def matrix(world, urlconf: str | None = None):
         sibling=world.hg_staff,
         forbidden=FORBIDDEN,
         urlconf=urlconf,
+        personal=PERSONAL,
     )
 
 
@@ -149,14 +180,31 @@ def test_no_page_feed_or_export_shows_a_sibling_units_records(world, client_for)
         if response.status_code != 200:
             continue
         content_type = response.get("Content-Type", "")
+        content = b"".join(response.streaming_content) if response.streaming else response.content
         if "spreadsheetml" in content_type:
-            book = load_workbook(io.BytesIO(response.content), read_only=True)
+            book = load_workbook(io.BytesIO(content), read_only=True)
             text = " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row)
         elif content_type.startswith(("text/", "application/json")):
-            text = response.content.decode("utf-8-sig")
+            text = content.decode("utf-8-sig")
         else:
             continue  # PDFs: their text is checked in the apps' own tests
         checked += 1
         leaked = [s for s in secrets if s in text]
         assert not leaked, f"{route.name} shows {leaked} to another unit"
     assert checked >= 15
+
+
+def test_agency_autocomplete_answers_only_within_scope(world, client_for, django_assert_max_num_queries) -> None:
+    """The JSON behind every searchable agency select: typed without diacritics, another unit's
+    agencies never come back, and the answer is capped whatever the scope."""
+    url = reverse("agencies:autocomplete")
+    own = client_for(world.ks_staff).get(url, {"q": "vien kiem sat khanh son"}).json()["results"]
+    assert {"value": world.vks_ks.pk, "text": world.vks_ks.name} in own
+    sibling = client_for(world.hg_staff)
+    with django_assert_max_num_queries(8):
+        found = sibling.get(url, {"q": world.vks_ks.name}).json()["results"]
+    assert found == []
+    everything = sibling.get(url).json()["results"]
+    assert world.vks_hg.pk in {r["value"] for r in everything}
+    assert not {world.vks_ks.pk, world.ta_ks.pk} & {r["value"] for r in everything}
+    assert len(client_for(world.supreme_admin).get(url).json()["results"]) <= 30

@@ -19,6 +19,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(
                 f"Dữ liệu quy mô đã có ({summary.agencies} cơ quan, {summary.regulations} quy chế): giữ nguyên."))
             return
+        # Bulk inserts bypass the services' tally hooks: count the dashboard's summary tables once.
+        from dashboards import tallies
+
+        tallies.rebuild()
         self.stdout.write(self.style.SUCCESS(
             f"Đã sinh {summary.agencies} cơ quan, {summary.users} người dùng, {summary.regulations} quy chế "
             f"({summary.parties} bên ký), {summary.meetings} hội nghị ({summary.review_links} liên kết quy chế), "
