@@ -2,7 +2,6 @@ import datetime
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from accounts.models import Role
 from audit.models import AuditAction, AuditEvent
 from portal import access
 from portal.forms import BoundedDatesMixin
+from portal.pagination import CappedPaginator
 
 
 class AuditDatesForm(BoundedDatesMixin, forms.Form):
@@ -47,7 +47,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         if dates.cleaned_data.get("date_to"):
             end = dates.cleaned_data["date_to"] + datetime.timedelta(days=1)
             events = events.filter(created_at__lt=datetime.datetime.combine(end, datetime.time.min, tz))
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "audit/event_list.html",

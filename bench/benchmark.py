@@ -171,6 +171,10 @@ def main() -> None:
         ]
     except NoReverseMatch:
         print("(regulations:list does not exist here: skipped)")
+    pages += [
+        ("national", "meeting list national, page 1", reverse("meetings:list")),
+        ("national", "directive list national, overdue", reverse("meetings:directives") + "?state=overdue"),
+    ]
     pages.append(("admin", "admin changelist regulations", "/quan-tri/regulations/regulation/"))
     pages = [page for page in pages if args.pages in page[1]]
 

@@ -14,6 +14,7 @@ from agencies.models import Agency
 from agencies.pickers import UnitChoiceFilter, set_units
 from meetings.models import Directive, DirectiveState, Meeting, MeetingKind, MeetingState
 from portal import access
+from portal.filters import PortalFilterSet
 from portal.forms import use_vietnamese_dates
 from portal.search import matches_all_words
 from portal.widgets import DateInput, agency_autocomplete
@@ -24,7 +25,7 @@ REVIEWS = "reviews"
 KIND_CHOICES = [*MeetingKind.choices, (REVIEWS, _("Sơ kết và tổng kết"))]
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("Loại"), choices=KIND_CHOICES, method="filter_kind",
                                        empty_label=_("Tất cả"))
@@ -79,7 +80,7 @@ DIRECTIVE_STATES = [("open", _("Đang thực hiện")), ("in_time", _("Đang th�
                     ("done", _("Đã hoàn thành")), ("overdue", _("Quá hạn"))]
 
 
-class DirectiveFilter(django_filters.FilterSet):
+class DirectiveFilter(PortalFilterSet):
     state = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=DIRECTIVE_STATES, method="filter_state",
                                         empty_label=_("Tất cả"))
     agency = UnitChoiceFilter(label=_("Đơn vị (gồm cấp dưới)"), queryset=Agency.objects.none(),

@@ -9,7 +9,6 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from meetings.filters import DirectiveFilter, MeetingFilter
 from meetings.forms import FORMSETS, DirectiveDoneForm, DocumentForm, MeetingForm, build_formsets, rows_from
 from meetings.models import DocumentStatus, DocumentType, Meeting, MeetingKind, OfficialDocument
 from portal import access
+from portal.pagination import CappedPaginator
 from portal.pdf import PdfRenderError
 
 PAGE_SIZE = 25
@@ -36,7 +36,7 @@ FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 def meeting_list(request: HttpRequest) -> HttpResponse:
     filterset = MeetingFilter(request.GET or None, queryset=selectors.meeting_list(request.user), user=request.user)
     qs = filterset.qs if filterset.is_bound else filterset.queryset
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     can_create = access.writable_agencies(request.user, access.MEETING_ROLES).exists()
     return render(request, "meetings/list.html", {"filter": filterset, "page_obj": page, "can_create": can_create})
 
@@ -295,7 +295,7 @@ def document_correct(request: HttpRequest, doc_pk: int) -> HttpResponse:
 def document_register(request: HttpRequest) -> HttpResponse:
     """Sổ đăng ký văn bản: issued documents by register, with their corrections and replacements."""
     qs = selectors.register(request.user)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for doc in page.object_list:
         doc.corrected_by = [c for c in doc.corrections.all() if c.status != DocumentStatus.DRAFT]
     return render(request, "meetings/register.html", {"page_obj": page})
@@ -324,7 +324,7 @@ def directive_list(request: HttpRequest) -> HttpResponse:
     filterset = DirectiveFilter(request.GET or None, queryset=selectors.directives_for(request.user).order_by(
         "state", "deadline", "meeting__starts_at", "number"), user=request.user)
     qs = filterset.qs if filterset.is_bound else filterset.queryset
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     user = request.user
     writable = access.scope_of(user)
     can_mark = access.has_role(user, access.MEETING_ROLES | access.LEADER_ROLES)

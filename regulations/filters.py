@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, AgencyKind
 from agencies.pickers import UnitChoiceFilter, set_units
 from portal import access
+from portal.filters import PortalFilterSet
 from portal.forms import OverflowSafeChoiceMixin
 from portal.search import matches_all_words
 from portal.widgets import agency_autocomplete
@@ -41,7 +42,7 @@ SORTS = {
 }
 
 
-class RegulationFilter(django_filters.FilterSet):
+class RegulationFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q",
                                   widget=forms.TextInput(attrs={"type": "search"}))
     agency = UnitChoiceFilter(label=_("Cơ quan (kể cả cấp dưới)"), queryset=Agency.objects.none(),

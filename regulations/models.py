@@ -138,6 +138,9 @@ class Regulation(models.Model):
         ]
         indexes = [
             models.Index(fields=["locality", "-signed_on"], name="regulation_locality_signed"),
+            # The register's order: the first page of a national list reads 25 rows of this index
+            # instead of sorting every regulation.
+            models.Index(fields=["-signed_on", "-id"], name="regulation_register_order"),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import access, params, pdf
+from portal.pagination import CappedPaginator
 from regulations import exports, jobs, rules, selectors, services
 from regulations.filters import RegulationFilter
 from regulations.forms import MSG_CHOOSE_FILES_AGAIN, RegulationEditor
@@ -28,7 +28,7 @@ def _filtered(request: HttpRequest) -> RegulationFilter:
 @login_required
 def regulation_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "regulations/list.html", {
         "filter": filterset,
         "page_obj": page,

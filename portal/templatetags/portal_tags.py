@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -13,3 +14,17 @@ def query_replace(context: dict, **changes: object) -> str:
         else:
             params[key] = str(value)
     return params.urlencode()
+
+
+def group_thousands(n: int) -> str:
+    """10000 → "10.000", as Vietnamese writes numbers."""
+    return f"{n:,}".replace(",", ".")
+
+
+@register.simple_tag
+def result_count(page_obj, noun: str) -> str:
+    """"37.105 văn bản", or "Hơn 10.000 văn bản" when the list stopped counting (``CappedPaginator``)."""
+    paginator = page_obj.paginator
+    if getattr(paginator, "capped", False):
+        return _("Hơn {n} {noun}").format(n=group_thousands(paginator.cap), noun=noun)
+    return f"{group_thousands(paginator.count)} {noun}"

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
+from agencies.templatetags.agency_tags import agency_badge
+from portal.links import url_for_pk
 from regulations import rules
-from regulations.models import RegulationStatus, ReviewState
+from regulations.models import PartyRole, Regulation, RegulationStatus, ReviewState
 
 register = template.Library()
 
@@ -49,3 +54,34 @@ def register_agency(agency) -> str:
     from regulations.exports import agency_label
 
     return agency_label(agency)
+
+
+def _date(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+@register.simple_tag
+def register_rows(regulations: Iterable[Regulation], today: datetime.date) -> SafeString:
+    """The rows of the register's table (``selectors.listing`` prefetches what they show).
+
+    Built here rather than in the template: Django's template engine spent about a quarter of a
+    millisecond per row on it, which was most of the list's time once its query used an index."""
+    host, amended_by = _("chủ trì"), _("sửa đổi, bổ sung bởi")
+    rows = []
+    for reg in regulations:
+        parties = format_html_join("", "<li>{}{}</li>", (
+            (agency_badge(party.agency),
+             format_html(' <span class="badge">{}</span>', host) if party.role == PartyRole.HOST else "")
+            for party in reg.parties.all()))
+        amendments = list(reg.amendments.all())
+        amendment_list = format_html('<ul class="plain amendments">{}</ul>', format_html_join(
+            "", '<li>{} <a href="{}">{}</a> ({})</li>',
+            ((amended_by, url_for_pk("regulations:detail", a.pk), a.number, _date(a.in_force_from))
+             for a in amendments))) if amendments else ""
+        rows.append(format_html(
+            '<tr><td><a href="{}">{}</a><br><span class="kind">{}</span></td><td>{}</td><td>{}</td>'
+            '<td><ul class="plain">{}</ul></td><td>{}</td><td>{}{}</td><td>{} {}</td></tr>',
+            url_for_pk("regulations:detail", reg.pk), reg.number, reg.get_type_display(), reg.title,
+            _date(reg.signed_on), parties, "; ".join(f.name for f in reg.fields.all()),
+            status_badge(reg, today), amendment_list, _date(reg.next_review_due) or "—", review_badge(reg, today)))
+    return SafeString("\n".join(rows))

@@ -1,0 +1,72 @@
+"""Pagination for lists that can hold the whole country.
+
+An exact ``COUNT(*)`` reads every matching row: for "quá hạn sơ kết" across the country it cost more
+than the rest of the page. ``CappedPaginator`` counts at most ``cap`` rows (a ``LIMIT`` inside the
+count); past it the list says "Hơn 10.000 …" and pages on with "Trang sau" alone, which knows whether
+another page exists by reading one row more than it shows. Exports and the dashboard give the exact
+totals of a large scope."""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+DEFAULT_CAP = 10_000
+
+
+class CappedPage(Page):
+    def __init__(self, object_list, number: int, paginator: CappedPaginator, more: bool) -> None:
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more if self.paginator.capped else super().has_next()
+
+
+class CappedPaginator(Paginator):
+    def __init__(self, object_list, per_page: int, cap: int | None = None, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = DEFAULT_CAP if cap is None else cap
+
+    @cached_property
+    def count(self) -> int:
+        """The exact number of rows, or ``cap + 1`` when there are more than ``cap``."""
+        rows = self.object_list
+        if isinstance(rows, QuerySet):
+            # Without its order the count may stop at any cap + 1 rows, not walk the sort index.
+            return rows.order_by()[: self.cap + 1].count()
+        return len(rows[: self.cap + 1])
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    def validate_number(self, number) -> int:
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number) -> CappedPage:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom: bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def get_page(self, number) -> CappedPage:
+        """Like ``Paginator.get_page``; a page past the end of a capped list falls back to the
+        first page (its last page is not known without counting everything)."""
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(1 if self.capped else self.num_pages)
