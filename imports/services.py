@@ -29,7 +29,7 @@ from imports.models import ImportJob, ImportKind, ImportStatus
 from imports.reading import ReadError, Upload, read_upload
 from meetings import services as meeting_services
 from meetings.models import Meeting
-from portal import access
+from portal import access, jobs
 from regulations import services as regulation_services
 from regulations.models import Field, PartyRole, Regulation
 
@@ -58,19 +58,15 @@ def set_progress(job_id: int, done: int, total: int) -> None:
 
 
 def status(job: ImportJob) -> dict:
-    """What the progress bar shows: status, rows done of all rows, percentage."""
+    """What the progress bar shows (``portal.jobs.progress``), with the check's counts."""
     total = job.total_rows
     if job.is_running:
         progress = cache.get(_progress_key(job.pk)) or {"done": 0, "total": total}
         done = min(progress["done"], total)
     else:
         done = total if job.status in (ImportStatus.DONE, ImportStatus.READY, ImportStatus.INVALID) else 0
-    percent = 100 if total == 0 and not job.is_running else int(done * 100 / total) if total else 0
-    return {
-        "status": job.status, "status_label": str(job.get_status_display()), "running": job.is_running,
-        "done": done, "total": total, "percent": percent, "counts": job.counts,
-        "message": job.message,
-    }
+    return jobs.progress(state=job.status, state_label=str(job.get_status_display()), done=done, total=total,
+                         finished=not job.is_running, message=job.message, counts=job.counts)
 
 
 # ---------------------------------------------------------------- upload and check

@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from notifications.models import Notification
 from portal import pdf
+from portal.jobs import progress
 from regulations import exports
 from regulations.models import RegisterJob, RegisterJobState
 
@@ -119,14 +120,7 @@ def _notify(job: RegisterJob, title: str, body: str) -> None:
 
 
 def status(job: RegisterJob) -> dict[str, Any]:
-    return {
-        "state": job.state,
-        "state_label": str(job.get_state_display()),
-        "rows_done": job.rows_done,
-        "rows_total": job.rows_total,
-        "percent": job.percent,
-        "message": job.message,
-        "finished": job.is_finished,
-        "download_url": reverse("regulations:register_job_file", args=[job.pk])
-        if job.state == RegisterJobState.DONE else "",
-    }
+    done = job.state == RegisterJobState.DONE
+    return progress(state=job.state, state_label=str(job.get_state_display()), done=job.rows_done,
+                    total=job.rows_total, finished=job.is_finished, percent=job.percent, message=job.message,
+                    download_url=reverse("regulations:register_job_file", args=[job.pk]) if done else "")

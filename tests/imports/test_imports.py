@@ -217,13 +217,14 @@ def test_big_file_runs_in_the_background_with_a_status_url(world, client_for, se
         job = job_of(upload(client, xlsx([regulation_row(n) for n in range(1, 6)])))
     assert job.status == ImportStatus.CHECKING and sent == [[job.pk]]
     page = client.get(job.get_absolute_url()).content.decode()
-    assert "<script" in page and "import-progress.js" in page and "<progress" in page
+    assert "<script" in page and "job-progress.js" in page and "<progress" in page
     assert "<script>" not in page  # no inline script (CSP)
     state = client.get(reverse("imports:status", args=[job.pk])).json()
-    assert state == {**state, "status": "checking", "running": True, "done": 0, "total": 5, "percent": 0}
+    assert state == {**state, "state": "checking", "finished": False, "done": 0, "total": 5, "percent": 0}
     tasks.check_import_task.run(job.pk)
     state = client.get(reverse("imports:status", args=[job.pk])).json()
-    assert state["status"] == "ready" and state["percent"] == 100 and state["counts"]["created"] == 5
+    assert state["state"] == "ready" and state["finished"] and state["percent"] == 100
+    assert state["counts"]["created"] == 5
 
 
 @pytest.mark.parametrize("name,data", [

@@ -43,13 +43,13 @@ def worker() -> Iterator[str]:
 
 
 def follow(client, job: ImportJob, timeout: float) -> list[dict]:
-    """Poll the status URL like static/js/import-progress.js until the job stops running."""
+    """Poll the status URL like static/js/job-progress.js until the job stops running."""
     url = reverse("imports:status", args=[job.pk])
     seen, deadline = [], time.monotonic() + timeout
     while time.monotonic() < deadline:
         state = client.get(url).json()
         seen.append(state)
-        if not state["running"]:
+        if state["finished"]:
             return seen
         time.sleep(0.5)
     raise AssertionError(f"still running after {timeout} s: {seen[-1]}")
@@ -67,10 +67,10 @@ def test_five_thousand_rows_through_the_worker_reach_100_percent(worker, client)
     job = ImportJob.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
     assert job.total_rows == ROWS
     page = client.get(job.get_absolute_url()).content.decode()
-    assert "<progress" in page and "import-progress.js" in page
+    assert "<progress" in page and "job-progress.js" in page
 
     checked = follow(client, job, timeout=300)
-    assert checked[-1]["status"] == ImportStatus.READY, checked[-1]
+    assert checked[-1]["state"] == ImportStatus.READY, checked[-1]
     assert checked[-1]["counts"]["created"] == ROWS and checked[-1]["percent"] == 100
 
     started = time.monotonic()
@@ -80,6 +80,6 @@ def test_five_thousand_rows_through_the_worker_reach_100_percent(worker, client)
     final = states[-1]
     print(f"\n{ROWS} rows imported by the worker in {elapsed:.0f} s; {len(states)} polls; "
           f"percentages seen: {sorted({s['percent'] for s in states})[:8]}…")
-    assert final["status"] == ImportStatus.DONE and final["percent"] == 100 and final["done"] == ROWS
+    assert final["state"] == ImportStatus.DONE and final["percent"] == 100 and final["done"] == ROWS
     assert any(0 < s["percent"] < 100 for s in states), "the bar never moved between 0 and 100"
     assert Meeting.objects.count() == ROWS

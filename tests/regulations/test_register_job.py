@@ -48,7 +48,7 @@ def test_large_scope_goes_through_a_job_with_progress_notification_and_file(
     assert "Trạng thái: Đang có hiệu lực — 7 văn bản" in job.filter_line
 
     page = client.get(reverse("regulations:register_job", args=[job.pk])).content.decode()
-    assert 'data-job-status="' in page and "<progress" in page and "js/job_progress.js" in page
+    assert 'data-job-status="' in page and "<progress" in page and "js/job-progress.js" in page
     assert "<script>" not in page  # no inline script: the static file polls
     status = client.get(reverse("regulations:register_job_status", args=[job.pk])).json()
     assert status["percent"] == 100 and status["finished"] and status["download_url"]
