@@ -9,6 +9,7 @@ the cache (the import itself runs in one transaction, invisible to other connect
 from __future__ import annotations
 
 import contextlib
+import datetime
 import logging
 import types
 from collections.abc import Callable, Iterator
@@ -18,7 +19,6 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Subquery
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -207,6 +207,7 @@ def apply_plan(user: User, plan: checks.Plan, progress: Callable[[int], None], r
         pk for i in plan.items for pk in i.data.get("partners", [])})
     fields = Field.objects.in_bulk()
     created_regulations: dict[tuple[int, str], int] = {}
+    started = timezone.now()
     for done, item in enumerate(plan.items, start=1):
         if item.action != checks.SKIP:
             if item.kind == ImportKind.REGULATIONS:
@@ -215,14 +216,16 @@ def apply_plan(user: User, plan: checks.Plan, progress: Callable[[int], None], r
             else:
                 record = _apply_meeting(user, item, agencies, created_regulations)
             if reason:
-                _mark_reason(record, reason)  # the record's history says where this version came from
+                _mark_reason(record, reason, started)  # its history says where these versions came from
         if done % PROGRESS_EVERY == 0 or done == len(plan.items):
             progress(done)
 
 
-def _mark_reason(record: Regulation | Meeting, reason: str) -> None:
-    latest = record.history.order_by("-history_id").values("history_id")[:1]
-    record.history.filter(history_id=Subquery(latest)).update(history_change_reason=reason)
+def _mark_reason(record: Regulation | Meeting, reason: str, since: datetime.datetime) -> None:
+    """Every history row the import wrote for ``record`` (creating one is a save and then an update
+    of its derived dates) carries the reason, so "Tạo mới" reads "Tạo mới — Nhập từ tệp …"."""
+    record.history.filter(history_date__gte=since, history_change_reason__isnull=True).update(
+        history_change_reason=reason)
 
 
 def _apply_regulation(user: User, item: checks.Item, agencies: dict, fields: dict) -> Regulation:

@@ -139,6 +139,7 @@ class Change:
     who: str
     kind: str
     changes: list[tuple[str, str, str]]
+    reason: str = ""  # why, when a bulk path said so ("Nhập từ tệp …")
 
 
 def _show(value) -> str:
@@ -178,7 +179,7 @@ def history(regulation: Regulation) -> list[Change]:
                 changes.append((field_names.get(change.field, change.field), _show(old), _show(new)))
             if not changes and record.history_type == "~":
                 continue
-        result.append(Change(record.history_date, who, kind, changes))
+        result.append(Change(record.history_date, who, kind, changes, record.history_change_reason or ""))
     result += _related_history(regulation)
     return sorted(result, key=lambda c: c.when, reverse=True)
 

@@ -84,6 +84,8 @@ def test_confirm_creates_all_then_reimport_creates_nothing(world, client_for) ->
     history = reg.history.first()
     assert history.history_user == world.ks_staff
     assert history.history_change_reason == "Nhập từ tệp so-theo-doi.xlsx"
+    page = client.get(reverse("regulations:detail", args=[reg.pk])).content.decode()
+    assert "Tạo mới — Nhập từ tệp so-theo-doi.xlsx" in page  # the record's history says where it came from
     meeting = Meeting.objects.get(kind="interim_review")
     assert meeting.history.first().history_user == world.ks_staff
     assert list(meeting.regulations.all()) == [reg]
