@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.contrib.admin import apps as admin_apps
 
 # Third-party apps shown in the Django admin without a Vietnamese name of their own (their other
 # labels are in locale/vi/LC_MESSAGES/django.po).
@@ -17,3 +18,10 @@ class PortalConfig(AppConfig):
         for label, name in THIRD_PARTY_NAMES.items():
             if apps.is_installed(label) or label in apps.app_configs:
                 apps.get_app_config(label).verbose_name = name
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """``django.contrib.admin`` with the portal's own site (``portal.admin_site``) as ``admin.site``."""
+
+    default = False  # named in INSTALLED_APPS; PortalConfig stays this module's default
+    default_site = "portal.admin_site.PortalAdminSite"

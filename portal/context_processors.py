@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -19,7 +20,8 @@ ADMIN_NAVIGATION: list[tuple[str, str, str]] = [
     ("notifications:status", "Trạng thái nhắc việc", "Lần quét nhắc việc gần nhất, thư đang chờ gửi và thư gửi lỗi."),
     ("admin:index", "Trang quản trị", "Danh mục dữ liệu: lĩnh vực, cơ quan, tài khoản, hộp thư nhắc việc."),
 ]
-# Entries that need more than a role: the Django admin lets in staff accounts only.
+# Entries that need more than a role: the Django admin lets in the supreme procuracy's staff only
+# (portal.admin_site).
 NAVIGATION_STAFF_ONLY = {"admin:index"}
 
 
@@ -30,7 +32,7 @@ def portal(request: HttpRequest) -> dict:
             roles = NAVIGATION_ROLES.get(name)
             if roles and not (request.user.is_superuser or request.user.role in roles):
                 continue
-            if name in NAVIGATION_STAFF_ONLY and not request.user.is_staff:
+            if name in NAVIGATION_STAFF_ONLY and not admin.site.has_permission(request):
                 continue
             try:
                 url = reverse(name)

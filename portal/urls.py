@@ -4,10 +4,6 @@ from django.urls import include, path
 
 from portal import views
 
-admin.site.site_header = "Quản trị Cổng quy chế phối hợp"
-admin.site.site_title = "Quản trị Cổng quy chế phối hợp"
-admin.site.index_title = "Danh mục dữ liệu"
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),

@@ -18,10 +18,26 @@ def menu_labels(html: str) -> list[str]:
 
 
 def test_admins_reach_status_audit_log_and_django_admin_from_the_menu(world, client_for) -> None:
+    world.supreme_admin.is_staff = True
+    world.supreme_admin.save(update_fields=["is_staff"])
+    labels = menu_labels(client_for(world.supreme_admin).get(reverse("home")).content.decode())
+    assert {"Nhật ký", "Trạng thái nhắc việc", "Trang quản trị"} <= set(labels)
+
+
+def test_a_units_admin_with_staff_status_stays_out_of_the_unscoped_django_admin(world, client_for) -> None:
+    """The Django admin's lists are national: a unit's admin, even with staff status and every
+    permission, is sent to its login page and gets the scoped portal pages instead."""
+    from django.contrib.auth.models import Permission
+
     world.ks_admin.is_staff = True
     world.ks_admin.save(update_fields=["is_staff"])
-    labels = menu_labels(client_for(world.ks_admin).get(reverse("home")).content.decode())
-    assert {"Nhật ký", "Trạng thái nhắc việc", "Trang quản trị"} <= set(labels)
+    world.ks_admin.user_permissions.set(Permission.objects.all())
+    client = client_for(world.ks_admin)
+    labels = menu_labels(client.get(reverse("home")).content.decode())
+    assert {"Nhật ký", "Trạng thái nhắc việc"} <= set(labels) and "Trang quản trị" not in labels
+    for url_name in ("admin:index", "admin:notifications_reminder_changelist", "admin:accounts_user_changelist"):
+        response = client.get(reverse(url_name))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login")), url_name
 
 
 def test_other_roles_do_not_see_admin_entries(world, client_for) -> None:
