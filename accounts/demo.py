@@ -4,6 +4,7 @@ from accounts.models import Role, User
 from agencies.models import Agency
 
 DEMO_PASSWORD = "demo-VKS-2026"
+SUPREME_CODE = "VKSTC"
 
 # username, full name, agency code, role, e-mail
 DEMO_USERS: list[tuple[str, str, str, str]] = [
@@ -13,6 +14,7 @@ DEMO_USERS: list[tuple[str, str, str, str]] = [
     ("vanthu.toicao", "Lê Thị Thu", "VP-VKSTC", Role.CLERK),
     ("lanhdao.khanhhoa", "Nguyễn Văn Hải", "VKS-KH", Role.LEADER),
     ("chuyenvien.khanhhoa", "Trần Thị Lan", "VKS-KH", Role.STAFF),
+    ("quantri.khanhhoa", "Lê Quang Vinh", "VKS-KH", Role.ADMIN),
     ("chuyenvien.khanhson", "Bùi Văn Đức", "VKS-KV7-KH", Role.STAFF),
     ("vanthu.khanhson", "Hoàng Thị Mai", "VKS-KV7-KH", Role.CLERK),
     ("lanhdao.khanhson", "Đinh Văn Sơn", "VKS-KV7-KH", Role.LEADER),
@@ -33,8 +35,9 @@ def load() -> list[tuple[str, str, str]]:
                 "agency": agency,
                 "role": role,
                 "email": f"{username}@vks.local",
-                "is_staff": role == Role.ADMIN,
-                "is_superuser": role == Role.ADMIN,
+                # Only the supreme procuracy's administrator uses the (unscoped) Django admin.
+                "is_staff": role == Role.ADMIN and agency_code == SUPREME_CODE,
+                "is_superuser": role == Role.ADMIN and agency_code == SUPREME_CODE,
             },
         )
         if created:

@@ -15,6 +15,7 @@ class AuditAction(models.TextChoices):
     DENIED = "denied", _("Bị từ chối truy cập")
     IMPORT = "import", _("Nhập dữ liệu")
     PROBE = "probe", _("Truy cập lặp lại dữ liệu ngoài phạm vi")
+    ACCOUNT = "account", _("Quản lý tài khoản")
 
 
 class AuditEvent(models.Model):

@@ -26,6 +26,7 @@ urlpatterns = [
     path("hoi-nghi/", include("meetings.urls")),
     path("tong-quan/", include("dashboards.urls")),
     path("nhat-ky/", include("audit.urls")),
+    path("tai-khoan/", include("accounts.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -1,0 +1,44 @@
+"""Which accounts a unit's administrator manages, and in which units they may place one."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Role, User
+from agencies.models import Agency, AgencyKind
+from portal import access
+from portal.search import matches_all_words
+
+MANAGER_ROLES = frozenset({Role.ADMIN})
+# Portal accounts belong to the procuracy's own units, never to a partner court or police agency.
+ACCOUNT_AGENCY_KINDS = (AgencyKind.PROCURACY, AgencyKind.INTERNAL_UNIT, AgencyKind.PROCURACY_INVESTIGATION)
+
+
+def managed_units(admin: User) -> QuerySet[Agency]:
+    """Units whose accounts ``admin`` manages: the procuracy units the admin may write for."""
+    return access.writable_agencies(admin, MANAGER_ROLES).filter(kind__in=ACCOUNT_AGENCY_KINDS)
+
+
+def assignable_units(admin: User) -> QuerySet[Agency]:
+    """Units a new or moved account may be placed in: the managed units still in operation."""
+    return managed_units(admin).exclude(active_to__isnull=False).order_by("level", "name")
+
+
+def managed_accounts(admin: User, query: str = "") -> QuerySet[User]:
+    accounts = User.objects.filter(agency__in=managed_units(admin)).select_related("agency__current_carrier")
+    if not admin.is_superuser:
+        accounts = accounts.filter(is_superuser=False)
+    query = query.replace("\x00", "").strip()[:100]
+    if query:
+        accounts = accounts.filter(Q(username__icontains=query) | Q(full_name__icontains=query)
+                                   | Q(email__icontains=query) | matches_all_words("agency__search_text", query))
+    return accounts.order_by("agency__name", "full_name", "username")
+
+
+def managed_account_or_404(admin: User, pk: int) -> User:
+    """An account ``admin`` manages. Outside the admin's scope it is 404 (whatever the role); inside it,
+    a user without the admin role is refused (403) and an account not managed here (a superuser, a
+    partner agency's) is 404 again."""
+    access.get_or_404(admin, User.objects.all(), "agency__locality", pk=pk)
+    access.require_role(admin, MANAGER_ROLES)
+    return access.get_or_404(admin, managed_accounts(admin), "agency__locality", pk=pk)

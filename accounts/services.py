@@ -1,0 +1,71 @@
+"""Writes on accounts by a unit's administrator. Each returns what happened in a sentence for the
+audit log; the caller (a view) records it with the request."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts import selectors
+from accounts.models import User
+from agencies.models import Agency
+from portal import access
+
+MSG_NOT_YOUR_UNIT = "Đơn vị này không thuộc phạm vi quản trị của bạn hoặc đã giải thể."
+MSG_OWN_ACCOUNT = "Không tự đổi vai trò, đơn vị hay khóa chính tài khoản của mình; hãy nhờ quản trị cấp trên."
+
+
+def _require_manager(admin: User) -> None:
+    access.require_role(admin, selectors.MANAGER_ROLES)
+    if access.read_only_since(admin) is not None:
+        raise PermissionDenied(access.read_only_message(access.read_only_since(admin)))
+
+
+def _require_unit(admin: User, agency: Agency) -> None:
+    if not selectors.assignable_units(admin).filter(pk=agency.pk).exists():
+        raise ValidationError({"agency": MSG_NOT_YOUR_UNIT})
+
+
+def _describe(account: User) -> str:
+    return f"{account.username} ({account.get_role_display()}, {account.agency.name if account.agency else '—'})"
+
+
+@transaction.atomic
+def create_account(admin: User, *, username: str, full_name: str, email: str, agency: Agency, role: str,
+                   password: str) -> tuple[User, str]:
+    _require_manager(admin)
+    _require_unit(admin, agency)
+    account = User(username=username, full_name=full_name, email=email, agency=agency, role=role)
+    validate_password(password, account)
+    account.set_password(password)
+    account.full_clean()
+    account.save()
+    return account, f"Tạo tài khoản {_describe(account)}"
+
+
+@transaction.atomic
+def update_account(admin: User, account: User, *, full_name: str, email: str, agency: Agency, role: str,
+                   is_active: bool, email_notifications: bool) -> str:
+    _require_manager(admin)
+    before = _describe(account) + ("" if account.is_active else ", đã khóa")
+    if account.pk == admin.pk and (agency.pk != account.agency_id or role != account.role or not is_active):
+        raise ValidationError(MSG_OWN_ACCOUNT)
+    if agency.pk != account.agency_id:
+        _require_unit(admin, agency)
+    account.full_name, account.email, account.agency, account.role = full_name, email, agency, role
+    account.is_active, account.email_notifications = is_active, email_notifications
+    account.full_clean()
+    account.save()
+    after = _describe(account) + ("" if account.is_active else ", đã khóa")
+    return f"Sửa tài khoản {before} → {after}" if before != after else f"Sửa thông tin tài khoản {account.username}"
+
+
+def set_password(admin: User, account: User, password: str) -> str:
+    _require_manager(admin)
+    validate_password(password, account)
+    account.set_password(password)
+    account.save(update_fields=["password"])
+    return f"Đặt lại mật khẩu tài khoản {account.username}"
+
+
