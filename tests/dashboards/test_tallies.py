@@ -229,3 +229,29 @@ def test_concurrent_writes_keep_the_tallies_exact():
         t.join()
     assert not failures
     assert stored_rows() == raw_rows(today)
+
+
+@pytest.mark.django_db(transaction=False)
+def test_deferred_writes_recount_once_and_stay_exact(monkeypatch):
+    """An import defers the recounts (``tallies.deferred``): one per family at the end of the block,
+    the same figures as recounting after every save, and nothing when the block fails."""
+    dw = build_dashboard_world()
+    call_command("rebuild_dashboard_tallies", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    day = TallyState.objects.get().as_of
+    recounts = []
+    real_count_own = tallies.count_own
+    monkeypatch.setattr(tallies, "count_own", lambda family, ids, on: recounts.append(family)
+                        or real_count_own(family, ids, on))
+    rng = random.Random(7)
+    with tallies.deferred():
+        for _step in range(25):
+            random_write(rng, dw)
+        assert not recounts  # nothing recounted inside the block
+    assert len(recounts) == len(set(recounts)) <= len(tallies.FAMILIES)
+    assert stored_rows() == raw_rows(day)
+
+    before = stored_rows()
+    with pytest.raises(RuntimeError), tallies.deferred():
+        RegulationFactory(host_agency=Regulation.objects.first().host_agency)
+        raise RuntimeError("the import failed half way")
+    assert stored_rows() == before  # the caller's transaction rolls the rows back; no recount ran

@@ -1,0 +1,122 @@
+"""Benchmark of the import wizard on the national data set (not a test).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/imports.py \
+        [--regulations 1000] [--meetings 1000]
+
+A province staff member of the synthetic data set (``generate_national_data`` first) brings in an
+old register: an XLSX made from the portal's own template with ``--regulations`` rows (hosted by the
+province's procuracy, signed with its court and police) and ``--meetings`` review meetings linked to
+them. The script runs the check (the preview) and the confirmed import as the Celery tasks would,
+in this process, and prints wall time, rows per second and SQL queries per row for each; then checks
+the file again (every row is now "skipped") and rolls everything back, so the data set is unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from openpyxl import load_workbook  # noqa: E402
+
+from accounts.models import Role, User  # noqa: E402
+from imports import services  # noqa: E402
+from imports.columns import MEETING_COLUMNS, MEETING_SHEET, REGULATION_COLUMNS, REGULATION_SHEET  # noqa: E402
+from imports.models import ImportKind, ImportStatus  # noqa: E402
+from imports.template import build_template  # noqa: E402
+
+HOST, PARTNERS = "SYN-VKST01", "SYN-TAT01; SYN-CSDTT01"
+FIRST_MEETING = datetime.datetime(2012, 1, 2, 8, 0)  # before the synthetic meetings: no clash with them
+
+
+def workbook(regulations: int, meetings: int) -> bytes:
+    book = load_workbook(io.BytesIO(build_template()))
+    rows = {REGULATION_SHEET: [], MEETING_SHEET: []}
+    for n in range(1, regulations + 1):
+        rows[REGULATION_SHEET].append({
+            "number": f"{n:04d}/2019/QCPH-BENCH", "title": f"Quy chế phối hợp số {n} trong giải quyết tố giác, tin báo",
+            "type": "Quy chế phối hợp", "host": HOST, "parties": PARTNERS,
+            "signed_on": f"{n % 28 + 1:02d}/{n % 12 + 1:02d}/2019", "fields": "Hình sự",
+            "review_interval_months": "12", "chapters_count": "3", "articles_count": "12"})
+    for n in range(1, meetings + 1):
+        rows[MEETING_SHEET].append({
+            "kind": "Sơ kết quy chế", "title": f"Sơ kết quy chế phối hợp số {n}",
+            "starts_at": (FIRST_MEETING + datetime.timedelta(days=n)).strftime("%d/%m/%Y %H:%M"), "host": HOST,
+            "state": "Đã tổ chức",
+            "place": "Hội trường", "chair": "Nguyễn Văn An", "chair_role": "Chủ trì",
+            "regulations": f"{(n - 1) % max(regulations, 1) + 1:04d}/2019/QCPH-BENCH" if regulations else "",
+            "conclusions": "Thống nhất tiếp tục thực hiện."})
+    for sheet_name, columns in ((REGULATION_SHEET, REGULATION_COLUMNS), (MEETING_SHEET, MEETING_COLUMNS)):
+        sheet = book[sheet_name]
+        for r, row in enumerate(rows[sheet_name], start=2):
+            for c, column in enumerate(columns, start=1):
+                sheet.cell(row=r, column=c, value=row.get(column.key) or None)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def timed(label: str, rows: int, work):
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        start = time.perf_counter()
+        result = work()
+        seconds = time.perf_counter() - start
+    print(f"{label:34} {seconds:8.1f} s {rows / seconds if seconds else 0:8.1f} rows/s "
+          f"{queries / max(rows, 1):7.1f} queries/row")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--regulations", type=int, default=1000)
+    parser.add_argument("--meetings", type=int, default=1000)
+    args = parser.parse_args()
+    user = User.objects.filter(agency__code=HOST, role=Role.STAFF).first()
+    if user is None:
+        sys.exit(f"No staff user of {HOST}: generate the national data set first.")
+    with open("/proc/loadavg") as fh:
+        print(f"load average: {' '.join(fh.read().split()[:3])}")
+    data = workbook(args.regulations, args.meetings)
+    rows = args.regulations + args.meetings
+    print(f"{rows} rows ({args.regulations} regulations, {args.meetings} meetings), {len(data) / 1024:.0f} KiB, "
+          f"as {user.username}")
+    services.async_threshold = lambda: 10**9  # check in this process, as the worker would
+    with transaction.atomic():
+        job = timed("check (preview)", rows, lambda: services.create_job(user, ImportKind.REGULATIONS,
+                                                                        "so-theo-doi.xlsx", data))
+        assert job.status == ImportStatus.READY, job.errors[:5]
+        job.status = ImportStatus.IMPORTING
+        job.save(update_fields=["status"])
+        job = timed("import (confirmed)", rows, lambda: services.run_apply(job.pk))
+        assert job.status == ImportStatus.DONE, job.message
+        print(f"{'':34} counts {job.counts}")
+        again = timed("re-check (all skipped)", rows, lambda: services.create_job(user, ImportKind.REGULATIONS,
+                                                                                 "so-theo-doi.xlsx", data))
+        print(f"{'':34} counts {again.counts}")
+        transaction.set_rollback(True)
+    print("rolled back: the data set is unchanged")
+
+
+if __name__ == "__main__":
+    main()
