@@ -14,6 +14,7 @@ the file again (every row is now "skipped") and rolls everything back, so the da
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import io
 import os
@@ -34,6 +35,7 @@ from django.db import connection, transaction  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
+from dashboards import tallies  # noqa: E402
 from imports import services  # noqa: E402
 from imports.columns import MEETING_COLUMNS, MEETING_SHEET, REGULATION_COLUMNS, REGULATION_SHEET  # noqa: E402
 from imports.models import ImportKind, ImportStatus  # noqa: E402
@@ -91,7 +93,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--regulations", type=int, default=1000)
     parser.add_argument("--meetings", type=int, default=1000)
+    parser.add_argument("--recount-every-row", action="store_true",
+                        help="the old way, for comparison: recount the dashboard's tallies after every save")
     args = parser.parse_args()
+    if args.recount_every_row:
+        tallies.deferred = contextlib.nullcontext
     user = User.objects.filter(agency__code=HOST, role=Role.STAFF).first()
     if user is None:
         sys.exit(f"No staff user of {HOST}: generate the national data set first.")
