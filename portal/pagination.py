@@ -13,12 +13,14 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 DEFAULT_CAP = 10_000
+MAX_PAGE = 1_000_000
 
 
 class CappedPage(Page):
     def __init__(self, object_list, number: int, paginator: CappedPaginator, more: bool) -> None:
         super().__init__(object_list, number, paginator)
         self.more = more
+        self.notice = ""  # why this page is not the one asked for (a bad or too high number)
 
     def has_next(self) -> bool:
         return self.more if self.paginator.capped else super().has_next()
@@ -43,15 +45,15 @@ class CappedPaginator(Paginator):
         return self.count > self.cap
 
     def validate_number(self, number) -> int:
-        if not self.capped:
-            return super().validate_number(number)
         try:
             number = int(number)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
         if number < 1:
-            raise EmptyPage(self.error_messages["min_page"])
-        return number
+            raise PageNotAnInteger(self.error_messages["min_page"])
+        if number > MAX_PAGE:  # an OFFSET the database cannot take: past the end anyway
+            raise EmptyPage(self.error_messages["no_results"])
+        return number if self.capped else super().validate_number(number)
 
     def page(self, number) -> CappedPage:
         number = self.validate_number(number)
@@ -62,11 +64,20 @@ class CappedPaginator(Paginator):
         return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
 
     def get_page(self, number) -> CappedPage:
-        """Like ``Paginator.get_page``; a page past the end of a capped list falls back to the
-        first page (its last page is not known without counting everything)."""
+        """The page asked for; for a number that is not one, page 1; past the end, the last page (or
+        page 1 of a capped list, whose last page is not known without counting everything). Either
+        way the page's ``notice`` says so."""
+        if number in (None, ""):
+            return self.page(1)
         try:
             return self.page(number)
         except PageNotAnInteger:
-            return self.page(1)
+            page = self.page(1)
+            page.notice = "Số trang không hợp lệ; đang hiển thị trang 1."
         except EmptyPage:
-            return self.page(1 if self.capped else self.num_pages)
+            shown = 1 if self.capped else self.num_pages
+            page = self.page(shown)
+            asked = str(number)[:12]
+            page.notice = (f"Trang {asked} không có dữ liệu; đang hiển thị "
+                           f"{'trang 1' if shown == 1 else f'trang cuối ({shown})'}.")
+        return page

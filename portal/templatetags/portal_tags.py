@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -23,8 +24,14 @@ def group_thousands(n: int) -> str:
 
 @register.simple_tag
 def result_count(page_obj, noun: str) -> str:
-    """"37.105 văn bản", or "Hơn 10.000 văn bản" when the list stopped counting (``CappedPaginator``)."""
+    """"37.105 văn bản", or "Hơn 10.000 văn bản" when the list stopped counting (``CappedPaginator``),
+    followed by the page's notice when it is not the page asked for."""
     paginator = page_obj.paginator
     if getattr(paginator, "capped", False):
-        return _("Hơn {n} {noun}").format(n=group_thousands(paginator.cap), noun=noun)
-    return f"{group_thousands(paginator.count)} {noun}"
+        text = _("Hơn {n} {noun}").format(n=group_thousands(paginator.cap), noun=noun)
+    else:
+        text = f"{group_thousands(paginator.count)} {noun}"
+    notice = getattr(page_obj, "notice", "")
+    if notice:
+        return format_html('{} <span class="page-notice" role="status">— {}</span>', text, notice)
+    return text

@@ -61,3 +61,28 @@ def test_the_register_says_more_than_and_pages_without_a_total(seven, world, cli
 
 def test_exact_counts_are_written_with_a_thousands_dot():
     assert group_thousands(37105) == "37.105" and group_thousands(7) == "7"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cap", [4, 100])
+def test_bad_and_too_high_page_numbers_say_which_page_is_shown(seven, cap):
+    paginator = CappedPaginator(seven, 3, cap=cap)
+    for bad in ("abc", "-1", "0", "²", "1e3"):
+        page = paginator.get_page(bad)
+        assert page.number == 1 and page.notice == "Số trang không hợp lệ; đang hiển thị trang 1."
+    huge = paginator.get_page("9" * 30)  # once a 500: bigint out of range in the OFFSET
+    last = 1 if paginator.capped else 3
+    assert huge.number == last and huge.notice.startswith("Trang 999999999999 không có dữ liệu")
+    assert paginator.get_page("50").notice.endswith("trang 1." if paginator.capped else "trang cuối (3).")
+    assert paginator.get_page(None).notice == paginator.get_page("2").notice == ""
+
+
+@pytest.mark.django_db
+def test_the_lists_show_the_notice_and_never_fail_on_a_huge_page(world, client_for, seven):
+    client = client_for(world.ks_staff)
+    for url in ("regulations:list", "meetings:list", "meetings:directives", "meetings:register",
+                "accounts:list"):
+        response = client.get(reverse(url) + "?page=" + "9" * 25)
+        assert response.status_code in (200, 403), url
+    page = client.get(reverse("regulations:list") + "?page=99999999999999999999").content.decode()
+    assert "Trang 999999999999 không có dữ liệu; đang hiển thị trang 1." in page
