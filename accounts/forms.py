@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import UsernameField
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors
@@ -60,7 +61,7 @@ class AccountFields(forms.Form):
 
 
 class AccountCreateForm(AccountFields, PasswordPair):
-    username = UsernameField(label=_("Tên đăng nhập"), max_length=150,
+    username = UsernameField(label=_("Tên đăng nhập"), max_length=150, validators=[UnicodeUsernameValidator()],
                              help_text=_("Chữ, số và các ký tự @ . + - _ (không dấu cách)."))
     field_order = ["username", "full_name", "email", "agency", "role", "password1", "password2"]
 

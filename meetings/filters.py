@@ -14,7 +14,7 @@ from agencies.models import Agency
 from agencies.pickers import UnitChoiceFilter, set_units
 from meetings.models import Directive, DirectiveState, Meeting, MeetingKind, MeetingState
 from portal import access
-from portal.filters import PortalFilterSet
+from portal.filters import DateRangeFilterForm, PortalFilterSet
 from portal.forms import use_vietnamese_dates
 from portal.search import matches_all_words
 from portal.widgets import DateInput, agency_autocomplete
@@ -44,6 +44,7 @@ class MeetingFilter(PortalFilterSet):
     class Meta:
         model = Meeting
         fields: list[str] = []
+        form = DateRangeFilterForm
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)

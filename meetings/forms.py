@@ -90,14 +90,14 @@ class MeetingForm(BoundedDatesMixin, forms.ModelForm):
 
 
 MSG_NO_PEOPLE = _(
-    "Đơn vị chưa có cán bộ nào trong danh sách: nhập họ tên ở ô “hoặc nhập họ tên”. Quản trị viên thêm cán bộ "
-    "tại Trang quản trị › Cán bộ, lãnh đạo, hoặc nhập từ tệp CSV (lệnh import_agencies)."
+    "Đơn vị chưa có cán bộ nào trong danh sách: nhập họ tên ở ô “Hoặc nhập họ tên”. Quản trị viên của Viện "
+    "kiểm sát nhân dân tối cao bổ sung danh sách cán bộ, lãnh đạo của các đơn vị."
 )
 
 
 class AttendeeForm(forms.Form):
     person = SafeModelChoiceField(Person.objects.none(), label=_("Cán bộ (chọn)"), required=False, widget=FastSelect)
-    full_name = forms.CharField(label=_("hoặc nhập họ tên"), max_length=150, required=False)
+    full_name = forms.CharField(label=_("Hoặc nhập họ tên"), max_length=150, required=False)
     position = forms.CharField(label=_("Chức vụ"), max_length=255, required=False)
     agency = SafeModelChoiceField(Agency.objects.none(), label=_("Cơ quan"), required=False,
                                   widget=agency_autocomplete())

@@ -19,6 +19,21 @@ def use_fast_selects(form: forms.Form) -> None:
             field.widget = fast
 
 
+MSG_DATES_REVERSED = "Ngày kết thúc phải sau ngày bắt đầu."
+
+
+class DateRangeFilterForm(forms.Form):
+    """A filter form with ``date_from`` and ``date_to``: a reversed range is an error on ``date_to``
+    (the list then filters by ``date_from`` alone and says why), not a silently empty list."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", MSG_DATES_REVERSED)
+        return data
+
+
 class PortalFilterSet(django_filters.FilterSet):
     @property
     def form(self) -> forms.Form:

@@ -26,7 +26,7 @@ from portal.jobs import progress
 from regulations import exports
 from regulations.models import RegisterJob, RegisterJobState
 
-CHUNK_ROWS = 200
+CHUNK_ROWS = 100  # a progress step every few seconds on a busy worker
 KEEP_FILES = datetime.timedelta(days=7)
 
 
@@ -81,9 +81,9 @@ def run(job_id: int) -> str:
     if job.cancel_requested:
         _finish(job, RegisterJobState.CANCELLED, "Đã hủy theo yêu cầu.")
         return "cancelled"
-    RegisterJob.objects.filter(pk=job.pk).update(state=RegisterJobState.RUNNING)
     export = exports.build(job.user, QueryDict(job.query))
     job.rows_total = export.count
+    RegisterJob.objects.filter(pk=job.pk).update(state=RegisterJobState.RUNNING, rows_total=export.count)
 
     def on_chunk(context: dict[str, Any]) -> None:
         RegisterJob.objects.filter(pk=job.pk).update(rows_done=context["rows_done"], rows_total=export.count)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -101,7 +102,7 @@ def register_job_file(request: HttpRequest, pk: int) -> HttpResponse:
     if not job.file:
         raise Http404
     return FileResponse(job.file.open("rb"), content_type="application/pdf", as_attachment=True,
-                        filename=f"so-theo-doi-quy-che-phoi-hop-{job.created_at:%Y%m%d-%H%M}.pdf")
+                        filename=f"so-theo-doi-quy-che-phoi-hop-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.pdf")
 
 
 @login_required

@@ -128,3 +128,20 @@ def test_a_province_admin_manages_the_province_and_its_districts(world, client_f
 def test_the_supreme_admin_sees_every_unit(world, client_for) -> None:
     page = client_for(world.supreme_admin).get(reverse("accounts:list")).content.decode()
     assert "hg.staff" in page and "ks.admin" in page and "11 tài khoản" in page
+
+
+def test_every_error_of_the_form_shows_at_once_in_vietnamese(world, client_for) -> None:
+    response = client_for(world.ks_admin).post(reverse("accounts:create"), {
+        **GOOD, "agency": world.vks_ks.pk, "username": "vanthu moi", "email": "ngocanh@",
+        "password1": "abc", "password2": "xyz"})
+    errors = response.context["form"].errors
+    assert "Tên đăng nhập không hợp lệ" in errors["username"][0] and "dấu cách" in errors["username"][0]
+    assert errors["email"] == ["Địa chỉ thư điện tử không hợp lệ (ví dụ: ten@vks.gov.vn)."]
+    assert errors["password2"] == ["Hai lần nhập mật khẩu không khớp nhau."]
+
+
+def test_django_messages_read_as_vietnamese(world, client_for) -> None:
+    page = client_for(world.ks_staff).get(reverse("regulations:list") + "?q=%00&signed_from=99999&field=abc")
+    text = page.content.decode()
+    assert "Không được chứa ký tự rỗng (NUL)." in text and "Null characters" not in text
+    assert "Giá trị phải nhỏ hơn hoặc bằng 2100." in text

@@ -55,6 +55,9 @@ def test_large_scope_goes_through_a_job_with_progress_notification_and_file(
 
     response = client.get(status["download_url"])
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    from django.utils import timezone
+    local = timezone.localtime(job.created_at)  # the file is named in Vietnam's time, as its pages are dated
+    assert f"so-theo-doi-quy-che-phoi-hop-{local:%Y%m%d-%H%M}.pdf" in response["Content-Disposition"]
     reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert "SỔ THEO DÕI QUY CHẾ PHỐI HỢP" in text and "07/QC-KS" in text and "01/QC-KS" in text
