@@ -356,6 +356,8 @@ def finalise_document(document: OfficialDocument, *, user: User | None, render: 
         document = OfficialDocument.objects.select_for_update().get(pk=document.pk)
         if document.is_locked:
             raise DocumentLocked("Văn bản này đã được ban hành.")
+        if document.is_correction_letter and any(mark in document.body for mark in CORRECTION_PLACEHOLDERS):
+            raise ValidationError(MSG_PLACEHOLDERS_LEFT)
         if document.corrects_id:
             previous = OfficialDocument.objects.select_for_update().get(pk=document.corrects_id)
             if previous.status not in IN_FORCE:
@@ -393,6 +395,12 @@ def store_pdf(document: OfficialDocument) -> OfficialDocument:
         document.pdf.storage.delete(document.pdf.name)
         document.pdf.name = OfficialDocument.objects.values_list("pdf", flat=True).get(pk=document.pk)
     return document
+
+
+# The blanks of a new correction letter's text; a letter still holding one is not issued.
+CORRECTION_PLACEHOLDERS = ("Tại …, dòng …", "“…”")
+MSG_PLACEHOLDERS_LEFT = ("Nội dung công văn đính chính còn chỗ trống của mẫu (“Tại …, dòng …”, “…”). Hãy điền vị trí, "
+                         "nội dung đã in và nội dung đính chính (hoặc xóa các dòng mẫu không dùng) rồi ban hành.")
 
 
 def _correction_letter_body(document: OfficialDocument) -> str:

@@ -115,3 +115,11 @@ def seed_004_meeting(host) -> Meeting:
         DirectiveFactory(meeting=meeting, number=number, text=text, assigned_agency=agency, assignee_text=assignee,
                          deadline=datetime.date(2021, 12, 31) if number != 7 else datetime.date(2022, 2, 5))
     return meeting
+
+
+def filled_correction(letter):
+    """A correction letter draft with its blanks filled in, as a clerk does before issuing it."""
+    letter.body = letter.body.replace("Tại …, dòng …, đã in: “…”", "Tại trang 1, dòng 12, đã in: “ngày 20”").replace(
+        "Nay đính chính lại là: “…”", "Nay đính chính lại là: “ngày 21”")
+    letter.save(update_fields=["body"])
+    return letter

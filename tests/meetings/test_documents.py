@@ -11,7 +11,7 @@ from django.db import connection, connections
 
 from meetings import services
 from meetings.models import DocumentStatus, MeetingState, NumberSequence, OfficialDocument
-from tests.meetings.factories import MeetingFactory
+from tests.meetings.factories import MeetingFactory, filled_correction
 
 
 def _draft(meeting, doc_type="BB"):
@@ -59,6 +59,9 @@ def test_issued_document_is_never_changed_corrections_take_new_numbers(world, cl
     # Error of form: a correction letter with its own number; the minutes stay in force, unchanged.
     letter = services.start_correction(doc, user=world.ks_clerk, kind=services.CorrectionKind.LETTER)
     assert letter.doc_type == "CV" and letter.corrects == doc and "01/BB-VKSKS" in letter.subject
+    with pytest.raises(ValidationError, match="còn chỗ trống của mẫu"):  # the blanks are filled first
+        services.finalise_document(letter, user=world.ks_clerk, render=False)
+    letter = filled_correction(letter)
     letter = services.finalise_document(letter, user=world.ks_clerk, render=False)
     assert letter.number_display == "01/VKSKS"
     doc.refresh_from_db()
@@ -167,7 +170,8 @@ def test_register_and_meeting_page_show_the_chain(world, client_for, django_asse
     meeting = MeetingFactory(host_agency=world.vks_ks, state=MeetingState.HELD)
     minutes = services.finalise_document(services.save_document_draft(user=None, meeting=meeting, doc_type="BB",
                                                                       data={}), user=None, render=False)
-    letter = services.finalise_document(services.start_correction(minutes, user=None), user=None, render=False)
+    letter = services.finalise_document(filled_correction(services.start_correction(minutes, user=None)), user=None,
+                                        render=False)
     replacement = services.start_correction(minutes, user=None, kind=services.CorrectionKind.REPLACEMENT)
     replacement = services.finalise_document(replacement, user=None, render=False)
     client = client_for(world.ks_clerk)

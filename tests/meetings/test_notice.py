@@ -23,6 +23,7 @@ from tests.meetings.factories import (
     AttendeeFactory,
     DirectiveFactory,
     MeetingFactory,
+    filled_correction,
     seed_004_meeting,
 )
 
@@ -197,7 +198,7 @@ def test_minutes_and_correction_letter_docx(world):
     assert sign.cell(0, 0).text.startswith("THƯ KÝ") and sign.cell(0, 1).text.strip().endswith("Nguyễn Đức Thắng")
     assert word.tables[2].cell(0, 0).text.startswith("Nơi nhận:")
     assert "- Lưu: VT, hồ sơ." in word.tables[2].cell(0, 0).text
-    letter = services.start_correction(minutes, user=None)
+    letter = filled_correction(services.start_correction(minutes, user=None))
     letter = services.finalise_document(letter, user=None, render=False)
     word = Document(io.BytesIO(document_docx(letter)))
     number_cell = word.tables[0].cell(1, 0).text
@@ -211,7 +212,7 @@ def test_correction_letter_and_replacement_pdfs_name_what_they_correct(seed_noti
     from pathlib import Path
 
     notice = services.finalise_document(seed_notice, user=None, render=False)
-    letter = services.start_correction(notice, user=None, kind=services.CorrectionKind.LETTER)
+    letter = filled_correction(services.start_correction(notice, user=None, kind=services.CorrectionKind.LETTER))
     letter.issued_on = datetime.date(2021, 7, 22)
     letter.save()
     letter = services.finalise_document(letter, user=None, render=False)
