@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Person
-from meetings.models import AttendeeRole, DocumentType, Meeting, MeetingState, OfficialDocument
+from meetings.models import REVIEW_KINDS, AttendeeRole, DocumentType, Meeting, MeetingState, OfficialDocument
 from meetings.services import DOCUMENT_FIELDS, MeetingRows
 from portal import access
 from portal.forms import BoundedDatesMixin, SafeModelChoiceField, SafeModelMultipleChoiceField
@@ -79,6 +79,11 @@ class MeetingForm(BoundedDatesMixin, forms.ModelForm):
             self.add_error("ends_at", _("Thời gian kết thúc phải sau thời gian bắt đầu."))
         if data.get("kind") in ("interim_review", "final_review", "signing") and not data.get("regulations"):
             self.add_error("regulations", _("Sơ kết, tổng kết và lễ ký kết phải gắn với ít nhất một quy chế."))
+        if data.get("kind") in REVIEW_KINDS:
+            for regulation in (data.get("regulations") or []):
+                if regulation.amendment_of_id:
+                    self.add_error("regulations", MSG_REVIEW_OF_AMENDMENT.format(
+                        number=regulation.number, root=regulation.amendment_of.number))
         if "state" in self.fields and data.get("state") in ("", STATE_AUTO, None):
             data["state"] = MeetingState.HELD if starts and starts <= timezone.now() else MeetingState.PLANNED
         return data
@@ -89,6 +94,10 @@ class MeetingForm(BoundedDatesMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in names}
 
 
+MSG_REVIEW_OF_AMENDMENT = (
+    "{number} là văn bản sửa đổi, bổ sung của {root}: không có chu kỳ sơ kết riêng. Sơ kết, tổng kết thực hiện "
+    "đối với văn bản được sửa đổi; hãy chọn {root}."
+)
 MSG_NO_PEOPLE = _(
     "Đơn vị chưa có cán bộ nào trong danh sách: nhập họ tên ở ô “Hoặc nhập họ tên”. Quản trị viên của Viện "
     "kiểm sát nhân dân tối cao bổ sung danh sách cán bộ, lãnh đạo của các đơn vị."

@@ -22,9 +22,10 @@ from meetings.documents import render_document
 from meetings.filters import DirectiveFilter, MeetingFilter
 from meetings.forms import FORMSETS, DirectiveDoneForm, DocumentForm, MeetingForm, build_formsets, rows_from
 from meetings.models import DocumentStatus, DocumentType, Meeting, MeetingKind, OfficialDocument
-from portal import access
+from portal import access, params
 from portal.pagination import CappedPaginator
 from portal.pdf import PdfRenderError
+from regulations.models import Regulation
 
 PAGE_SIZE = 25
 
@@ -61,8 +62,11 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         raise PermissionDenied(_("Bạn không có quyền ghi nhận hội nghị, cuộc họp."))
     data = request.POST if request.method == "POST" else None
     initial = {}
-    if meeting is None and request.GET.get("regulation"):
-        initial["regulations"] = [request.GET["regulation"]]
+    regulation_id = params.int_param(request.GET.get("regulation")) if meeting is None else None
+    if regulation_id:
+        # A review of an amending document is a review of the regulation it amends.
+        root = Regulation.objects.filter(pk=regulation_id).values_list("amendment_of_id", flat=True).first()
+        initial["regulations"] = [root or regulation_id]
     if meeting is None and request.GET.get("kind") in MeetingKind.values:
         initial["kind"] = request.GET["kind"]
     form = MeetingForm(data, instance=meeting, user=request.user, initial=initial)

@@ -192,3 +192,30 @@ def test_record_an_amendment_through_the_form(world, client_for):
     assert amendment.amendment_of_id == root.pk and amendment.next_review_due is None
     root.refresh_from_db()
     assert root.amended_on == D(2026, 3, 1) and root.next_review_due == D(2026, 9, 15)
+
+
+@pytest.mark.django_db
+def test_an_amendment_is_never_reviewed_on_its_own(world, client_for, cases):
+    """The amending document's page offers no "Ghi nhận sơ kết"; a link that names it opens the review
+    of the regulation it amends; a review meeting that picks it is refused with the reason."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from meetings.forms import MeetingForm
+
+    client = client_for(world.ks_staff)
+    amendment, root = cases["amendment"], cases["amended"]
+    assert "Ghi nhận sơ kết" not in client.get(amendment.get_absolute_url()).content.decode()
+    assert "Ghi nhận sơ kết" in client.get(root.get_absolute_url()).content.decode()
+    form = client.get(reverse("meetings:create") + f"?regulation={amendment.pk}&kind=interim_review").context["form"]
+    assert form.initial["regulations"] == [root.pk]
+    starts = timezone.make_aware(dt.datetime(2026, 9, 10, 8, 0))
+    data = {"kind": "interim_review", "title": "Sơ kết văn bản sửa đổi", "starts_at": starts.strftime("%d/%m/%Y %H:%M"),
+            "host_agency": world.vks_ks.pk, "regulations": [amendment.pk], "state": "held"}
+    form = MeetingForm(data, user=world.ks_staff)
+    assert not form.is_valid()
+    assert any("03/QCPH-VKS-TA là văn bản sửa đổi, bổ sung của 02/QCPH-VKS-TA" in e
+               for e in form.errors["regulations"])
+    data["regulations"] = [root.pk]
+    assert "regulations" not in MeetingForm(data, user=world.ks_staff).errors
