@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from accounts.models import Role, User
 from agencies.models import Agency, AgencyKind
@@ -15,8 +16,8 @@ ACCOUNT_AGENCY_KINDS = (AgencyKind.PROCURACY, AgencyKind.INTERNAL_UNIT, AgencyKi
 
 
 def managed_units(admin: User) -> QuerySet[Agency]:
-    """Units whose accounts ``admin`` manages: the procuracy units the admin may write for."""
-    return access.writable_agencies(admin, MANAGER_ROLES).filter(kind__in=ACCOUNT_AGENCY_KINDS)
+    """Units whose accounts ``admin`` manages (``access.administered_agencies``), procuracy units only."""
+    return access.administered_agencies(admin).filter(kind__in=ACCOUNT_AGENCY_KINDS)
 
 
 def assignable_units(admin: User) -> QuerySet[Agency]:
@@ -36,9 +37,12 @@ def managed_accounts(admin: User, query: str = "") -> QuerySet[User]:
 
 
 def managed_account_or_404(admin: User, pk: int) -> User:
-    """An account ``admin`` manages. Outside the admin's scope it is 404 (whatever the role); inside it,
-    a user without the admin role is refused (403) and an account not managed here (a superuser, a
-    partner agency's) is 404 again."""
+    """An account ``admin`` manages. Otherwise: outside what the user may read, 404 (whatever the
+    role, and a probe is logged); inside it, 403 for a user without the admin role; 404 again for an
+    account not managed here (a superuser's, a partner agency's)."""
+    account = managed_accounts(admin).filter(pk=pk).first()
+    if account is not None:
+        return account
     access.get_or_404(admin, User.objects.all(), "agency__locality", pk=pk)
     access.require_role(admin, MANAGER_ROLES)
-    return access.get_or_404(admin, managed_accounts(admin), "agency__locality", pk=pk)
+    raise Http404

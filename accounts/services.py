@@ -18,8 +18,9 @@ MSG_OWN_ACCOUNT = "Không tự đổi vai trò, đơn vị hay khóa chính tài
 
 def _require_manager(admin: User) -> None:
     access.require_role(admin, selectors.MANAGER_ROLES)
-    if access.read_only_since(admin) is not None:
-        raise PermissionDenied(access.read_only_message(access.read_only_since(admin)))
+    since = access.read_only_since(admin)
+    if since is not None:
+        raise PermissionDenied(access.read_only_message(since))
 
 
 def _require_unit(admin: User, agency: Agency) -> None:

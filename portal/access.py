@@ -178,3 +178,17 @@ def writable_agencies(user: User, roles: Iterable[str] = EDIT_ROLES) -> QuerySet
     if scope.write_all:
         return Agency.objects.all()
     return Agency.objects.filter(locality__in=scope.writable)
+
+
+def administered_agencies(user: User) -> QuerySet[Agency]:
+    """Agencies whose user accounts ``user`` administers: every unit at and below the admin's own
+    (a province's admin also manages the accounts of its regional units), every unit for the supreme
+    procuracy's admin; none for other roles or for the admin of a dissolved unit."""
+    if not has_role(user, {Role.ADMIN}) or read_only_since(user) is not None:
+        return Agency.objects.none()
+    if scope_of(user).write_all:
+        return Agency.objects.all()
+    if user.agency_id is None:
+        return Agency.objects.none()
+    return Agency.objects.filter(locality__path__startswith=user.agency.locality.path)
+

@@ -114,15 +114,19 @@ def test_an_admin_cannot_lock_or_demote_themselves(world, client_for) -> None:
     assert (world.ks_admin.role, world.ks_admin.agency, world.ks_admin.is_active) == (Role.ADMIN, world.vks_ks, True)
 
 
-def test_a_province_admin_manages_the_province_and_its_districts(world, client_for) -> None:
+def test_a_province_admin_manages_the_province_and_the_units_below(world, client_for) -> None:
     from tests.factories import UserFactory
 
     kh_admin = UserFactory(username="kh.admin", agency=world.vks_kh, role=Role.ADMIN)
-    page = client_for(kh_admin).get(reverse("accounts:list")).content.decode()
-    assert "kh.leader" in page and "hg.staff" not in page
-    # The province admin reads Khánh Sơn (a district below) only if the scope writes there.
-    from portal import access
-    assert ("ks.staff" in page) == access.scope_of(kh_admin).can_write(world.khanh_son.pk)
+    client = client_for(kh_admin)
+    page = client.get(reverse("accounts:list")).content.decode()
+    assert "kh.leader" in page and "ks.staff" in page and "hg.staff" not in page and "supreme.admin" not in page
+    form = client.get(reverse("accounts:create")).content.decode()
+    assert world.vks_ks.name in form and world.vks_hg.name not in form
+    assert client.get(reverse("accounts:edit", args=[world.ks_staff.pk])).status_code == 200
+    assert client.get(reverse("accounts:edit", args=[world.hg_staff.pk])).status_code == 404
+    # The district's admin does not manage the province above it.
+    assert client_for(world.ks_admin).get(reverse("accounts:edit", args=[kh_admin.pk])).status_code == 404
 
 
 def test_the_supreme_admin_sees_every_unit(world, client_for) -> None:
