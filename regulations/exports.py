@@ -218,6 +218,10 @@ class Export:
                 yield row.values()
 
 
+class InvalidFilters(ValueError):
+    """The filters of an export request do not validate (the message says which, in Vietnamese)."""
+
+
 def build(user: User, params: QueryDict) -> Export:
     """The register export for a user's filters (the list's GET parameters), within the user's scope."""
     from regulations.filters import RegulationFilter
@@ -225,6 +229,12 @@ def build(user: User, params: QueryDict) -> Export:
     today = selectors.today()
     base = rules.with_status(access.restrict(user, Regulation.objects.all()), today)
     filterset = RegulationFilter(params or None, queryset=base, user=user, today=today)
+    if filterset.is_bound and not filterset.form.is_valid():
+        # The list shows these errors and filters without the bad values; a file must not quietly do so.
+        labels = ", ".join(str(filterset.form.fields[name].label) for name in filterset.form.errors if
+                           name in filterset.form.fields)
+        raise InvalidFilters(f"Bộ lọc có giá trị không hợp lệ ({labels}); chưa xuất dữ liệu. "
+                             "Hãy sửa bộ lọc trên danh sách rồi xuất lại.")
     agency = getattr(user, "agency", None)
     return Export(filterset.qs, shared.describe_filters(filterset.form), today, agency.name if agency else "")
 

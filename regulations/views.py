@@ -39,20 +39,35 @@ def regulation_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _back_to_list(request: HttpRequest, params: QueryDict, error: exports.InvalidFilters) -> HttpResponse:
+    messages.error(request, str(error))
+    query = params.urlencode()
+    return redirect(reverse("regulations:list") + (f"?{query}" if query else ""))
+
+
 @login_required
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    return exports.xlsx_response(exports.build(request.user, request.GET))
+    try:
+        return exports.xlsx_response(exports.build(request.user, request.GET))
+    except exports.InvalidFilters as error:
+        return _back_to_list(request, request.GET, error)
 
 
 @login_required
 def export_csv(request: HttpRequest) -> HttpResponse:
-    return exports.csv_response(exports.build(request.user, request.GET))
+    try:
+        return exports.csv_response(exports.build(request.user, request.GET))
+    except exports.InvalidFilters as error:
+        return _back_to_list(request, request.GET, error)
 
 
 @login_required
 def register_pdf(request: HttpRequest) -> HttpResponse:
     """Small scopes print at once; larger ones are offered as a background job (``regulations.jobs``)."""
-    export = exports.build(request.user, request.GET)
+    try:
+        export = exports.build(request.user, request.GET)
+    except exports.InvalidFilters as error:
+        return _back_to_list(request, request.GET, error)
     if export.count > pdf.DIRECT_MAX_ROWS:
         return render(request, "regulations/register_job_start.html", {
             "export": export, "query": request.GET.urlencode(), "direct_max": pdf.DIRECT_MAX_ROWS,
@@ -69,6 +84,8 @@ def register_job_start(request: HttpRequest) -> HttpResponse:
     params = QueryDict(request.POST.get("query", "")[:2000])
     try:
         job = jobs.start(request.user, params)
+    except exports.InvalidFilters as error:
+        return _back_to_list(request, params, error)
     except pdf.PdfRenderError as exc:
         messages.error(request, str(exc))
         return redirect(f"{reverse('regulations:list')}?{params.urlencode()}")
