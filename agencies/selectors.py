@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from agencies.models import Agency, AgencySuccession
 from portal import access
+from portal.search import natural_key
 
 
 @dataclass
@@ -28,7 +29,7 @@ def agency_tree(user: User, kind: str = "") -> list[TreeNode]:
     nodes = {a.pk: TreeNode(a) for a in qs.order_by("level", "name")}
     roots: list[TreeNode] = []
     level_order = {"supreme": 0, "high": 1, "province": 2, "district": 3, "regional": 4}
-    for node in sorted(nodes.values(), key=lambda n: (level_order.get(n.agency.level, 9), n.agency.name)):
+    for node in sorted(nodes.values(), key=lambda n: (level_order.get(n.agency.level, 9), natural_key(n.agency.name))):
         parent = nodes.get(node.agency.parent_id)
         (parent.children if parent else roots).append(node)
     return roots

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -28,6 +29,7 @@ from dashboards.models import NO_MONTH, Tally
 from meetings.models import Meeting, MeetingKind, MeetingState
 from portal import access
 from portal.forms import sane_year
+from portal.search import natural_key
 from regulations import rules
 from regulations.models import Field, ReviewState
 
@@ -226,6 +228,30 @@ def resolve_scope(user: User, agency_id: str | int | None) -> DashboardScope:
                           root_full=len(ids) == len(subtree))
 
 
+def _tree_order(rows: list[tuple]) -> list[tuple]:
+    """(pk, name, locality path, …) rows, each locality's units followed by those of the localities
+    below it, siblings in natural order ("Tỉnh 2" before "Tỉnh 10"; ordering paths as text put
+    "/1/10/" before "/1/2/")."""
+    at: dict[str, list[tuple]] = defaultdict(list)
+    for row in rows:
+        at[row[2]].append(row)
+    below: dict[str, list[str]] = defaultdict(list)
+    for path in at:
+        parent = path.rstrip("/").rsplit("/", 1)[0] + "/"
+        while parent not in at and parent.count("/") > 1:  # no unit at that level: hang it higher
+            parent = parent.rstrip("/").rsplit("/", 1)[0] + "/"
+        below[parent if parent in at else ""].append(path)
+    ordered: list[tuple] = []
+
+    def walk(parent: str) -> None:
+        for path in sorted(below.get(parent, []), key=lambda p: natural_key(min(r[1] for r in at[p]))):
+            ordered.extend(sorted(at[path], key=lambda r: natural_key(r[1])))
+            walk(path)
+
+    walk("")
+    return ordered
+
+
 def unit_choices(user: User, today: datetime.date | None = None) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """Procuracies in the user's readable scope: the active ones indented by their locality's depth,
     then the dissolved ones (marked, with the unit that carries their work now)."""
@@ -236,7 +262,7 @@ def unit_choices(user: User, today: datetime.date | None = None) -> tuple[list[t
         .values_list("pk", "name", "locality__path", "active_to", "current_carrier__short_name",
                      "current_carrier__name")
     )
-    active = [r for r in rows if r[3] is None or r[3] >= today]
+    active = _tree_order([r for r in rows if r[3] is None or r[3] >= today])
     top = min((path.count("/") for _pk, _name, path, *_rest in active), default=0)
     active_choices = [(pk, "\u00a0\u00a0" * (path.count("/") - top) + name) for pk, name, path, *_rest in active]
     dissolved = []
