@@ -121,6 +121,7 @@ class Row:
     parties: list[Party]
     fields: list[str]
     amendments: list[str]
+    review_overdue: bool = False  # in force and past its review date (the printed register marks it)
 
     def values(self) -> list[Any]:
         return [
@@ -134,6 +135,7 @@ class Row:
         ]
 
 
+IN_FORCE_STATUSES = (RegulationStatus.IN_FORCE, RegulationStatus.AMENDED)
 ROW_COLUMNS = ("pk", "number", "type", "title", "signed_on", "in_force_from", "host_agency_id", "_status",
                "last_review_on", "next_review_due")
 
@@ -148,7 +150,7 @@ def _among(queryset: QuerySet, column: str, ids: list[int]) -> QuerySet:
 
 
 def _rows_of_chunk(chunk: list[tuple], first_index: int, agencies: AgencyCache,
-                   field_names: dict[int, str]) -> list[Row]:
+                   field_names: dict[int, str], today: datetime.date) -> list[Row]:
     """The related rows of a chunk in three queries (parties, fields, amendments), joined in Python."""
     ids = [r[0] for r in chunk]
     parties: dict[int, list[tuple]] = {}
@@ -175,6 +177,7 @@ def _rows_of_chunk(chunk: list[tuple], first_index: int, agencies: AgencyCache,
                      for _r, a, role, name, job_title in parties.get(pk, [])],
             fields=[field_names[f] for f in sorted(fields.get(pk, []), key=order.__getitem__) if f in field_names],
             amendments=amendments.get(pk, []),
+            review_overdue=bool(due and due < today and status in IN_FORCE_STATUSES),
         ))
     return result
 
@@ -209,7 +212,7 @@ class Export:
         rows = self.queryset.values_list(*ROW_COLUMNS).iterator(chunk_size=size)
         first_index = 1
         while chunk := list(islice(rows, size)):
-            yield _rows_of_chunk(chunk, first_index, agencies, field_names)
+            yield _rows_of_chunk(chunk, first_index, agencies, field_names, self.today)
             first_index += len(chunk)
 
     def rows(self) -> Iterator[list[Any]]:

@@ -202,3 +202,17 @@ def test_an_invalid_filter_refuses_the_export_instead_of_dropping_it(world, clie
                                               {"status": "in_force", "signed_from": "abc"})
     assert response.status_code == 302 and response["Location"].startswith(reverse("regulations:list"))
     assert "signed_from=abc" in response["Location"]  # the list shows the same filters and the error
+
+
+def test_the_printed_register_marks_overdue_reviews(world, client_for):
+    import datetime as dt
+
+    RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], number="01/QC-QUAHAN",
+                      due=dt.date.today() - dt.timedelta(days=30))
+    RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], number="02/QC-CONHAN",
+                      due=dt.date.today() + dt.timedelta(days=200))
+    pdf = client_for(world.ks_staff).get(reverse("regulations:register_pdf"))
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split())
+    assert text.count("Quá hạn") == 1
+    # 02 (signed later) is printed first; the one mark stands in 01's row, after its number.
+    assert text.index("02/QC-CONHAN") < text.index("01/QC-QUAHAN") < text.index("Quá hạn")
