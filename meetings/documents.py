@@ -3,12 +3,14 @@ as a list of blocks both the PDF (portal.pdf) and the Word copy (meetings.word) 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from meetings.models import AttendeeRole, Directive, DocumentType, Meeting, OfficialDocument
 from portal import pdf
+from portal.search import normalize
 
 TEMPLATES = {
     DocumentType.MINUTES: "pdf/minutes.html",
@@ -35,14 +37,25 @@ class AttendeeLine:
 
 
 def _attendee_label(attendee) -> str:
+    """"Nguyễn Thị Hằng, Chánh án Tòa án nhân dân khu vực 7": a position says of which agency,
+    unless it already does."""
     parts = [attendee.full_name]
     if attendee.position:
-        parts.append(attendee.position)
+        position = attendee.position
+        if attendee.agency_id and not _names_agency(position, attendee.agency):
+            position = f"{position} {attendee.agency.name}"
+        parts.append(position)
     elif attendee.agency_id and attendee.full_name:
         parts.append(attendee.agency.name)
     if not attendee.full_name and attendee.agency_id:
         return f"{attendee.position or 'Đại diện'} {attendee.agency.name}"
     return ", ".join(p for p in parts if p)
+
+
+def _names_agency(position: str, agency) -> bool:
+    text = normalize(position)
+    return any(name and normalize(name) in text for name in (agency.name, agency.short_name)) or any(
+        word in text for word in ("vien kiem sat", "vksnd", "toa an", "tand", "cong an", "thi hanh an", "co quan"))
 
 
 def _time(value) -> str:
@@ -76,10 +89,11 @@ def assignment_sentence(directive: Directive) -> str:
     return ""
 
 
-def directive_blocks(directive: Directive) -> list[Block]:
-    """"3. <text as typed> Giao <unit> chủ trì thực hiện, hoàn thành trước ngày ..."; one block per paragraph."""
+def directive_blocks(directive: Directive, after: int = 0) -> list[Block]:
+    """"3. <text as typed> Giao <unit> chủ trì thực hiện, hoàn thành trước ngày ..."; one block per paragraph.
+    ``after``: how many numbered points come before (the conclusions' own), so numbering runs on."""
     lines = paragraphs(directive.text) or [""]
-    lines[0] = f"{directive.number}. {lines[0]}"
+    lines[0] = f"{after + directive.number}. {lines[0]}"
     sentence = assignment_sentence(directive)
     if sentence:
         last = lines[-1].rstrip()
@@ -95,11 +109,17 @@ def _with_closing(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
+NUMBERED = re.compile(r"^\s*(\d{1,3})[.)]\s")
+
+
 def notice_blocks(document: OfficialDocument, directives: list[Directive]) -> list[Block]:
     blocks = [Block("p", text) for text in paragraphs(document.opening)]
-    blocks += [Block("p", text) for text in paragraphs(document.body)]
+    body = paragraphs(document.body)
+    blocks += [Block("p", text) for text in body]
+    # Conclusions typed as "1. … 2. …" are followed by the directives as 3., 4., … (one list, not two).
+    after = max((int(m.group(1)) for m in map(NUMBERED.match, body) if m), default=0)
     for directive in directives:
-        blocks += directive_blocks(directive)
+        blocks += directive_blocks(directive, after)
     return _with_closing(blocks)
 
 

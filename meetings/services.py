@@ -257,7 +257,8 @@ def default_opening(meeting: Meeting) -> str:
     chairs = [a for a in meeting.attendees.all() if a.role == AttendeeRole.CHAIR]
     if chairs:
         chair = chairs[0]
-        who = ", ".join(p for p in (chair.position, chair.full_name) if p)
+        # "Đồng chí <name>, <position>": the name first, as notices write it.
+        who = ", ".join(p for p in (chair.full_name, chair.position) if p)
         text += f". Đồng chí {who} chủ trì Hội nghị" if who else ""
     return text + ". Sau khi nghe các ý kiến phát biểu, chủ trì Hội nghị kết luận như sau:"
 

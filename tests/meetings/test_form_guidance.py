@@ -72,7 +72,8 @@ def test_regulation_page_opens_review_and_amendment_forms_filled(world, client_f
     assert "Ghi nhận sơ kết" in html and "Ghi nhận văn bản sửa đổi, bổ sung" in html
     form = client.get(reverse("meetings:create"), {"regulation": regulation.pk, "kind": "interim_review"}
                       ).context["form"]
-    assert form["kind"].value() == "interim_review" and form["regulations"].value() == [str(regulation.pk)]
+    assert form["kind"].value() == "interim_review"
+    assert [str(v) for v in form["regulations"].value()] == [str(regulation.pk)]
     editor = client.get(reverse("regulations:create"), {"sua_doi": regulation.pk}).context["editor"]
     assert editor.relations.forms[0]["kind"].value() == "amends"
     assert editor.relations.forms[0]["target"].value() in (regulation, regulation.pk)

@@ -246,3 +246,27 @@ def test_document_numbers_in_body_text_are_kept_on_one_line():
 
     html = keep_numbers("Thông báo số 01/TB-VKSTC và Quyết định 238-QĐ/TW <b>")
     assert '<span class="nowrap">01/TB-VKSTC</span>' in html and "&lt;b&gt;" in html
+
+
+@pytest.mark.django_db
+def test_notice_names_the_chair_first_and_numbers_run_on_after_numbered_conclusions(world):
+    """"Đồng chí <name>, <position> chủ trì"; conclusions typed "1. … 2. …" are followed by the
+    directives as 3., 4.; minutes name the agency of a position ("Chánh án Tòa án …")."""
+    from tests.meetings.factories import AttendeeFactory, DirectiveFactory, MeetingFactory
+
+    meeting = MeetingFactory(host_agency=world.vks_ks, state="held", title="Họp liên ngành quý III")
+    AttendeeFactory(meeting=meeting, full_name="Bùi Văn Đức", position="Viện trưởng", agency=world.vks_ks,
+                    role=AttendeeRole.CHAIR)
+    AttendeeFactory(meeting=meeting, full_name="Nguyễn Thị Hằng", position="Chánh án", agency=world.ta_ks,
+                    role=AttendeeRole.ATTENDEE)
+    DirectiveFactory(meeting=meeting, number=1, text="Rà soát các vụ án tồn đọng.", assigned_agency=world.vks_ks)
+    assert "Đồng chí Bùi Văn Đức, Viện trưởng chủ trì Hội nghị" in services.default_opening(meeting)
+    notice = services.save_document_draft(user=None, meeting=meeting, doc_type="TB", data={
+        "body": "1. Thống nhất đánh giá kết quả.\n2. Tăng cường phối hợp."})
+    text = _flat(" ".join(t for _x, t in _pdf_lines(render_document(notice, draft=True))))
+    assert "3. Rà soát các vụ án tồn đọng." in text and "1. Rà soát" not in text
+    from meetings.documents import _attendee_label
+
+    labels = [_attendee_label(a) for a in meeting.attendees.order_by("role")]
+    assert f"Nguyễn Thị Hằng, Chánh án {world.ta_ks.name}" in labels
+    assert f"Bùi Văn Đức, Viện trưởng {world.vks_ks.name}" in labels
