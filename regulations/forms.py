@@ -192,9 +192,9 @@ class RelationForm(BoundedDatesMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Văn bản này"), choices=RelationKind.choices, initial=RelationKind.SUPERSEDES)
     target = SafeModelChoiceField(label=_("Văn bản bị tác động"), queryset=Regulation.objects.none(),
                                     error_messages={"required": _("Vui lòng chọn văn bản.")})
-    effective_on = forms.DateField(label=_("Từ ngày"), widget=DateInput(),
-                                   error_messages={"required": _("Vui lòng nhập ngày."),
-                                                   "invalid": _("Ngày không hợp lệ.")})
+    effective_on = forms.DateField(label=_("Từ ngày"), widget=DateInput(), required=False,
+                                   help_text=_("Để trống: từ ngày văn bản này có hiệu lực."),
+                                   error_messages={"invalid": _("Ngày không hợp lệ.")})
 
 
 class BaseRelationFormSet(RowsFormSet):
@@ -298,8 +298,15 @@ class RegulationEditor:
             "articles": [f.cleaned_data for f in self.articles.rows()],
             "files": [(f.cleaned_data["kind"], f.cleaned_data["file"]) for f in self.originals.rows()
                       if f.cleaned_data.get("file")],
-            "relations": [f.cleaned_data for f in self.relations.rows()],
+            "relations": [self._dated(f.cleaned_data, data) for f in self.relations.rows()],
         }
+
+    @staticmethod
+    def _dated(relation: dict, data: dict) -> dict:
+        """A relation without its own date takes effect when this document does (in force, else signed)."""
+        if relation.get("effective_on") is None:
+            relation = {**relation, "effective_on": data.get("in_force_from") or data.get("signed_on")}
+        return relation
 
     def add_service_errors(self, exc: ValidationError) -> None:
         targets = {"parties": self.parties, "relations": self.relations, "originals": self.originals}

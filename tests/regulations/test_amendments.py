@@ -186,7 +186,7 @@ def test_record_an_amendment_through_the_form(world, client_for):
     assert form.initial == {"kind": RelationKind.AMENDS, "target": root}
     data = form_data(world, number="03/QCPH-VKS-TA", signed_on="2026-03-01", in_force_from="2026-03-01",
                      review_interval_months="1", **{"relations-0-kind": "amends", "relations-0-target": root.pk,
-                                                    "relations-0-effective_on": "2026-03-01"})
+                                                    "relations-0-effective_on": ""})  # left empty: takes 01/03/2026
     assert client.post(reverse("regulations:create"), data).status_code == 302
     amendment = Regulation.objects.get(number="03/QCPH-VKS-TA")
     assert amendment.amendment_of_id == root.pk and amendment.next_review_due is None
