@@ -284,6 +284,21 @@ class RegulationEditor:
                 valid = False
         return valid
 
+    SECTION_LABELS = {"parties": _("Các bên ký kết"), "articles": _("Các điều"), "originals": _("Tệp văn bản gốc"),
+                      "relations": _("Văn bản này sửa đổi, thay thế hoặc bãi bỏ")}
+
+    def sections_with_errors(self) -> list[dict]:
+        """Sections of rows holding an error, for the banner: a long form's error may be far below."""
+        found = []
+        for formset in self.formsets:
+            if not formset.is_bound:
+                continue
+            rows = [n for n, form in enumerate(formset.forms, start=1) if form.errors]
+            if rows or formset.non_form_errors():
+                found.append({"anchor": f"{formset.prefix}-set", "label": self.SECTION_LABELS[formset.prefix],
+                              "rows": rows})
+        return found
+
     @property
     def has_errors(self) -> bool:
         return bool(self.form.errors) or any(

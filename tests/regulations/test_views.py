@@ -251,6 +251,9 @@ def test_form_errors_in_vietnamese_keep_typed_rows(world, client_for, ks_reg):
     assert editor.form.errors["in_force_from"] == ["Ngày có hiệu lực không được trước ngày ký."]
     assert editor.parties.forms[1].errors["agency"] == ["Cơ quan này đã có trong danh sách các bên ký kết."]
     assert editor.relations.forms[0].errors["effective_on"]  # an impossible date; an empty one is allowed
+    banner = html[html.index('class="form-alert"'):html.index("</div>", html.index('class="form-alert"'))]
+    assert 'href="#relations-set">Văn bản này sửa đổi, thay thế hoặc bãi bỏ</a>: dòng 1 có lỗi' in banner
+    assert 'href="#parties-set">Các bên ký kết</a>' in banner
     assert html.count("chọn lại tệp") == 1  # one banner, not a second message repeating it
     assert 'value="Bùi Văn Đức"' in html and 'value="Lê Thị Hoa"' in html and 'value="Phạm vi điều chỉnh"' in html
     assert "Quy chế phối hợp trong công tác kiểm sát thi hành án" in html
