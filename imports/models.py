@@ -48,6 +48,7 @@ class ImportJob(models.Model):
     counts = models.JSONField(_("số dòng theo kết quả"), default=dict, blank=True)
     errors = models.JSONField(_("lỗi"), default=list, blank=True)
     notes = models.JSONField(_("ghi chú"), default=list, blank=True)
+    preview = models.JSONField(_("các dòng sẽ nhập (xem trước)"), default=list, blank=True)
     message = models.TextField(_("thông báo"), blank=True)
     created_at = models.DateTimeField(_("ngày tải lên"), auto_now_add=True)
     finished_at = models.DateTimeField(_("ngày nhập xong"), null=True, blank=True)

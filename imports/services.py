@@ -116,12 +116,34 @@ def run_check(job_id: int, upload: Upload | None = None) -> ImportJob:
     plan = checks.check(job.created_by, upload, lambda done: set_progress(job.pk, done, job.total_rows))
     job.counts = plan.counts()
     job.errors = plan.errors
+    job.preview = preview_rows(plan)
     job.notes = ["Đã đọc: " + "; ".join(f"trang “{s.name}” ({len(s.rows)} dòng)" for s in upload.sheets) + "."]
     if upload.encoding.startswith(("Windows", "TCVN")):
         job.notes.append(f"Tệp CSV được đọc theo bảng mã {upload.encoding} và đã chuyển sang Unicode.")
     job.status = ImportStatus.INVALID if plan.errors else ImportStatus.READY
-    job.save(update_fields=["counts", "errors", "notes", "status"])
+    job.save(update_fields=["counts", "errors", "notes", "status", "preview"])
     return job
+
+
+PREVIEW_ROWS = 300
+
+
+def preview_rows(plan: checks.Plan) -> list[dict]:
+    """What confirming will create or change, row by row (the first ``PREVIEW_ROWS``), for the preview."""
+    rows = []
+    for item in plan.items:
+        if item.action == checks.SKIP:
+            continue
+        if len(rows) == PREVIEW_ROWS:
+            break
+        d = item.data
+        if item.kind == ImportKind.REGULATIONS:
+            label = f"{d['number']} — {d['title']}"
+        else:
+            starts = timezone.localtime(d["starts_at"]) if timezone.is_aware(d["starts_at"]) else d["starts_at"]
+            label = f"{d['title']} ({starts:%d/%m/%Y %H:%M})"
+        rows.append({"sheet": item.sheet, "row": item.row, "action": item.action, "label": label})
+    return rows
 
 
 # ---------------------------------------------------------------- confirm and apply

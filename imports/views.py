@@ -66,6 +66,9 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "imports/job.html", {
         "job": job, "state": services.status(job), "errors": errors, "errors_hidden": len(job.errors) - len(errors),
         "can_confirm": job.status == "ready" and job.created_by_id == request.user.pk,
+        "nothing_to_do": job.status == "ready" and not (job.counts.get("created") or job.counts.get("updated")),
+        "preview_hidden": max(0, (job.counts.get("created") or 0) + (job.counts.get("updated") or 0)
+                              - len(job.preview)),
         "form": UploadForm(), "upload_url": _upload_url(job.kind),
     })
 

@@ -72,6 +72,9 @@ def test_confirm_creates_all_then_reimport_creates_nothing(world, client_for) ->
     job = job_of(upload(client, data))
     assert job.status == ImportStatus.READY, job.errors
     assert job.counts["created"] == 5
+    preview = client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "Các dòng sẽ nhập" in preview and "02/2023/QCPH-VKSKS — Quy chế phối hợp số 2" in preview
+    assert preview.count("Tạo mới</span>") == 5 and "Xác nhận nhập dữ liệu" in preview
     response = client.post(reverse("imports:confirm", args=[job.pk]))
     job.refresh_from_db()
     assert response.status_code == 302 and job.status == ImportStatus.DONE
@@ -95,6 +98,8 @@ def test_confirm_creates_all_then_reimport_creates_nothing(world, client_for) ->
 
     again = job_of(upload(client, data))
     assert again.counts == {"created": 0, "updated": 0, "skipped": 5, "errors": 0}
+    page = client.get(reverse("imports:job", args=[again.pk])).content.decode()
+    assert "Không có dòng nào cần nhập" in page and "Xác nhận nhập dữ liệu" not in page
     client.post(reverse("imports:confirm", args=[again.pk]))
     assert Regulation.objects.count() == 3 and Meeting.objects.count() == 2
 
