@@ -569,7 +569,38 @@ def recompute_for(kind: str, pk: int, now: datetime.datetime | None = None) -> d
         raise ValueError(kind)
     with transaction.atomic():
         _run(batch, **subjects)
+        settle(**subjects, now=now)
     return batch.counts
+
+
+def settle(*, regulations: Iterable[int] = (), directives: Iterable[int] = (), meetings: Iterable[int] = (),
+           now: datetime.datetime | None = None) -> int:
+    """Reminders these objects no longer deserve: a review held since (the due date moved on or went),
+    a directive done, minutes finalised. Their bells are marked read and their e-mails, not sent yet,
+    are dropped. Returns the number of bells settled."""
+    from meetings.models import Directive, DirectiveState, Meeting, MeetingState
+    from regulations.models import Regulation
+
+    now = now or timezone.now()
+    obsolete = Q()
+    for pk, due in Regulation.objects.filter(pk__in=list(regulations)).values_list("pk", "next_review_due"):
+        review = Q(kind=ReminderKind.REVIEW, subject_id=pk)
+        obsolete |= review if due is None else review & Q(due_on__lt=due)
+    done = list(Directive.objects.filter(pk__in=list(directives), state=DirectiveState.DONE)
+                .values_list("pk", flat=True))
+    if done:
+        obsolete |= Q(kind=ReminderKind.DIRECTIVE, subject_id__in=done)
+    finalised = list(Meeting.objects.filter(pk__in=list(meetings), state=MeetingState.MINUTES_FINALISED)
+                     .values_list("pk", flat=True))
+    if finalised:
+        obsolete |= Q(kind=ReminderKind.MINUTES, subject_id__in=finalised)
+    if not obsolete:
+        return 0
+    reminders = Reminder.objects.filter(obsolete)
+    unsent = Q(status__in=[ReminderStatus.PENDING, ReminderStatus.FAILED]) | Q(status=ReminderStatus.DIGEST,
+                                                                              digest__isnull=True)
+    reminders.filter(unsent).update(status=ReminderStatus.SKIPPED)
+    return Notification.objects.filter(reminder__in=reminders, read_at__isnull=True).update(read_at=now)
 
 
 def enqueue_scan() -> bool:

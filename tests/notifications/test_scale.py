@@ -290,3 +290,30 @@ def test_failed_digest_is_resent_by_the_sweep_and_delivered_once(world, enqueued
     assert len(mail.outbox) == 1
     digests.clear()
     assert services.resend_unsent() == 0 and digests == []
+
+
+def test_a_bell_is_settled_when_what_it_announced_is_done(world, monkeypatch):
+    """"Quá hạn sơ kết" leaves the unread bell once the review is held; "nhiệm vụ quá hạn" once the
+    directive is done; neither is mailed any more."""
+    monkeypatch.setattr(services, "enqueue_email", lambda pk: None)
+    monkeypatch.setattr(services, "enqueue_recompute", lambda kind, pk: None)
+    today = timezone.localdate()
+    reg = RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], due=today - datetime.timedelta(days=40))
+    services.recompute_for("regulation", reg.pk)
+    meeting = MeetingFactory(host_agency=world.vks_tc, state=MeetingState.HELD, kind=MeetingKind.INTERAGENCY)
+    directive = DirectiveFactory(meeting=meeting, assigned_agency=world.vks_ks,
+                                 deadline=today - datetime.timedelta(days=3))
+    services.recompute_for("directive", directive.pk)
+    unread = Notification.objects.filter(user=world.ks_staff, read_at__isnull=True)
+    assert {n.reminder.kind for n in unread.all()} == {ReminderKind.REVIEW, ReminderKind.DIRECTIVE}
+
+    review = MeetingFactory(host_agency=world.vks_ks, kind=MeetingKind.INTERIM_REVIEW, state=MeetingState.HELD,
+                            starts_at=timezone.now() - datetime.timedelta(hours=2))
+    review.regulations.add(reg)
+    regulation_services.refresh_derived_dates([reg.pk])
+    services.recompute_for("meeting", review.pk)
+    assert {n.reminder.kind for n in unread.all()} == {ReminderKind.DIRECTIVE}
+    meeting_services.mark_directive_done(directive, note="Đã xong.")
+    services.recompute_for("directive", directive.pk)
+    assert not unread.all().exists()
+    assert not Reminder.objects.filter(status__in=[ReminderStatus.PENDING, ReminderStatus.DIGEST]).exists()
