@@ -6,6 +6,8 @@ from portal import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Browsers ask for /favicon.ico on their own (a PDF opened in a tab, for one): answer with the logo.
+    path("favicon.ico", views.favicon),
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template import loader
 
@@ -35,3 +35,11 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request, so no context processors: they query the database, which may be what failed.
     return HttpResponse(loader.render_to_string("errors/500.html"), status=500)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The logo for browsers that ask for /favicon.ico on their own (a PDF opened in a tab)."""
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("img/logo.svg"))
+

@@ -26,3 +26,8 @@ def test_500_page_renders_without_a_database(world, signed_in):
     assert response.status_code == 500
     body = response.content.decode()
     assert "Đã xảy ra lỗi hệ thống" in body and 'lang="vi"' in body
+
+
+def test_favicon_is_the_logo(client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith(".svg")
