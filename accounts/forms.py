@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import UsernameField
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -97,3 +97,22 @@ class AccountEditForm(AccountFields):
             for name in ("agency", "role", "is_active"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Không tự đổi được; hãy nhờ quản trị cấp trên.")
+
+
+MSG_LOCKED = _("Tài khoản này đã bị khóa. Hãy liên hệ quản trị viên của đơn vị để mở lại.")
+
+
+class PortalAuthenticationForm(AuthenticationForm):
+    """Django's login form, except that a locked (inactive) account typed with its right password is
+    told so, instead of "wrong user name or password", which would have the user retry forever."""
+
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if error.code == "invalid_login":
+                username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+                locked = User.objects.filter(username=username, is_active=False).first() if username else None
+                if locked is not None and password and locked.check_password(password):
+                    raise forms.ValidationError(MSG_LOCKED, code="inactive") from None
+            raise

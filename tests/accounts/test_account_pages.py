@@ -149,3 +149,14 @@ def test_django_messages_read_as_vietnamese(world, client_for) -> None:
     text = page.content.decode()
     assert "Không được chứa ký tự rỗng (NUL)." in text and "Null characters" not in text
     assert "Giá trị phải nhỏ hơn hoặc bằng 2100." in text
+
+
+def test_a_locked_account_is_told_it_is_locked(world, client) -> None:
+    from tests.factories import TEST_PASSWORD
+
+    world.ks_staff.is_active = False
+    world.ks_staff.save(update_fields=["is_active"])
+    page = client.post(reverse("login"), {"username": "ks.staff", "password": TEST_PASSWORD}).content.decode()
+    assert "Tài khoản này đã bị khóa" in page
+    wrong = client.post(reverse("login"), {"username": "ks.staff", "password": "sai-mat-khau-1"}).content.decode()
+    assert "Tài khoản này đã bị khóa" not in wrong  # without the password nothing is revealed
