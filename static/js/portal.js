@@ -112,6 +112,7 @@
         select.setAttribute("aria-label", labelText);
       }
       var settings = {
+        placeholder: "Gõ để tìm…",
         maxOptions: 50,
         hideSelected: select.multiple,
         closeAfterSelect: !select.multiple,
