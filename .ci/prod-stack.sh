@@ -79,6 +79,10 @@ done
 http_ok "http://127.0.0.1:$PORT/dang-nhap/" || fail "gunicorn did not answer"
 grep -q "portal.gunicorn_logging.RedactingLogger" <<<"$web_cmd" || fail "gunicorn without the redacting access log"
 
+# Only the batch below is to get e-mail. Switched off before the journey: its regulation may fall due
+# today (it depends on the hour in Vietnam), and its save then mails the staff member at once.
+manage shell -v0 -c "from accounts.models import User; User.objects.update(email_notifications=False)" \
+  || fail "switch off e-mail for the demo users"
 log "HTTP journey: login, regulation with an original, meeting, minutes issued, PDF"
 facts=$("$PY" .ci/prod_stack_http.py "http://127.0.0.1:$PORT" chuyenvien.khanhson vanthu.khanhson demo-VKS-2026 "$ids") \
   || fail "HTTP journey"
