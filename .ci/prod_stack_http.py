@@ -132,7 +132,10 @@ def main() -> None:
 
     today = datetime.date.today()
     number = f"{today:%d%m}-{uuid.uuid4().hex[:4]}/QCPH-CI"
-    in_force = today.replace(year=today.year - 1)
+    # Its first review falls due in about 20 days: a "30 days before" reminder, gathered into a digest
+    # whatever the hour. Due today, its save would mail the staff at once (and, racing the batch step,
+    # its batch too).
+    in_force = today.replace(year=today.year - 1, day=1) + datetime.timedelta(days=19 + today.day)
     regulation = {
         "number": number, "title": "Quy chế phối hợp kiểm thử ngăn xếp sản xuất", "type": "coordination_rule",
         "signed_on": in_force.isoformat(), "in_force_from": in_force.isoformat(), "expires_on": "",
