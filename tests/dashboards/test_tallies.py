@@ -85,9 +85,12 @@ def random_write(rng: random.Random, dw) -> str:
                                 review_interval_months=rng.choice([6, 12, 24]))
         refresh_derived_dates([reg.pk])
     elif action == "relation":
-        source, target = Regulation.objects.order_by("?")[:2]
+        # Chosen by the seeded generator (not the database's random order), and a pair already linked
+        # this way is left as it is: the relation may exist only once.
+        source, target = rng.sample(list(Regulation.objects.order_by("pk")), 2)
         kind = rng.choice(["amends", "supersedes", "repeals"])
-        source.outgoing_relations.create(target=target, kind=kind, effective_on=dw.today - datetime.timedelta(days=3))
+        source.outgoing_relations.get_or_create(target=target, kind=kind,
+                                                defaults={"effective_on": dw.today - datetime.timedelta(days=3)})
         if kind == "amends" and rng.random() < 0.5:
             source.amendment_of = target
             source.save()
