@@ -54,11 +54,13 @@ BACKGROUND ?=
 run: demo ## Migrate, load demo data, start the development server (and the background services)
 	$(BACKGROUND) DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) PY=$(PY) bin/run-dev.sh $(HOST):$(PORT)
 
-lint: install ## ruff check
+lint: install ## ruff check and ruff format --check
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
-format: install ## ruff check --fix (outside regulations/ and meetings/ ask their owners first)
+format: install ## ruff check --fix, then ruff format
 	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 check-migrations: install ## Fail if a model change has no migration
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run

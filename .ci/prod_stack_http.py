@@ -99,8 +99,12 @@ class Browser:
         for key, value in data.items():
             parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode())
         for key, (filename, content, ctype) in (files or {}).items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"; filename="{filename}"\r\n'
-                         f"Content-Type: {ctype}\r\n\r\n".encode() + content + b"\r\n")
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"; filename="{filename}"\r\n'
+                f"Content-Type: {ctype}\r\n\r\n".encode()
+                + content
+                + b"\r\n"
+            )
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
         return self.request("POST", path, body, f"multipart/form-data; boundary={boundary}")
 
@@ -137,37 +141,65 @@ def main() -> None:
     # its batch too).
     in_force = today.replace(year=today.year - 1, day=1) + datetime.timedelta(days=19 + today.day)
     regulation = {
-        "number": number, "title": "Quy chế phối hợp kiểm thử ngăn xếp sản xuất", "type": "coordination_rule",
-        "signed_on": in_force.isoformat(), "in_force_from": in_force.isoformat(), "expires_on": "",
-        "chapters_count": "1", "articles_count": "1", "review_interval_months": "12", "final_review_on": "",
-        "summary": "", "notes": "",
-        "parties-TOTAL_FORMS": "2", "parties-INITIAL_FORMS": "0",
-        "parties-0-agency": ids["host"], "parties-0-role": "host", "parties-0-signatory_name": "Bùi Văn Đức",
-        "parties-1-agency": ids["partner"], "parties-1-role": "party", "parties-1-signatory_name": "Lê Thị Hoa",
-        "articles-TOTAL_FORMS": "0", "articles-INITIAL_FORMS": "0",
-        "originals-TOTAL_FORMS": "1", "originals-INITIAL_FORMS": "0", "originals-0-kind": "signed_scan",
-        "relations-TOTAL_FORMS": "0", "relations-INITIAL_FORMS": "0",
+        "number": number,
+        "title": "Quy chế phối hợp kiểm thử ngăn xếp sản xuất",
+        "type": "coordination_rule",
+        "signed_on": in_force.isoformat(),
+        "in_force_from": in_force.isoformat(),
+        "expires_on": "",
+        "chapters_count": "1",
+        "articles_count": "1",
+        "review_interval_months": "12",
+        "final_review_on": "",
+        "summary": "",
+        "notes": "",
+        "parties-TOTAL_FORMS": "2",
+        "parties-INITIAL_FORMS": "0",
+        "parties-0-agency": ids["host"],
+        "parties-0-role": "host",
+        "parties-0-signatory_name": "Bùi Văn Đức",
+        "parties-1-agency": ids["partner"],
+        "parties-1-role": "party",
+        "parties-1-signatory_name": "Lê Thị Hoa",
+        "articles-TOTAL_FORMS": "0",
+        "articles-INITIAL_FORMS": "0",
+        "originals-TOTAL_FORMS": "1",
+        "originals-INITIAL_FORMS": "0",
+        "originals-0-kind": "signed_scan",
+        "relations-TOTAL_FORMS": "0",
+        "relations-INITIAL_FORMS": "0",
     }
-    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n" \
-          b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    pdf = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
     b.form("/quy-che/them/")  # the CSRF cookie
-    reg_url = expect_redirect(b.post("/quy-che/them/", regulation,
-                                     {"originals-0-file": ("ban-ky.pdf", pdf, "application/pdf")}), "regulation")
+    reg_url = expect_redirect(
+        b.post("/quy-che/them/", regulation, {"originals-0-file": ("ban-ky.pdf", pdf, "application/pdf")}), "regulation"
+    )
     status, _, body = b.get(reg_url)
     assert status == 200 and number.encode() in body, f"regulation page {reg_url}: {status}"
     assert b"ban-ky.pdf" in body, "the original is not listed"
 
     starts = datetime.datetime.combine(today - datetime.timedelta(days=1), datetime.time(8, 0))
     meeting = {
-        "kind": "interagency", "title": "Họp liên ngành kiểm thử ngăn xếp",
+        "kind": "interagency",
+        "title": "Họp liên ngành kiểm thử ngăn xếp",
         "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (starts + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "place": "Phòng họp",
+        "ends_at": (starts + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "place": "Phòng họp",
         "host_agency": ids["host"],
-        "attendees-TOTAL_FORMS": "1", "attendees-INITIAL_FORMS": "0",
-        "attendees-0-full_name": "Trần Văn Nam", "attendees-0-role": "chair",
-        "agenda_items-TOTAL_FORMS": "1", "agenda_items-INITIAL_FORMS": "0", "agenda_items-0-title": "Báo cáo",
-        "remote_sites-TOTAL_FORMS": "0", "remote_sites-INITIAL_FORMS": "0",
-        "directives-TOTAL_FORMS": "0", "directives-INITIAL_FORMS": "0",
+        "attendees-TOTAL_FORMS": "1",
+        "attendees-INITIAL_FORMS": "0",
+        "attendees-0-full_name": "Trần Văn Nam",
+        "attendees-0-role": "chair",
+        "agenda_items-TOTAL_FORMS": "1",
+        "agenda_items-INITIAL_FORMS": "0",
+        "agenda_items-0-title": "Báo cáo",
+        "remote_sites-TOTAL_FORMS": "0",
+        "remote_sites-INITIAL_FORMS": "0",
+        "directives-TOTAL_FORMS": "0",
+        "directives-INITIAL_FORMS": "0",
     }
     b.form("/hoi-nghi/tao-moi/")
     meeting_url = expect_redirect(b.post("/hoi-nghi/tao-moi/", meeting), "meeting")
@@ -185,12 +217,21 @@ def main() -> None:
     page = body.decode()
     marker = "/hoi-nghi/van-ban/"
     start = page.index(marker)
-    doc_pk = page[start + len(marker):].split("/", 1)[0]
+    doc_pk = page[start + len(marker) :].split("/", 1)[0]
     expect_redirect(b.post(f"/hoi-nghi/van-ban/{doc_pk}/ban-hanh/", {}), "issue minutes")
     status, headers, body = b.get(f"/hoi-nghi/van-ban/{doc_pk}/pdf/")
     assert status == 200 and body.startswith(b"%PDF") and len(body) > 5000, f"minutes PDF: {status}, {len(body)} B"
-    print(json.dumps({"regulation": number, "regulation_url": reg_url, "meeting": meeting_path,
-                      "document": doc_pk, "pdf_bytes": len(body)}))
+    print(
+        json.dumps(
+            {
+                "regulation": number,
+                "regulation_url": reg_url,
+                "meeting": meeting_path,
+                "document": doc_pk,
+                "pdf_bytes": len(body),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

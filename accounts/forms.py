@@ -21,10 +21,12 @@ class PasswordPair(forms.Form):
     """A new password typed twice, checked by the portal's password rules (AUTH_PASSWORD_VALIDATORS)
     against the account it is for (``account``, or the one the form is creating)."""
 
-    password1 = forms.CharField(label=_("Mật khẩu"), strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("Nhập lại mật khẩu"), strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("Mật khẩu"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Nhập lại mật khẩu"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, *args, account: User | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -49,9 +51,12 @@ class PasswordPair(forms.Form):
 
 class AccountFields(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
-    email = forms.EmailField(label=_("Thư điện tử"), required=False,
-                             error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ (ví dụ: ten@vks.gov.vn).")},
-                             help_text=_("Để nhận nhắc việc và bản tin hằng ngày qua thư."))
+    email = forms.EmailField(
+        label=_("Thư điện tử"),
+        required=False,
+        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ (ví dụ: ten@vks.gov.vn).")},
+        help_text=_("Để nhận nhắc việc và bản tin hằng ngày qua thư."),
+    )
     agency = SafeModelChoiceField(label=_("Đơn vị"), queryset=None, empty_label=None, widget=FastSelect)
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices, widget=FastSelect)
 
@@ -61,8 +66,12 @@ class AccountFields(forms.Form):
 
 
 class AccountCreateForm(AccountFields, PasswordPair):
-    username = UsernameField(label=_("Tên đăng nhập"), max_length=150, validators=[UnicodeUsernameValidator()],
-                             help_text=_("Chữ, số và các ký tự @ . + - _ (không dấu cách)."))
+    username = UsernameField(
+        label=_("Tên đăng nhập"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Chữ, số và các ký tự @ . + - _ (không dấu cách)."),
+    )
     field_order = ["username", "full_name", "email", "agency", "role", "password1", "password2"]
 
     def __init__(self, *args, admin: User, **kwargs) -> None:
@@ -73,8 +82,11 @@ class AccountCreateForm(AccountFields, PasswordPair):
 
     def password_owner(self) -> User:
         # The rules compare the password with the new account's user name and full name.
-        return User(username=self.cleaned_data.get("username", ""), full_name=self.cleaned_data.get("full_name", ""),
-                    email=self.cleaned_data.get("email", ""))
+        return User(
+            username=self.cleaned_data.get("username", ""),
+            full_name=self.cleaned_data.get("full_name", ""),
+            email=self.cleaned_data.get("email", ""),
+        )
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
@@ -92,7 +104,7 @@ class AccountEditForm(AccountFields):
         units = self.fields["agency"].queryset
         # A moved-away or dissolved unit stays choosable for an account already in it.
         if account.agency_id and not units.filter(pk=account.agency_id).exists():
-            self.fields["agency"].queryset = (units | type(account.agency).objects.filter(pk=account.agency_id))
+            self.fields["agency"].queryset = units | type(account.agency).objects.filter(pk=account.agency_id)
         if account.pk == admin.pk:
             for name in ("agency", "role", "is_active"):
                 self.fields[name].disabled = True

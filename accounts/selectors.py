@@ -31,8 +31,12 @@ def managed_accounts(admin: User, query: str = "") -> QuerySet[User]:
         accounts = accounts.filter(is_superuser=False)
     query = query.replace("\x00", "").strip()[:100]
     if query:
-        accounts = accounts.filter(Q(username__icontains=query) | Q(full_name__icontains=query)
-                                   | Q(email__icontains=query) | matches_all_words("agency__search_text", query))
+        accounts = accounts.filter(
+            Q(username__icontains=query)
+            | Q(full_name__icontains=query)
+            | Q(email__icontains=query)
+            | matches_all_words("agency__search_text", query)
+        )
     return accounts.order_by("agency__name", "full_name", "username")
 
 

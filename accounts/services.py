@@ -33,8 +33,9 @@ def _describe(account: User) -> str:
 
 
 @transaction.atomic
-def create_account(admin: User, *, username: str, full_name: str, email: str, agency: Agency, role: str,
-                   password: str) -> tuple[User, str]:
+def create_account(
+    admin: User, *, username: str, full_name: str, email: str, agency: Agency, role: str, password: str
+) -> tuple[User, str]:
     _require_manager(admin)
     _require_unit(admin, agency)
     account = User(username=username, full_name=full_name, email=email, agency=agency, role=role)
@@ -46,8 +47,17 @@ def create_account(admin: User, *, username: str, full_name: str, email: str, ag
 
 
 @transaction.atomic
-def update_account(admin: User, account: User, *, full_name: str, email: str, agency: Agency, role: str,
-                   is_active: bool, email_notifications: bool) -> str:
+def update_account(
+    admin: User,
+    account: User,
+    *,
+    full_name: str,
+    email: str,
+    agency: Agency,
+    role: str,
+    is_active: bool,
+    email_notifications: bool,
+) -> str:
     _require_manager(admin)
     before = _describe(account) + ("" if account.is_active else ", đã khóa")
     if account.pk == admin.pk and (agency.pk != account.agency_id or role != account.role or not is_active):
@@ -68,5 +78,3 @@ def set_password(admin: User, account: User, password: str) -> str:
     account.set_password(password)
     account.save(update_fields=["password"])
     return f"Đặt lại mật khẩu tài khoản {account.username}"
-
-

@@ -36,10 +36,12 @@ def _apply_errors(form, exc: ValidationError) -> None:
 def account_list(request: HttpRequest) -> HttpResponse:
     _manager(request)
     query = request.GET.get("q", "")
-    page = CappedPaginator(selectors.managed_accounts(request.user, query), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    return render(request, "accounts/list.html", {"page_obj": page, "q": query[:100],
-                                                  "can_create": selectors.assignable_units(request.user).exists()})
+    page = CappedPaginator(selectors.managed_accounts(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/list.html",
+        {"page_obj": page, "q": query[:100], "can_create": selectors.assignable_units(request.user).exists()},
+    )
 
 
 @login_required
@@ -50,8 +52,14 @@ def account_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             account, what = services.create_account(
-                request.user, username=data["username"], full_name=data["full_name"], email=data["email"],
-                agency=data["agency"], role=data["role"], password=data["password1"])
+                request.user,
+                username=data["username"],
+                full_name=data["full_name"],
+                email=data["email"],
+                agency=data["agency"],
+                role=data["role"],
+                password=data["password1"],
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -64,24 +72,37 @@ def account_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     account = selectors.managed_account_or_404(request.user, pk)
-    initial = {"full_name": account.full_name, "email": account.email, "agency": account.agency_id,
-               "role": account.role, "is_active": account.is_active,
-               "email_notifications": account.email_notifications}
+    initial = {
+        "full_name": account.full_name,
+        "email": account.email,
+        "agency": account.agency_id,
+        "role": account.role,
+        "is_active": account.is_active,
+        "email_notifications": account.email_notifications,
+    }
     form = AccountEditForm(request.POST or None, initial=initial, admin=request.user, account=account)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             what = services.update_account(
-                request.user, account, full_name=data["full_name"], email=data["email"], agency=data["agency"],
-                role=data["role"], is_active=data["is_active"], email_notifications=data["email_notifications"])
+                request.user,
+                account,
+                full_name=data["full_name"],
+                email=data["email"],
+                agency=data["agency"],
+                role=data["role"],
+                is_active=data["is_active"],
+                email_notifications=data["email_notifications"],
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             record(request, AuditAction.ACCOUNT, detail=what)
             messages.success(request, f"Đã lưu tài khoản {account.username}.")
             return redirect("accounts:list")
-    return render(request, "accounts/form.html", {"form": form, "account": account,
-                                                  "title": f"Sửa tài khoản {account.username}"})
+    return render(
+        request, "accounts/form.html", {"form": form, "account": account, "title": f"Sửa tài khoản {account.username}"}
+    )
 
 
 @login_required
@@ -95,7 +116,10 @@ def account_password(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("password1", exc.messages)
         else:
             record(request, AuditAction.ACCOUNT, detail=what)
-            messages.success(request, f"Đã đặt mật khẩu mới cho {account.username}; hãy báo cho người dùng "
-                                      "và đề nghị đổi mật khẩu sau lần đăng nhập đầu.")
+            messages.success(
+                request,
+                f"Đã đặt mật khẩu mới cho {account.username}; hãy báo cho người dùng "
+                "và đề nghị đổi mật khẩu sau lần đăng nhập đầu.",
+            )
             return redirect(reverse("accounts:edit", args=[account.pk]))
     return render(request, "accounts/password.html", {"form": form, "account": account})

@@ -103,9 +103,7 @@ class Agency(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    locality = models.ForeignKey(
-        Locality, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="agencies"
-    )
+    locality = models.ForeignKey(Locality, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="agencies")
     place_name = models.CharField(
         _("địa danh ghi trên văn bản"), max_length=100, blank=True, help_text=_("Ví dụ: Hà Nội, Khánh Sơn")
     )
@@ -190,9 +188,7 @@ class AgencySuccession(models.Model):
         ordering = ["effective_on"]
         constraints = [
             models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique_pair"),
-            models.CheckConstraint(
-                condition=~models.Q(predecessor=models.F("successor")), name="succession_not_self"
-            ),
+            models.CheckConstraint(condition=~models.Q(predecessor=models.F("successor")), name="succession_not_self"),
         ]
 
     def __str__(self) -> str:

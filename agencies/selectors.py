@@ -49,7 +49,9 @@ def display_with_carrier(agency: Agency | None, short: bool = True) -> str:
     if carrier is None:
         return _("%(name)s (đã giải thể)") % {"name": name}
     return _("%(name)s (đã giải thể → nay là %(carrier)s)") % {
-        "name": name, "carrier": carrier.display_short if short else carrier.name}
+        "name": name,
+        "carrier": carrier.display_short if short else carrier.name,
+    }
 
 
 def picker_order(queryset: QuerySet[Agency], on: datetime.date | None = None) -> QuerySet[Agency]:

@@ -21,9 +21,22 @@ from agencies.models import (
 )
 
 AGENCY_COLUMNS = [
-    "code", "name", "short_name", "kind", "level", "parent_code", "locality", "locality_level",
-    "place_name", "document_symbol", "active_from", "active_to", "successor_code", "succession_kind",
-    "succession_date", "locality_dissolved_on",
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "level",
+    "parent_code",
+    "locality",
+    "locality_level",
+    "place_name",
+    "document_symbol",
+    "active_from",
+    "active_to",
+    "successor_code",
+    "succession_kind",
+    "succession_date",
+    "locality_dissolved_on",
 ]
 PERSON_COLUMNS = ["full_name", "position", "agency_code", "active_from", "active_to"]
 REQUIRED_AGENCY = ["code", "name", "kind", "level", "locality", "locality_level"]

@@ -31,9 +31,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = access.get_or_404(
-        request.user, Agency.objects.select_related("locality", "parent"), pk=pk
-    )
+    agency = access.get_or_404(request.user, Agency.objects.select_related("locality", "parent"), pk=pk)
     people = agency.people.order_by("active_to", "full_name")
     visible_children = access.agencies(request.user).filter(parent=agency).order_by("name")
     # Sections other apps add to the agency page (templates receiving `agency`).

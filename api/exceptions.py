@@ -9,7 +9,7 @@ from rest_framework.views import exception_handler
 
 MESSAGES = {
     exceptions.NotAuthenticated: "Chưa xác thực: gửi mã truy cập trong tiêu đề “Authorization: Token <mã>” "
-                                 "hoặc đăng nhập cổng.",
+    "hoặc đăng nhập cổng.",
     exceptions.AuthenticationFailed: "Mã truy cập không hợp lệ hoặc tài khoản đã bị khóa.",
     exceptions.PermissionDenied: "Bạn không có quyền truy cập nội dung này.",
     exceptions.NotFound: "Không tìm thấy.",

@@ -43,8 +43,24 @@ class AgencySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Agency
-        fields = ["id", "code", "name", "short_name", "kind", "kind_label", "level", "level_label", "locality",
-                  "parent", "active_from", "active_to", "is_active", "current_carrier", "successors", "predecessors"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "kind_label",
+            "level",
+            "level_label",
+            "locality",
+            "parent",
+            "active_from",
+            "active_to",
+            "is_active",
+            "current_carrier",
+            "successors",
+            "predecessors",
+        ]
 
 
 class FieldSerializer(serializers.ModelSerializer):
@@ -89,10 +105,32 @@ class RegulationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Regulation
-        fields = ["id", "number", "title", "type", "type_label", "status", "status_label", "review_state",
-                  "review_state_label", "host_agency", "current_carrier", "parties", "fields", "signed_on",
-                  "in_force_from", "expires_on", "review_interval_months", "last_review_on", "next_review_due",
-                  "amendment_of", "relations", "chapters_count", "articles_count", "summary"]
+        fields = [
+            "id",
+            "number",
+            "title",
+            "type",
+            "type_label",
+            "status",
+            "status_label",
+            "review_state",
+            "review_state_label",
+            "host_agency",
+            "current_carrier",
+            "parties",
+            "fields",
+            "signed_on",
+            "in_force_from",
+            "expires_on",
+            "review_interval_months",
+            "last_review_on",
+            "next_review_due",
+            "amendment_of",
+            "relations",
+            "chapters_count",
+            "articles_count",
+            "summary",
+        ]
 
     def _today(self) -> datetime.date:
         return self.context["today"]
@@ -135,8 +173,22 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Meeting
-        fields = ["id", "kind", "kind_label", "title", "starts_at", "ends_at", "place", "state", "state_label",
-                  "host_agency", "co_hosts", "locality", "regulations", "conclusions"]
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "title",
+            "starts_at",
+            "ends_at",
+            "place",
+            "state",
+            "state_label",
+            "host_agency",
+            "co_hosts",
+            "locality",
+            "regulations",
+            "conclusions",
+        ]
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_regulations(self, obj: Meeting) -> list[dict]:
@@ -151,8 +203,20 @@ class DirectiveSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Directive
-        fields = ["id", "meeting", "number", "text", "assigned_agency", "assignee_text", "deadline", "state",
-                  "state_label", "is_overdue", "completed_on", "completion_note"]
+        fields = [
+            "id",
+            "meeting",
+            "number",
+            "text",
+            "assigned_agency",
+            "assignee_text",
+            "deadline",
+            "state",
+            "state_label",
+            "is_overdue",
+            "completed_on",
+            "completion_note",
+        ]
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_is_overdue(self, obj: Directive) -> bool:

@@ -39,9 +39,10 @@ class TodayMixin:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Danh sách cơ quan, đơn vị trong phạm vi được xem",
-                       parameters=[OpenApiParameter("q", OpenApiTypes.STR,
-                                                   description="Tìm theo tên, mã (không dấu)")]),
+    list=extend_schema(
+        summary="Danh sách cơ quan, đơn vị trong phạm vi được xem",
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="Tìm theo tên, mã (không dấu)")],
+    ),
     retrieve=extend_schema(summary="Một cơ quan, đơn vị với quan hệ kế thừa"),
 )
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -51,8 +52,9 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Agency]:
         successions = AgencySuccession.objects.select_related("predecessor", "successor")
         qs = access.agencies(self.request.user).select_related("locality", "parent", "current_carrier")
-        qs = qs.prefetch_related(Prefetch("successions", queryset=successions),
-                                 Prefetch("predecessions", queryset=successions)).order_by("name", "pk")
+        qs = qs.prefetch_related(
+            Prefetch("successions", queryset=successions), Prefetch("predecessions", queryset=successions)
+        ).order_by("name", "pk")
         text = self.request.query_params.get("q", "")[:200]
         return qs.search(text) if text.strip() else qs
 
@@ -71,10 +73,12 @@ class RegulationViewSet(TodayMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         relations = RegulationRelation.objects.select_related("source", "target")
-        return regulation_selectors.listing(self.request.user, _today()).select_related(
-            "host_agency__current_carrier"
-        ).prefetch_related(
-            Prefetch("outgoing_relations", queryset=relations), Prefetch("incoming_relations", queryset=relations)
+        return (
+            regulation_selectors.listing(self.request.user, _today())
+            .select_related("host_agency__current_carrier")
+            .prefetch_related(
+                Prefetch("outgoing_relations", queryset=relations), Prefetch("incoming_relations", queryset=relations)
+            )
         )
 
 
@@ -115,8 +119,12 @@ class DashboardView(APIView):
         summary="Số liệu tổng quan của một đơn vị trong một kỳ",
         parameters=[
             OpenApiParameter("agency", OpenApiTypes.INT, description="Mã đơn vị (mặc định: đơn vị của tài khoản)"),
-            OpenApiParameter("period", OpenApiTypes.STR, enum=["year", "quarter", "custom"],
-                             description="Loại kỳ: năm, quý hoặc khoảng ngày"),
+            OpenApiParameter(
+                "period",
+                OpenApiTypes.STR,
+                enum=["year", "quarter", "custom"],
+                description="Loại kỳ: năm, quý hoặc khoảng ngày",
+            ),
             OpenApiParameter("year", OpenApiTypes.INT, description="Năm"),
             OpenApiParameter("quarter", OpenApiTypes.INT, description="Quý (1-4)"),
             OpenApiParameter("date_from", OpenApiTypes.STR, description="Từ ngày (dd/mm/yyyy)"),
@@ -134,10 +142,18 @@ class DashboardView(APIView):
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc) or None) from None
         data = {
-            "agency": dash.scope.agency, "today": today,
+            "agency": dash.scope.agency,
+            "today": today,
             "period": {"kind": period.kind, "start": period.start, "end": period.end, "label": str(period.label)},
             "totals": dash.totals,
-            "rows": [{"label": str(r["label"]), "locality_id": r["locality_id"], "agency_id": r["agency_id"],
-                      "figures": r["figures"]} for r in dash.rows],
+            "rows": [
+                {
+                    "label": str(r["label"]),
+                    "locality_id": r["locality_id"],
+                    "agency_id": r["agency_id"],
+                    "figures": r["figures"],
+                }
+                for r in dash.rows
+            ],
         }
         return Response(serializers.DashboardSerializer(data).data)

@@ -26,8 +26,11 @@ def note_probe(request: HttpRequest, what: str) -> None:
         cache.set(key, 1, PROBE_WINDOW)
         count = 1
     if count == PROBE_FIRST or (count > PROBE_FIRST and count % PROBE_EVERY == 0):
-        record(request, AuditAction.PROBE, detail=f"{count} lần truy cập dữ liệu ngoài phạm vi trong 1 giờ; "
-                                                   f"lần này: {what}")
+        record(
+            request,
+            AuditAction.PROBE,
+            detail=f"{count} lần truy cập dữ liệu ngoài phạm vi trong 1 giờ; lần này: {what}",
+        )
 
 
 class AuditMiddleware:

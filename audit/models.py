@@ -20,8 +20,14 @@ class AuditAction(models.TextChoices):
 
 class AuditEvent(models.Model):
     created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     username = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
     action = models.CharField(_("hành động"), max_length=20, choices=AuditAction.choices, db_index=True)
     ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)

@@ -43,7 +43,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
         tz = timezone.get_current_timezone()
         if dates.cleaned_data.get("date_from"):
             events = events.filter(
-                created_at__gte=datetime.datetime.combine(dates.cleaned_data["date_from"], datetime.time.min, tz))
+                created_at__gte=datetime.datetime.combine(dates.cleaned_data["date_from"], datetime.time.min, tz)
+            )
         if dates.cleaned_data.get("date_to"):
             end = dates.cleaned_data["date_to"] + datetime.timedelta(days=1)
             events = events.filter(created_at__lt=datetime.datetime.combine(end, datetime.time.min, tz))

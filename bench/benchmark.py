@@ -78,7 +78,7 @@ def raw_floor(locality_path: str | None, runs: int) -> list[tuple[str, list[floa
     """The dashboard's three grouped aggregates as hand-written SQL: the lower bound for the page."""
     today = datetime.date.today()
     year = today.year
-    loc = ("AND locality_id IN (SELECT id FROM agencies_locality WHERE path LIKE %s)" if locality_path else "")
+    loc = "AND locality_id IN (SELECT id FROM agencies_locality WHERE path LIKE %s)" if locality_path else ""
     lp = [locality_path + "%"] if locality_path else []
     meetings = f"""
         SELECT locality_id,
@@ -105,7 +105,9 @@ def raw_floor(locality_path: str | None, runs: int) -> list[tuple[str, list[floa
     trend_counts = ", ".join(
         f"count(*) FILTER (WHERE kind IN ('interim_review', 'final_review') AND starts_at >= '{y}-01-01' "
         f"AND starts_at < '{y + 1}-01-01'), count(*) FILTER (WHERE kind = 'interagency' "
-        f"AND starts_at >= '{y}-01-01' AND starts_at < '{y + 1}-01-01')" for y in years)
+        f"AND starts_at >= '{y}-01-01' AND starts_at < '{y + 1}-01-01')"
+        for y in years
+    )
     trend = f"""
         SELECT {trend_counts}
         FROM meetings_meeting
@@ -145,8 +147,9 @@ def main() -> None:
     province = User.objects.get(username="syn.lanhdao.tinh01")
     admin = User.objects.filter(username="syn.bench.admin").first()
     if admin is None:
-        admin = User.objects.create_superuser("syn.bench.admin", "bench@vks.test", scale_data.PASSWORD,
-                                              agency=national.agency, role="admin")
+        admin = User.objects.create_superuser(
+            "syn.bench.admin", "bench@vks.test", scale_data.PASSWORD, agency=national.agency, role="admin"
+        )
     clients = {}
     for name, user in (("national", national), ("province", province), ("admin", admin)):
         clients[name] = Client()
@@ -154,11 +157,17 @@ def main() -> None:
     year = datetime.date.today().year
     pages: list[tuple[str, str, str]] = [
         ("national", "dashboard national (this year)", reverse("dashboard:index")),
-        ("national", "dashboard national (2016-2026 custom)",
-         reverse("dashboard:index") + "?period=custom&date_from=01/01/2016&date_to=31/12/2026"),
+        (
+            "national",
+            "dashboard national (2016-2026 custom)",
+            reverse("dashboard:index") + "?period=custom&date_from=01/01/2016&date_to=31/12/2026",
+        ),
         ("province", "dashboard province (this year)", reverse("dashboard:index")),
-        ("province", "dashboard province (quarter)",
-         reverse("dashboard:index") + f"?period=quarter&year={year}&quarter=2"),
+        (
+            "province",
+            "dashboard province (quarter)",
+            reverse("dashboard:index") + f"?period=quarter&year={year}&quarter=2",
+        ),
     ]
     try:
         reg_list = reverse("regulations:list")
@@ -166,8 +175,7 @@ def main() -> None:
             ("national", "regulation list national, page 1", reg_list),
             ("national", "regulation list national, overdue", reg_list + "?review_state=overdue"),
             ("province", "regulation list province, page 1", reg_list),
-            ("province", "regulation list province, in force + field",
-             reg_list + "?status=in_force&field=1"),
+            ("province", "regulation list province, in force + field", reg_list + "?status=in_force&field=1"),
         ]
     except NoReverseMatch:
         print("(regulations:list does not exist here: skipped)")
@@ -183,6 +191,7 @@ def main() -> None:
         from django.core.cache.backends.dummy import DummyCache
 
         from dashboards import selectors, views
+
         selectors.cache = views.cache = DummyCache("dummy", {})
         print("Dashboard cache disabled (--no-cache): every request computes its figures.")
     with open("/proc/loadavg") as fh:
@@ -191,8 +200,10 @@ def main() -> None:
     for who, label, url in pages:
         times, queries, status, sql = time_get(clients[who], url, args.runs)
         ratio = statistics.median(times) / sql if sql else 0
-        print(f"{label:48} {statistics.median(times):10.1f} {p95(times):8.1f} {queries:8d} {sql:8.1f} "
-              f"{ratio:8.2f} {status:6d}")
+        print(
+            f"{label:48} {statistics.median(times):10.1f} {p95(times):8.1f} {queries:8d} {sql:8.1f} "
+            f"{ratio:8.2f} {status:6d}"
+        )
     with open("/proc/loadavg") as fh:
         print(f"load average: {' '.join(fh.read().split()[:3])}")
 

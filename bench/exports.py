@@ -107,9 +107,11 @@ def main() -> None:
         results = [download(client, url) for _ in range(args.runs)]
         times = [r[0] for r in results]
         cpu = statistics.median(r[3] for r in results)
-        print(f"{name}: median {statistics.median(times):.2f} s (Python CPU {cpu:.2f} s), max {max(times):.2f} s, "
-              f"{results[0][1] / 2**20:.1f} MiB, peak RSS growth max {max(r[2] for r in results):.0f} MB "
-              f"(runs: {', '.join(f'{t:.2f}' for t in times)})")
+        print(
+            f"{name}: median {statistics.median(times):.2f} s (Python CPU {cpu:.2f} s), max {max(times):.2f} s, "
+            f"{results[0][1] / 2**20:.1f} MiB, peak RSS growth max {max(r[2] for r in results):.0f} MB "
+            f"(runs: {', '.join(f'{t:.2f}' for t in times)})"
+        )
 
     if args.skip_pdf:
         return
@@ -123,8 +125,10 @@ def main() -> None:
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     job.refresh_from_db()
     pages = len(PdfReader(io.BytesIO(job.file.read())).pages) if job.file else 0
-    print(f"province register PDF job ({export.count:,} rows): {outcome} in {seconds:.1f} s (CPU {cpu:.1f} s), "
-          f"{pages} pages, peak RSS growth {memory.growth_mb:.0f} MB, {job.message}")
+    print(
+        f"province register PDF job ({export.count:,} rows): {outcome} in {seconds:.1f} s (CPU {cpu:.1f} s), "
+        f"{pages} pages, peak RSS growth {memory.growth_mb:.0f} MB, {job.message}"
+    )
     if job.file:
         job.file.delete(save=False)
     job.delete()

@@ -49,19 +49,35 @@ def workbook(regulations: int, meetings: int) -> bytes:
     book = load_workbook(io.BytesIO(build_template()))
     rows = {REGULATION_SHEET: [], MEETING_SHEET: []}
     for n in range(1, regulations + 1):
-        rows[REGULATION_SHEET].append({
-            "number": f"{n:04d}/2019/QCPH-BENCH", "title": f"Quy chế phối hợp số {n} trong giải quyết tố giác, tin báo",
-            "type": "Quy chế phối hợp", "host": HOST, "parties": PARTNERS,
-            "signed_on": f"{n % 28 + 1:02d}/{n % 12 + 1:02d}/2019", "fields": "Hình sự",
-            "review_interval_months": "12", "chapters_count": "3", "articles_count": "12"})
+        rows[REGULATION_SHEET].append(
+            {
+                "number": f"{n:04d}/2019/QCPH-BENCH",
+                "title": f"Quy chế phối hợp số {n} trong giải quyết tố giác, tin báo",
+                "type": "Quy chế phối hợp",
+                "host": HOST,
+                "parties": PARTNERS,
+                "signed_on": f"{n % 28 + 1:02d}/{n % 12 + 1:02d}/2019",
+                "fields": "Hình sự",
+                "review_interval_months": "12",
+                "chapters_count": "3",
+                "articles_count": "12",
+            }
+        )
     for n in range(1, meetings + 1):
-        rows[MEETING_SHEET].append({
-            "kind": "Sơ kết quy chế", "title": f"Sơ kết quy chế phối hợp số {n}",
-            "starts_at": (FIRST_MEETING + datetime.timedelta(days=n)).strftime("%d/%m/%Y %H:%M"), "host": HOST,
-            "state": "Đã tổ chức",
-            "place": "Hội trường", "chair": "Nguyễn Văn An", "chair_role": "Chủ trì",
-            "regulations": f"{(n - 1) % max(regulations, 1) + 1:04d}/2019/QCPH-BENCH" if regulations else "",
-            "conclusions": "Thống nhất tiếp tục thực hiện."})
+        rows[MEETING_SHEET].append(
+            {
+                "kind": "Sơ kết quy chế",
+                "title": f"Sơ kết quy chế phối hợp số {n}",
+                "starts_at": (FIRST_MEETING + datetime.timedelta(days=n)).strftime("%d/%m/%Y %H:%M"),
+                "host": HOST,
+                "state": "Đã tổ chức",
+                "place": "Hội trường",
+                "chair": "Nguyễn Văn An",
+                "chair_role": "Chủ trì",
+                "regulations": f"{(n - 1) % max(regulations, 1) + 1:04d}/2019/QCPH-BENCH" if regulations else "",
+                "conclusions": "Thống nhất tiếp tục thực hiện.",
+            }
+        )
     for sheet_name, columns in ((REGULATION_SHEET, REGULATION_COLUMNS), (MEETING_SHEET, MEETING_COLUMNS)):
         sheet = book[sheet_name]
         for r, row in enumerate(rows[sheet_name], start=2):
@@ -84,8 +100,10 @@ def timed(label: str, rows: int, work):
         start = time.perf_counter()
         result = work()
         seconds = time.perf_counter() - start
-    print(f"{label:34} {seconds:8.1f} s {rows / seconds if seconds else 0:8.1f} rows/s "
-          f"{queries / max(rows, 1):7.1f} queries/row")
+    print(
+        f"{label:34} {seconds:8.1f} s {rows / seconds if seconds else 0:8.1f} rows/s "
+        f"{queries / max(rows, 1):7.1f} queries/row"
+    )
     return result
 
 
@@ -93,8 +111,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--regulations", type=int, default=1000)
     parser.add_argument("--meetings", type=int, default=1000)
-    parser.add_argument("--recount-every-row", action="store_true",
-                        help="the old way, for comparison: recount the dashboard's tallies after every save")
+    parser.add_argument(
+        "--recount-every-row",
+        action="store_true",
+        help="the old way, for comparison: recount the dashboard's tallies after every save",
+    )
     args = parser.parse_args()
     if args.recount_every_row:
         tallies.deferred = contextlib.nullcontext
@@ -105,20 +126,26 @@ def main() -> None:
         print(f"load average: {' '.join(fh.read().split()[:3])}")
     data = workbook(args.regulations, args.meetings)
     rows = args.regulations + args.meetings
-    print(f"{rows} rows ({args.regulations} regulations, {args.meetings} meetings), {len(data) / 1024:.0f} KiB, "
-          f"as {user.username}")
+    print(
+        f"{rows} rows ({args.regulations} regulations, {args.meetings} meetings), {len(data) / 1024:.0f} KiB, "
+        f"as {user.username}"
+    )
     services.async_threshold = lambda: 10**9  # check in this process, as the worker would
     with transaction.atomic():
-        job = timed("check (preview)", rows, lambda: services.create_job(user, ImportKind.REGULATIONS,
-                                                                        "so-theo-doi.xlsx", data))
+        job = timed(
+            "check (preview)", rows, lambda: services.create_job(user, ImportKind.REGULATIONS, "so-theo-doi.xlsx", data)
+        )
         assert job.status == ImportStatus.READY, job.errors[:5]
         job.status = ImportStatus.IMPORTING
         job.save(update_fields=["status"])
         job = timed("import (confirmed)", rows, lambda: services.run_apply(job.pk))
         assert job.status == ImportStatus.DONE, job.message
         print(f"{'':34} counts {job.counts}")
-        again = timed("re-check (all skipped)", rows, lambda: services.create_job(user, ImportKind.REGULATIONS,
-                                                                                 "so-theo-doi.xlsx", data))
+        again = timed(
+            "re-check (all skipped)",
+            rows,
+            lambda: services.create_job(user, ImportKind.REGULATIONS, "so-theo-doi.xlsx", data),
+        )
         print(f"{'':34} counts {again.counts}")
         transaction.set_rollback(True)
     print("rolled back: the data set is unchanged")

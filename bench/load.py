@@ -64,10 +64,14 @@ def run(url: str, clients: int, seconds: float, headers: dict[str, str]) -> dict
         t.join()
     wall = time.monotonic() - started
     return {
-        "clients": clients, "seconds": round(wall, 1), "ok": len(latencies), "errors": errors,
+        "clients": clients,
+        "seconds": round(wall, 1),
+        "ok": len(latencies),
+        "errors": errors,
         "rps": round(len(latencies) / wall, 1),
         "median_ms": round(statistics.median(latencies), 1) if latencies else None,
-        "p95_ms": round(p(latencies, 0.95), 1), "max_ms": round(max(latencies, default=0), 1),
+        "p95_ms": round(p(latencies, 0.95), 1),
+        "max_ms": round(max(latencies, default=0), 1),
     }
 
 

@@ -71,8 +71,14 @@ def free_port() -> int:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]
@@ -120,10 +126,13 @@ def main() -> None:
     print(f"machine: {machine()}; load average before: {load()}")
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE notifications_reminder, notifications_notification, notifications_digest, "
-                       "notifications_scanrun RESTART IDENTITY CASCADE")
+        cursor.execute(
+            "TRUNCATE notifications_reminder, notifications_notification, notifications_digest, "
+            "notifications_scanrun RESTART IDENTITY CASCADE"
+        )
     User.objects.filter(email="").update(
-        email=Concat(F("username"), Value("@bench.vks.local"), output_field=CharField()))
+        email=Concat(F("username"), Value("@bench.vks.local"), output_field=CharField())
+    )
     User.objects.update(email_notifications=True, is_active=True)
 
     queue = f"bench-reminders-{uuid.uuid4().hex[:8]}"
@@ -141,14 +150,32 @@ def main() -> None:
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    env = {**os.environ, "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-           "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port), "EMAIL_USE_TLS": "false"}
+    env = {
+        **os.environ,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(port),
+        "EMAIL_USE_TLS": "false",
+    }
     start = time.perf_counter()
     worker = subprocess.Popen(
-        [str(ROOT / ".venv/bin/celery"), "-A", "portal", "worker", "-Q", queue, "-P", "prefork",
-         f"--concurrency={args.concurrency}", "--loglevel=WARNING", "--without-gossip", "--without-mingle",
-         "--without-heartbeat"],
-        cwd=ROOT, env=env,
+        [
+            str(ROOT / ".venv/bin/celery"),
+            "-A",
+            "portal",
+            "worker",
+            "-Q",
+            queue,
+            "-P",
+            "prefork",
+            f"--concurrency={args.concurrency}",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         expected = digests + immediate
@@ -167,11 +194,15 @@ def main() -> None:
         redis.Redis.from_url(settings.REDIS_URL).delete(queue)
     sent = Digest.objects.filter(status=ReminderStatus.SENT).count()
     per_digest = Reminder.objects.filter(digest__isnull=False).count() / max(digests, 1)
-    print(f"delivery: {sent}/{digests} digests sent, {sink.count} messages at the sink in {delivery:.1f} s "
-          f"({sink.count / delivery:.0f} messages/s, {per_digest:.0f} items per digest on average; "
-          f"worker: prefork, concurrency {args.concurrency}) (load {load()})")
-    print(f"SUMMARY first_scan={first:.1f}s rescan={rescan:.1f}s delivery={delivery:.1f}s "
-          f"digests={sent} messages={sink.count} load_after={load()}")
+    print(
+        f"delivery: {sent}/{digests} digests sent, {sink.count} messages at the sink in {delivery:.1f} s "
+        f"({sink.count / delivery:.0f} messages/s, {per_digest:.0f} items per digest on average; "
+        f"worker: prefork, concurrency {args.concurrency}) (load {load()})"
+    )
+    print(
+        f"SUMMARY first_scan={first:.1f}s rescan={rescan:.1f}s delivery={delivery:.1f}s "
+        f"digests={sent} messages={sink.count} load_after={load()}"
+    )
 
 
 if __name__ == "__main__":

@@ -43,9 +43,12 @@ def hbar(items: Sequence[dict], title_id: str, width: int = 560, label_width: in
         parts.append(
             f'<text x="{label_width - 6}" y="{y + 16}" text-anchor="end" font-size="13" fill="#1d232b">'
             f"{escape(label)}</text>"
-            + _linked(item.get("url"), f'<rect x="{label_width}" y="{y}" width="{max(w, 1)}" height="{bar_h}" '
-                      f'fill="{PALETTE[0]}" rx="2"><title>{escape(item["label"])}: '
-                      f'{_fmt(item["value"])}</title></rect>')
+            + _linked(
+                item.get("url"),
+                f'<rect x="{label_width}" y="{y}" width="{max(w, 1)}" height="{bar_h}" '
+                f'fill="{PALETTE[0]}" rx="2"><title>{escape(item["label"])}: '
+                f"{_fmt(item['value'])}</title></rect>",
+            )
             + f'<text x="{label_width + max(w, 1) + 6}" y="{y + 16}" font-size="13" fill="#1d232b">'
             f"{_fmt(item['value'])}</text>"
         )
@@ -53,8 +56,14 @@ def hbar(items: Sequence[dict], title_id: str, width: int = 560, label_width: in
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 
 
-def columns(rows: Sequence[dict], x_key: str, series: Sequence[tuple[str, str]], title_id: str,
-            width: int = 620, height: int = 240) -> SafeString:
+def columns(
+    rows: Sequence[dict],
+    x_key: str,
+    series: Sequence[tuple[str, str]],
+    title_id: str,
+    width: int = 620,
+    height: int = 240,
+) -> SafeString:
     """Grouped vertical columns: ``rows`` along x, one column per ``(key, label)`` in ``series``."""
     left, bottom, top, legend_h = 40, 26, 10, 22
     plot_h = height - bottom - top - legend_h
@@ -71,18 +80,24 @@ def columns(rows: Sequence[dict], x_key: str, series: Sequence[tuple[str, str]],
     ]
     for s, (_, label) in enumerate(series):
         x = left + s * 170
-        parts.append(f'<rect x="{x}" y="{top}" width="12" height="12" fill="{PALETTE[s % len(PALETTE)]}"/>'
-                     f'<text x="{x + 16}" y="{top + 11}" font-size="12" fill="#1d232b">{escape(label)}</text>')
+        parts.append(
+            f'<rect x="{x}" y="{top}" width="12" height="12" fill="{PALETTE[s % len(PALETTE)]}"/>'
+            f'<text x="{x + 16}" y="{top + 11}" font-size="12" fill="#1d232b">{escape(label)}</text>'
+        )
     base_y = top + legend_h + plot_h
     for n, row in enumerate(rows):
         x0 = left + n * slot + 4
         for s, (key, _) in enumerate(series):
             h = round(plot_h * row[key] / peak)
-            rect = (f'<rect x="{x0 + s * col_w:.1f}" y="{base_y - h}" width="{col_w - 1:.1f}" height="{h}" '
-                    f'fill="{PALETTE[s % len(PALETTE)]}"><title>{escape(series[s][1])} {escape(str(row[x_key]))}: '
-                    f'{_fmt(row[key])}</title></rect>')
+            rect = (
+                f'<rect x="{x0 + s * col_w:.1f}" y="{base_y - h}" width="{col_w - 1:.1f}" height="{h}" '
+                f'fill="{PALETTE[s % len(PALETTE)]}"><title>{escape(series[s][1])} {escape(str(row[x_key]))}: '
+                f"{_fmt(row[key])}</title></rect>"
+            )
             parts.append(_linked(row.get(f"{key}_url"), rect))
-        parts.append(f'<text x="{x0 + slot / 2 - 4:.1f}" y="{height - 8}" text-anchor="middle" font-size="11" '
-                     f'fill="#1d232b">{escape(str(row[x_key]))}</text>')
+        parts.append(
+            f'<text x="{x0 + slot / 2 - 4:.1f}" y="{height - 8}" text-anchor="middle" font-size="11" '
+            f'fill="#1d232b">{escape(str(row[x_key]))}</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -43,8 +43,11 @@ def to_xlsx(dash: selectors.Dashboard) -> bytes:
     append_safe(sheet, [_("Tổng cộng"), *[t["value"] for t in totals]], bold=True)
 
     sheet = wb.create_sheet("Quá hạn sơ kết")
-    append_safe(sheet, [_("Số, ký hiệu"), _("Trích yếu"), _("Cơ quan chủ trì"), _("Hạn sơ kết"),
-                        _("Số ngày quá hạn")], bold=True)
+    append_safe(
+        sheet,
+        [_("Số, ký hiệu"), _("Trích yếu"), _("Cơ quan chủ trì"), _("Hạn sơ kết"), _("Số ngày quá hạn")],
+        bold=True,
+    )
     for reg in dash.overdue:
         append_safe(sheet, [reg.number, reg.title, reg.host_agency.name, reg.next_review_due, reg.days_overdue])
         sheet.cell(row=sheet.max_row, column=4).number_format = "DD/MM/YYYY"
@@ -107,7 +110,8 @@ def to_pdf(dash: selectors.Dashboard, preparer: str = "") -> bytes:
         "rows": rows,
         "totals": totals,
         "chart_trend": charts.columns(
-            dash.trend, "year",
+            dash.trend,
+            "year",
             [("interim", _("Sơ kết")), ("final", _("Tổng kết")), ("interagency", _("Họp liên ngành"))],
             "pdf-trend-title",
         ),
@@ -122,29 +126,50 @@ def to_docx(dash: selectors.Dashboard, preparer: str = "") -> bytes:
     agency = dash.scope.agency
     doc = _report_doc(dash)
     word = Decree30Docx()
-    word.header(governing=pdf.name_lines(doc.governing_name.upper()), issuing=pdf.name_lines(doc.issuing_name.upper()),
-                number=f"      /{doc.symbol}", place_date=pdf.place_and_date(agency.place_name, dash.today))
+    word.header(
+        governing=pdf.name_lines(doc.governing_name.upper()),
+        issuing=pdf.name_lines(doc.issuing_name.upper()),
+        number=f"      /{doc.symbol}",
+        place_date=pdf.place_and_date(agency.place_name, dash.today),
+    )
     word.title("BÁO CÁO", [doc.subject])
     word.paragraph(
-        _("Phạm vi số liệu: %(agency)s và các đơn vị cấp dưới trên địa bàn %(root)s; kỳ báo cáo: %(period)s (từ "
-          "%(start)s đến %(end)s).") % {"agency": agency.name, "root": dash.scope.root.name,
-                                         "period": dash.period.label.lower(), "start": f"{dash.period.start:%d/%m/%Y}",
-                                         "end": f"{dash.period.end:%d/%m/%Y}"})
+        _(
+            "Phạm vi số liệu: %(agency)s và các đơn vị cấp dưới trên địa bàn %(root)s; kỳ báo cáo: %(period)s (từ "
+            "%(start)s đến %(end)s)."
+        )
+        % {
+            "agency": agency.name,
+            "root": dash.scope.root.name,
+            "period": dash.period.label.lower(),
+            "start": f"{dash.period.start:%d/%m/%Y}",
+            "end": f"{dash.period.end:%d/%m/%Y}",
+        }
+    )
     word.paragraph(_("I. SỐ LIỆU CHÍNH"), kind="h")
-    word.table([_("TT"), _("Chỉ tiêu"), _("Số lượng")],
-               [[str(i), c["label"], f"{c['value']:,}".replace(",", ".")]
-                for i, c in enumerate(selectors.figure_cards(dash), start=1)])
+    word.table(
+        [_("TT"), _("Chỉ tiêu"), _("Số lượng")],
+        [
+            [str(i), c["label"], f"{c['value']:,}".replace(",", ".")]
+            for i, c in enumerate(selectors.figure_cards(dash), start=1)
+        ],
+    )
     headers, rows, totals = selectors.breakdown_table(dash)
     word.paragraph(_("II. THEO ĐƠN VỊ CẤP DƯỚI"), kind="h")
-    word.table([_("Đơn vị, địa bàn"), *headers],
-               [[row["label"], *[str(c["value"]) for c in row["cells"]]] for row in rows]
-               + [[_("Tổng cộng"), *[str(t["text"]) for t in totals]]])
+    word.table(
+        [_("Đơn vị, địa bàn"), *headers],
+        [[row["label"], *[str(c["value"]) for c in row["cells"]]] for row in rows]
+        + [[_("Tổng cộng"), *[str(t["text"]) for t in totals]]],
+    )
     word.paragraph(_("III. QUY CHẾ QUÁ HẠN SƠ KẾT"), kind="h")
     if dash.overdue:
-        word.table([_("Số, ký hiệu"), _("Trích yếu"), _("Hạn sơ kết"), _("Quá hạn (ngày)")],
-                   [[r.number, r.title, f"{r.next_review_due:%d/%m/%Y}", str(r.days_overdue)] for r in dash.overdue])
+        word.table(
+            [_("Số, ký hiệu"), _("Trích yếu"), _("Hạn sơ kết"), _("Quá hạn (ngày)")],
+            [[r.number, r.title, f"{r.next_review_due:%d/%m/%Y}", str(r.days_overdue)] for r in dash.overdue],
+        )
     else:
         word.paragraph(_("Không có quy chế nào quá hạn sơ kết."))
-    word.signatures([("", "NGƯỜI LẬP BÁO CÁO", preparer)],
-                    recipients=recipient_lines(_recipients(dash), [], "Lưu: VT."))
+    word.signatures(
+        [("", "NGƯỜI LẬP BÁO CÁO", preparer)], recipients=recipient_lines(_recipients(dash), [], "Lưu: VT.")
+    )
     return word.bytes()

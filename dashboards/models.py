@@ -18,8 +18,9 @@ class Tally(models.Model):
     Figures: ``m:<meeting kind>`` held meetings started in ``month`` (local time); ``r:…`` regulations
     and ``d:…`` directives counted at ``TallyState.as_of`` (``month`` is NO_MONTH)."""
 
-    locality = models.ForeignKey("agencies.Locality", verbose_name=_("địa bàn"), on_delete=models.CASCADE,
-                                 related_name="+")
+    locality = models.ForeignKey(
+        "agencies.Locality", verbose_name=_("địa bàn"), on_delete=models.CASCADE, related_name="+"
+    )
     subtree = models.BooleanField(_("gồm cả cấp dưới"), default=False)
     figure = models.CharField(_("chỉ số"), max_length=60)
     month = models.DateField(_("tháng"), default=NO_MONTH)

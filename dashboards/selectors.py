@@ -113,7 +113,7 @@ def parse_period(params, today: datetime.date) -> tuple[Period, dict[str, str]]:
             errors["quarter"] = _("Quý phải từ 1 đến 4.")
             quarter = (today.month - 1) // 3 + 1
         start = datetime.date(year, 3 * quarter - 2, 1)
-        end = (datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - datetime.timedelta(days=1))
+        end = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - datetime.timedelta(days=1)
         return Period("quarter", start, end, year, quarter), errors
     if kind == "custom":
         start = end = None
@@ -177,8 +177,11 @@ def default_agency(user: User) -> Agency:
     if user.agency_id is not None:
         return Agency.objects.select_related("locality").get(pk=user.agency_id)
     agency = (
-        access.agencies(user).filter(kind=AgencyKind.PROCURACY).select_related("locality")
-        .order_by("locality__path", "level", "pk").first()
+        access.agencies(user)
+        .filter(kind=AgencyKind.PROCURACY)
+        .select_related("locality")
+        .order_by("locality__path", "level", "pk")
+        .first()
     )
     if agency is None:
         raise PermissionDenied(_("Tài khoản chưa gắn với cơ quan, đơn vị nào."))
@@ -211,21 +214,30 @@ def resolve_scope(user: User, agency_id: str | int | None) -> DashboardScope:
     bucket_of: dict[int, int] = {}
     for row in readable:
         # the first path segment below the root is the child whose subtree holds this locality
-        head = row["path"][len(root.path):].split("/", 1)[0]
+        head = row["path"][len(root.path) :].split("/", 1)[0]
         bucket_of[row["id"]] = int(head) if head and int(head) in child_ids else root.pk
     # A child is read from its subtree tallies when every locality below it is readable.
     readable_ids = set(ids)
     unreadable_heads = set()
     for row in subtree:
         if row["id"] not in readable_ids:
-            head = row["path"][len(root.path):].split("/", 1)[0]
+            head = row["path"][len(root.path) :].split("/", 1)[0]
             if head:
                 unreadable_heads.add(int(head))
     full_children = [c["id"] for c in children if c["id"] not in unreadable_heads]
     full = set(full_children)
     own_ids = [i for i in ids if bucket_of[i] not in full]
-    return DashboardScope(agency, root, locality_ids, children, bucket_of, chooser, full_children, own_ids,
-                          root_full=len(ids) == len(subtree))
+    return DashboardScope(
+        agency,
+        root,
+        locality_ids,
+        children,
+        bucket_of,
+        chooser,
+        full_children,
+        own_ids,
+        root_full=len(ids) == len(subtree),
+    )
 
 
 def _tree_order(rows: list[tuple]) -> list[tuple]:
@@ -257,17 +269,20 @@ def unit_choices(user: User, today: datetime.date | None = None) -> tuple[list[t
     then the dissolved ones (marked, with the unit that carries their work now)."""
     today = today or datetime.date.today()
     rows = list(
-        access.agencies(user).filter(kind=AgencyKind.PROCURACY)
+        access.agencies(user)
+        .filter(kind=AgencyKind.PROCURACY)
         .order_by("locality__path", "level", "name")
-        .values_list("pk", "name", "locality__path", "active_to", "current_carrier__short_name",
-                     "current_carrier__name")
+        .values_list(
+            "pk", "name", "locality__path", "active_to", "current_carrier__short_name", "current_carrier__name"
+        )
     )
     active = _tree_order([r for r in rows if r[3] is None or r[3] >= today])
     top = min((path.count("/") for _pk, _name, path, *_rest in active), default=0)
     active_choices = [(pk, "\u00a0\u00a0" * (path.count("/") - top) + name) for pk, name, path, *_rest in active]
     dissolved = []
     for pk, name, _path, _active_to, carrier_short, carrier_name in sorted(
-            (r for r in rows if r[3] is not None and r[3] < today), key=lambda r: r[1]):
+        (r for r in rows if r[3] is not None and r[3] < today), key=lambda r: r[1]
+    ):
         label = _("%(name)s (đã giải thể)") % {"name": name}
         if carrier_short or carrier_name:
             label += " → " + _("nay là %(carrier)s") % {"carrier": carrier_short or carrier_name}
@@ -316,15 +331,24 @@ def _empty() -> dict[str, int]:
 
 
 MEETING_FIGURE_KIND = {
-    "interim": MeetingKind.INTERIM_REVIEW, "final": MeetingKind.FINAL_REVIEW,
-    "interagency": MeetingKind.INTERAGENCY, "signing": MeetingKind.SIGNING,
+    "interim": MeetingKind.INTERIM_REVIEW,
+    "final": MeetingKind.FINAL_REVIEW,
+    "interagency": MeetingKind.INTERAGENCY,
+    "signing": MeetingKind.SIGNING,
 }
 STANDING_FIGURE = {
-    "in_force": "r:in_force", "amended": "r:amended", "due_soon": "r:due_soon", "overdue": "r:overdue",
-    "directives_open": "d:open", "directives_done": "d:done", "directives_overdue": "d:overdue",
+    "in_force": "r:in_force",
+    "amended": "r:amended",
+    "due_soon": "r:due_soon",
+    "overdue": "r:overdue",
+    "directives_open": "d:open",
+    "directives_done": "d:done",
+    "directives_overdue": "d:overdue",
 }
-FIGURE_OF_TALLY = {**{f"m:{kind.value}": name for name, kind in MEETING_FIGURE_KIND.items()},
-                   **{tally: name for name, tally in STANDING_FIGURE.items()}}
+FIGURE_OF_TALLY = {
+    **{f"m:{kind.value}": name for name, kind in MEETING_FIGURE_KIND.items()},
+    **{tally: name for name, tally in STANDING_FIGURE.items()},
+}
 
 
 def _next_month(day: datetime.date) -> datetime.date:
@@ -359,9 +383,15 @@ def breakdown(ds: DashboardScope, period: Period, today: datetime.date) -> tuple
     for row in rows:
         target = buckets[ds.bucket_of.get(row["locality_id"], ds.root.pk)]
         target[FIGURE_OF_TALLY[row["figure"]]] += row["n"]
-    edges = ([(period.start, period.end)] if months is None else
-             [(a, b) for a, b in ((period.start, months[0] - datetime.timedelta(days=1)),
-                                  (_next_month(months[1]), period.end)) if a <= b])
+    edges = (
+        [(period.start, period.end)]
+        if months is None
+        else [
+            (a, b)
+            for a, b in ((period.start, months[0] - datetime.timedelta(days=1)), (_next_month(months[1]), period.end))
+            if a <= b
+        ]
+    )
     for lo, hi in edges:
         for row in meeting_counts_by_locality(ds, Period("custom", lo, hi)):
             target = buckets[ds.bucket_of.get(row["locality_id"], ds.root.pk)]
@@ -375,16 +405,25 @@ def breakdown(ds: DashboardScope, period: Period, today: datetime.date) -> tuple
     # A procuracy at each child locality, for the drill-down links of its row: an active one first.
     unit_at: dict[int, int] = {}
     if ds.children:
-        for loc, pk in (Agency.objects.filter(kind=AgencyKind.PROCURACY, locality_id__in=[c["id"] for c in ds.children])
-                        .order_by("locality_id", F("active_to").desc(nulls_first=True), "pk")
-                        .values_list("locality_id", "pk")):
+        for loc, pk in (
+            Agency.objects.filter(kind=AgencyKind.PROCURACY, locality_id__in=[c["id"] for c in ds.children])
+            .order_by("locality_id", F("active_to").desc(nulls_first=True), "pk")
+            .values_list("locality_id", "pk")
+        ):
             unit_at.setdefault(loc, pk)
-    rows = [{"label": c["name"], "locality_id": c["id"], "agency_id": unit_at.get(c["id"]),
-             "figures": buckets[c["id"]]} for c in ds.children]
-    rows.append({
-        "label": _("Cấp %(name)s (trực tiếp)") % {"name": ds.root.name},
-        "locality_id": ds.root.pk, "agency_id": None, "figures": buckets[ds.root.pk], "direct": True,
-    })
+    rows = [
+        {"label": c["name"], "locality_id": c["id"], "agency_id": unit_at.get(c["id"]), "figures": buckets[c["id"]]}
+        for c in ds.children
+    ]
+    rows.append(
+        {
+            "label": _("Cấp %(name)s (trực tiếp)") % {"name": ds.root.name},
+            "locality_id": ds.root.pk,
+            "agency_id": None,
+            "figures": buckets[ds.root.pk],
+            "direct": True,
+        }
+    )
     totals = _empty()
     for row in rows:
         for name in ALL_FIGURES:
@@ -394,21 +433,32 @@ def breakdown(ds: DashboardScope, period: Period, today: datetime.date) -> tuple
 
 def regulations_by_field(ds: DashboardScope, today: datetime.date) -> list[dict]:
     counts: dict[int, int] = {}
-    for row in (Tally.objects.filter(ds.total_q(), month=NO_MONTH, figure__startswith="r:field:")
-                .values("figure").annotate(n=Sum("count")).order_by()):
+    for row in (
+        Tally.objects.filter(ds.total_q(), month=NO_MONTH, figure__startswith="r:field:")
+        .values("figure")
+        .annotate(n=Sum("count"))
+        .order_by()
+    ):
         if row["n"]:
             counts[int(row["figure"].rsplit(":", 1)[1])] = row["n"]
     if not counts:
         return []
-    return [{"id": f.pk, "label": f.name, "code": f.code, "value": counts[f.pk]}
-            for f in Field.objects.filter(pk__in=counts).order_by("order", "name")]
+    return [
+        {"id": f.pk, "label": f.name, "code": f.code, "value": counts[f.pk]}
+        for f in Field.objects.filter(pk__in=counts).order_by("order", "name")
+    ]
 
 
 def regulations_by_partner_kind(ds: DashboardScope, today: datetime.date) -> list[dict]:
     labels = dict(AgencyKind.choices)
-    rows = [(row["figure"].rsplit(":", 1)[1], row["n"]) for row in
-            Tally.objects.filter(ds.total_q(), month=NO_MONTH, figure__startswith="r:partner:")
-            .values("figure").annotate(n=Sum("count")).order_by() if row["n"]]
+    rows = [
+        (row["figure"].rsplit(":", 1)[1], row["n"])
+        for row in Tally.objects.filter(ds.total_q(), month=NO_MONTH, figure__startswith="r:partner:")
+        .values("figure")
+        .annotate(n=Sum("count"))
+        .order_by()
+        if row["n"]
+    ]
     rows.sort(key=lambda r: (-r[1], r[0]))
     return [{"code": code, "label": str(labels.get(code, code)), "value": n} for code, n in rows]
 
@@ -417,13 +467,23 @@ def trend_by_year(ds: DashboardScope, today: datetime.date) -> list[dict]:
     """Reviews and inter-agency meetings held per year, last TREND_YEARS years, from the monthly tallies."""
     years = list(range(today.year - TREND_YEARS + 1, today.year + 1))
     out = {y: {"year": y, "reviews": 0, "interim": 0, "final": 0, "interagency": 0} for y in years}
-    rows = (Tally.objects.filter(
-        ds.total_q(), figure__in=[f"m:{k}" for k in (*REVIEW_KINDS, MeetingKind.INTERAGENCY)],
-        month__gte=datetime.date(years[0], 1, 1), month__lte=datetime.date(years[-1], 12, 1),
-    ).values("figure", "month").annotate(n=Sum("count")).order_by())
+    rows = (
+        Tally.objects.filter(
+            ds.total_q(),
+            figure__in=[f"m:{k}" for k in (*REVIEW_KINDS, MeetingKind.INTERAGENCY)],
+            month__gte=datetime.date(years[0], 1, 1),
+            month__lte=datetime.date(years[-1], 12, 1),
+        )
+        .values("figure", "month")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
     for row in rows:
-        key = {f"m:{MeetingKind.INTERAGENCY}": "interagency", f"m:{MeetingKind.INTERIM_REVIEW}": "interim",
-               f"m:{MeetingKind.FINAL_REVIEW}": "final"}[row["figure"]]
+        key = {
+            f"m:{MeetingKind.INTERAGENCY}": "interagency",
+            f"m:{MeetingKind.INTERIM_REVIEW}": "interim",
+            f"m:{MeetingKind.FINAL_REVIEW}": "final",
+        }[row["figure"]]
         out[row["month"].year][key] += row["n"]
         if key != "interagency":
             out[row["month"].year]["reviews"] += row["n"]
@@ -432,8 +492,10 @@ def trend_by_year(ds: DashboardScope, today: datetime.date) -> list[dict]:
 
 def overdue_regulations(ds: DashboardScope, today: datetime.date, limit: int = OVERDUE_LIST_SIZE) -> list:
     regs = list(
-        tallies.counted_regulations().filter(ds.q(), rules.review_state_q(ReviewState.OVERDUE, today))
-        .select_related("host_agency", "host_agency__current_carrier").order_by("next_review_due", "pk")[:limit]
+        tallies.counted_regulations()
+        .filter(ds.q(), rules.review_state_q(ReviewState.OVERDUE, today))
+        .select_related("host_agency", "host_agency__current_carrier")
+        .order_by("next_review_due", "pk")[:limit]
     )
     for reg in regs:
         reg.days_overdue = (today - reg.next_review_due).days
@@ -452,8 +514,10 @@ def build(user: User, agency_id, period: Period, today: datetime.date | None = N
     today = today or datetime.date.today()
     ds = resolve_scope(user, agency_id)
     tallies.ensure_fresh(today)
-    key = (f"dashboards:v{tallies.data_version()}:{today.isoformat()}:{ds.cache_key()}:"
-           f"{period.start.isoformat()}:{period.end.isoformat()}")
+    key = (
+        f"dashboards:v{tallies.data_version()}:{today.isoformat()}:{ds.cache_key()}:"
+        f"{period.start.isoformat()}:{period.end.isoformat()}"
+    )
     cached = cache.get(key)
     if cached is not None:
         rows, totals, by_field, by_partner_kind, trend, overdue = cached
@@ -466,8 +530,17 @@ def build(user: User, agency_id, period: Period, today: datetime.date | None = N
         for row in rows:
             row["links"] = link_map(row["agency_id"], period)
         cache.set(key, (rows, totals, by_field, by_partner_kind, trend, overdue), CACHE_SECONDS)
-    dash = Dashboard(scope=ds, period=period, today=today, totals=totals, rows=rows, by_field=by_field,
-                     by_partner_kind=by_partner_kind, trend=trend, overdue=overdue)
+    dash = Dashboard(
+        scope=ds,
+        period=period,
+        today=today,
+        totals=totals,
+        rows=rows,
+        by_field=by_field,
+        by_partner_kind=by_partner_kind,
+        trend=trend,
+        overdue=overdue,
+    )
     dash.links = link_map(ds.agency.pk, period)
     dash.cache_key = key
     return dash
@@ -476,8 +549,17 @@ def build(user: User, agency_id, period: Period, today: datetime.date | None = N
 def without_figures(user: User, agency_id, period: Period, today: datetime.date) -> Dashboard:
     """The unit and period only (the page when the period typed is invalid)."""
     ds = resolve_scope(user, agency_id)
-    return Dashboard(scope=ds, period=period, today=today, totals=_empty(), rows=[], by_field=[],
-                     by_partner_kind=[], trend=[], overdue=[])
+    return Dashboard(
+        scope=ds,
+        period=period,
+        today=today,
+        totals=_empty(),
+        rows=[],
+        by_field=[],
+        by_partner_kind=[],
+        trend=[],
+        overdue=[],
+    )
 
 
 def link_map(agency_id: int | None, period: Period) -> dict[str, str]:
@@ -573,8 +655,14 @@ BREAKDOWN_COLUMNS = [
 
 def figure_cards(dash: Dashboard) -> list[dict]:
     return [
-        {"key": key, "label": _(label), "value": dash.totals[key], "url": dash.links.get(key),
-         "tone": tone if dash.totals[key] else "", "in_period": key in PERIOD_FIGURES}
+        {
+            "key": key,
+            "label": _(label),
+            "value": dash.totals[key],
+            "url": dash.links.get(key),
+            "tone": tone if dash.totals[key] else "",
+            "in_period": key in PERIOD_FIGURES,
+        }
         for key, label, tone in FIGURE_LABELS
     ]
 
@@ -583,8 +671,9 @@ def figure_cards(dash: Dashboard) -> list[dict]:
 PRINT_COLUMNS = [("reviews", "Sơ kết, tổng kết"), *BREAKDOWN_COLUMNS[2:]]
 
 
-def breakdown_table(dash: Dashboard, columns: list[tuple[str, str]] | None = None
-                    ) -> tuple[list[str], list[dict], list[int]]:
+def breakdown_table(
+    dash: Dashboard, columns: list[tuple[str, str]] | None = None
+) -> tuple[list[str], list[dict], list[int]]:
     """Header labels, rows with their cells (value, link) and the total row."""
     columns = columns or BREAKDOWN_COLUMNS
     headers = [_(label) for _key, label in columns]
@@ -596,8 +685,9 @@ def breakdown_table(dash: Dashboard, columns: list[tuple[str, str]] | None = Non
             url = links.get(key)
             value = row["figures"][key]
             cells.append({"value": value, "text": number(value), "url": url})
-        rows.append({"label": row["label"], "agency_id": row["agency_id"], "direct": row.get("direct", False),
-                     "cells": cells})
+        rows.append(
+            {"label": row["label"], "agency_id": row["agency_id"], "direct": row.get("direct", False), "cells": cells}
+        )
     totals = [{"value": dash.totals[key], "text": number(dash.totals[key])} for key, _label in columns]
     return headers, rows, totals
 

@@ -67,8 +67,10 @@ def count_meetings(locality_ids: list[int] | None) -> dict[Key, int]:
     tz = ZoneInfo(settings.TIME_ZONE)
     rows = (
         Meeting.objects.filter(_where(locality_ids), state__in=HELD_STATES)
-        .annotate(m=TruncMonth("starts_at", tzinfo=tz)).values("locality_id", "kind", "m")
-        .annotate(n=Count("id")).order_by()
+        .annotate(m=TruncMonth("starts_at", tzinfo=tz))
+        .values("locality_id", "kind", "m")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     out: dict[Key, int] = {}
     for r in rows:
@@ -93,12 +95,19 @@ def count_regulations(locality_ids: list[int] | None, day: datetime.date) -> dic
                 out[(r["locality_id"], f"r:{name}", NO_MONTH)] = r[name]
     live = base.filter(in_force_q(day)).values("id")
     through = Regulation.fields.through
-    for r in (through.objects.filter(regulation_id__in=live).values("regulation__locality_id", "field_id")
-              .annotate(n=Count("id")).order_by()):
+    for r in (
+        through.objects.filter(regulation_id__in=live)
+        .values("regulation__locality_id", "field_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
         out[(r["regulation__locality_id"], f"r:field:{r['field_id']}", NO_MONTH)] = r["n"]
-    for r in (RegulationParty.objects.filter(role=PartyRole.PARTY, regulation_id__in=live)
-              .values("regulation__locality_id", "agency__kind")
-              .annotate(n=Count("regulation_id", distinct=True)).order_by()):
+    for r in (
+        RegulationParty.objects.filter(role=PartyRole.PARTY, regulation_id__in=live)
+        .values("regulation__locality_id", "agency__kind")
+        .annotate(n=Count("regulation_id", distinct=True))
+        .order_by()
+    ):
         out[(r["regulation__locality_id"], f"r:partner:{r['agency__kind']}", NO_MONTH)] = r["n"]
     return out
 
@@ -109,8 +118,12 @@ def count_directives(locality_ids: list[int] | None, day: datetime.date) -> dict
         "done": Q(state=DirectiveState.DONE),
         "overdue": Q(state=DirectiveState.OPEN, deadline__lt=day),
     }
-    rows = (Directive.objects.filter(_where(locality_ids)).values("locality_id")
-            .annotate(**{k: Count("id", filter=q) for k, q in figures.items()}).order_by())
+    rows = (
+        Directive.objects.filter(_where(locality_ids))
+        .values("locality_id")
+        .annotate(**{k: Count("id", filter=q) for k, q in figures.items()})
+        .order_by()
+    )
     return {(r["locality_id"], f"d:{name}", NO_MONTH): r[name] for r in rows for name in figures if r[name]}
 
 
@@ -203,8 +216,10 @@ def touch(locality_ids: Iterable[int | None], families: Iterable[str] = FAMILIES
         current = state() or current  # as counted after any rebuild that held the lock
         paths = dict(Locality.objects.filter(pk__in=ids).values_list("pk", "path"))
         for family in families:
-            old = {(t.locality_id, t.figure, t.month): t.count
-                   for t in Tally.objects.filter(subtree=False, locality_id__in=ids, figure__startswith=family)}
+            old = {
+                (t.locality_id, t.figure, t.month): t.count
+                for t in Tally.objects.filter(subtree=False, locality_id__in=ids, figure__startswith=family)
+            }
             new = count_own(family, ids, current.as_of)
             if old == new:
                 continue
@@ -215,8 +230,9 @@ def touch(locality_ids: Iterable[int | None], families: Iterable[str] = FAMILIES
                     for ancestor in _ancestors(paths.get(key[0], "")):
                         delta[(ancestor, key[1], key[2])] += d
             Tally.objects.filter(subtree=False, locality_id__in=ids, figure__startswith=family).delete()
-            Tally.objects.bulk_create(Tally(locality_id=k[0], subtree=False, figure=k[1], month=k[2], count=n)
-                                      for k, n in new.items() if n)
+            Tally.objects.bulk_create(
+                Tally(locality_id=k[0], subtree=False, figure=k[1], month=k[2], count=n) for k, n in new.items() if n
+            )
             _add(delta, subtree=True)
         # Now for readers of this transaction, and again at commit for everyone else (a reader that
         # cached the old figures in between cached them under a version that is then already gone).
@@ -243,8 +259,9 @@ def rebuild(day: datetime.date | None = None, families: Iterable[str] = FAMILIES
                     subtree[(ancestor, figure, month)] += n
             Tally.objects.filter(figure__startswith=family).delete()
             rows = [Tally(locality_id=k[0], subtree=False, figure=k[1], month=k[2], count=n) for k, n in own.items()]
-            rows += [Tally(locality_id=k[0], subtree=True, figure=k[1], month=k[2], count=n)
-                     for k, n in subtree.items()]
+            rows += [
+                Tally(locality_id=k[0], subtree=True, figure=k[1], month=k[2], count=n) for k, n in subtree.items()
+            ]
             Tally.objects.bulk_create(rows, batch_size=2000)
             written += len(rows)
         bump_version()

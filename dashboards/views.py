@@ -35,7 +35,8 @@ def _options(choices: tuple[list[tuple[int, str]], list[tuple[int, str]]], selec
 
     def options(rows: list[tuple[int, str]]) -> str:
         return format_html_join(
-            "", "<option value=\"{}\"{}>{}</option>",
+            "",
+            '<option value="{}"{}>{}</option>',
             ((pk, mark_safe(" selected") if pk == selected else "", label) for pk, label in rows),
         )
 
@@ -85,14 +86,18 @@ def _figures_html(request: HttpRequest, dash: selectors.Dashboard) -> str:
         return html
     context = {
         "dash": dash,
-        "overdue_all": selectors.list_link("regulations:list", dash.scope.agency.pk, review_state="overdue",
-                                           sort="next_review_due"),
+        "overdue_all": selectors.list_link(
+            "regulations:list", dash.scope.agency.pk, review_state="overdue", sort="next_review_due"
+        ),
         "chart_field": charts.hbar(dash.by_field, "chart-field-title"),
         "chart_partner": charts.hbar(dash.by_partner_kind, "chart-partner-title"),
         "chart_trend": charts.columns(
-            dash.trend, "year",
+            dash.trend,
+            "year",
             [("interim", _("Sơ kết")), ("final", _("Tổng kết")), ("interagency", _("Họp liên ngành"))],
-            "chart-trend-title", width=1000, height=230,
+            "chart-trend-title",
+            width=1000,
+            height=230,
         ),
         "cards": selectors.figure_cards(dash),
         "can_drill": dash.scope.can_choose,

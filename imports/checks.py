@@ -102,8 +102,15 @@ def parse_datetime(value: object) -> datetime.datetime | None:
         moment = datetime.datetime.combine(value, DEFAULT_TIME)
     else:
         text = " ".join(_text(value).replace("h", ":").split())
-        for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S",
-                        "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"):
+        for pattern in (
+            "%d/%m/%Y %H:%M",
+            "%d/%m/%Y %H:%M:%S",
+            "%d-%m-%Y %H:%M",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%dT%H:%M:%S",
+        ):
             try:
                 moment = datetime.datetime.strptime(text, pattern)
                 break
@@ -250,8 +257,13 @@ class Checker:
             errors.append((key, str(exc)))
             return None
         if host and pk not in self.agencies.writable:
-            errors.append((key, f"Bạn không có quyền nhập dữ liệu do “{self.agencies.names[pk]}” chủ trì; "
-                                "chỉ nhập được dữ liệu của đơn vị mình."))
+            errors.append(
+                (
+                    key,
+                    f"Bạn không có quyền nhập dữ liệu do “{self.agencies.names[pk]}” chủ trì; "
+                    "chỉ nhập được dữ liệu của đơn vị mình.",
+                )
+            )
             return None
         return pk
 
@@ -272,8 +284,9 @@ class Checker:
         title = self._get(row, "title", errors, _text, required=True)
         if title and len(title) > 500:
             errors.append(("title", "Trích yếu dài quá 500 ký tự."))
-        reg_type = self._get(row, "type", errors, lambda x: _choice(x, RegulationType.choices, "Loại văn bản"),
-                             required=True)
+        reg_type = self._get(
+            row, "type", errors, lambda x: _choice(x, RegulationType.choices, "Loại văn bản"), required=True
+        )
         host = self._agency(v.get("host"), "host", errors, host=True)
         partners = []
         for text in _split(v.get("parties")):
@@ -311,14 +324,24 @@ class Checker:
         self._seen[key] = row.number
         self.planned_regulations[number.lower()].add(host)
         data = {
-            "number": number, "title": title, "type": reg_type, "signed_on": signed_on,
-            "in_force_from": in_force_from, "expires_on": expires_on, "summary": _text(v.get("summary")),
-            "notes": _text(v.get("notes")), "review_interval_months": interval or 12,
-            "chapters_count": chapters, "articles_count": articles, "fields": field_ids,
-            "host": host, "partners": partners,
+            "number": number,
+            "title": title,
+            "type": reg_type,
+            "signed_on": signed_on,
+            "in_force_from": in_force_from,
+            "expires_on": expires_on,
+            "summary": _text(v.get("summary")),
+            "notes": _text(v.get("notes")),
+            "review_interval_months": interval or 12,
+            "chapters_count": chapters,
+            "articles_count": articles,
+            "fields": field_ids,
+            "host": host,
+            "partners": partners,
         }
-        existing_id = Regulation.objects.filter(host_agency_id=host, number__iexact=number).values_list(
-            "pk", flat=True).first()
+        existing_id = (
+            Regulation.objects.filter(host_agency_id=host, number__iexact=number).values_list("pk", flat=True).first()
+        )
         action = CREATE if existing_id is None else (SKIP if _regulation_unchanged(existing_id, data) else UPDATE)
         return Item(ImportKind.REGULATIONS, "", 0, action, data, existing_id)
 
@@ -351,9 +374,12 @@ class Checker:
         state = self._get(row, "state", errors, lambda x: _choice(x, states, "Trạng thái") if _text(x) else None)
         if state is None and starts_at:
             state = MeetingState.HELD if starts_at < timezone.now() else MeetingState.PLANNED
-        chair_role = self._get(row, "chair_role", errors,
-                               lambda x: _choice(x, AttendeeRole.choices, "Vai trò")
-                               if _text(x) else AttendeeRole.CHAIR)
+        chair_role = self._get(
+            row,
+            "chair_role",
+            errors,
+            lambda x: _choice(x, AttendeeRole.choices, "Vai trò") if _text(x) else AttendeeRole.CHAIR,
+        )
         regulation_ids, planned = [], []
         for text in _split(v.get("regulations")):
             found = self._visible_regulation(text)
@@ -363,8 +389,13 @@ class Checker:
             elif text.lower() in self.planned_regulations:
                 planned.append(text)
             else:
-                errors.append(("regulations", f"Không tìm thấy quy chế số “{text[:80]}” trong phạm vi của bạn "
-                                              "hay trong trang “Quy chế phối hợp” của tệp."))
+                errors.append(
+                    (
+                        "regulations",
+                        f"Không tìm thấy quy chế số “{text[:80]}” trong phạm vi của bạn "
+                        "hay trong trang “Quy chế phối hợp” của tệp.",
+                    )
+                )
         for name, limit in (("place", 255), ("chair", 150)):
             if len(_text(v.get(name))) > limit:
                 errors.append((name, f"Dài quá {limit} ký tự."))
@@ -372,26 +403,51 @@ class Checker:
             return None
         key = (host, kind, starts_at)
         if key in self._seen_meetings:
-            errors.append(("starts_at", f"Trùng với dòng {self._seen_meetings[key]}: cùng cơ quan chủ trì, loại "
-                                        "và thời điểm bắt đầu."))
+            errors.append(
+                (
+                    "starts_at",
+                    f"Trùng với dòng {self._seen_meetings[key]}: cùng cơ quan chủ trì, loại và thời điểm bắt đầu.",
+                )
+            )
             return None
         self._seen_meetings[key] = row.number
         data = {
-            "kind": kind, "title": title, "starts_at": starts_at, "ends_at": ends_at, "host": host, "state": state,
-            "place": _text(v.get("place")), "chair": _text(v.get("chair")), "chair_role": chair_role,
-            "regulation_ids": regulation_ids, "planned_regulations": planned,
+            "kind": kind,
+            "title": title,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "host": host,
+            "state": state,
+            "place": _text(v.get("place")),
+            "chair": _text(v.get("chair")),
+            "chair_role": chair_role,
+            "regulation_ids": regulation_ids,
+            "planned_regulations": planned,
             "conclusions": _text(v.get("conclusions")),
         }
-        existing_id = Meeting.objects.filter(host_agency_id=host, kind=kind, starts_at=starts_at).values_list(
-            "pk", flat=True).first()
+        existing_id = (
+            Meeting.objects.filter(host_agency_id=host, kind=kind, starts_at=starts_at)
+            .values_list("pk", flat=True)
+            .first()
+        )
         action = CREATE if existing_id is None else (SKIP if _meeting_unchanged(existing_id, data) else UPDATE)
         return Item(ImportKind.MEETINGS, "", 0, action, data, existing_id)
 
 
 def _regulation_unchanged(pk: int, data: dict) -> bool:
     reg = Regulation.objects.prefetch_related("parties", "fields").get(pk=pk)
-    for name in ("title", "type", "signed_on", "in_force_from", "expires_on", "summary", "notes",
-                 "review_interval_months", "chapters_count", "articles_count"):
+    for name in (
+        "title",
+        "type",
+        "signed_on",
+        "in_force_from",
+        "expires_on",
+        "summary",
+        "notes",
+        "review_interval_months",
+        "chapters_count",
+        "articles_count",
+    ):
         if getattr(reg, name) != data[name]:
             return False
     if {f.pk for f in reg.fields.all()} != set(data["fields"]):

@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp Excel (.xlsx) hoặc CSV"),
-        help_text=_("Dùng tệp mẫu. CSV lưu dạng “CSV UTF-8”; tệp bảng mã cũ (Windows-1258, TCVN3) được nhận "
-                    "nếu đọc được chắc chắn."),
+        help_text=_(
+            "Dùng tệp mẫu. CSV lưu dạng “CSV UTF-8”; tệp bảng mã cũ (Windows-1258, TCVN3) được nhận "
+            "nếu đọc được chắc chắn."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
         error_messages={"required": _("Hãy chọn tệp cần nhập."), "empty": _("Tệp rỗng.")},
     )

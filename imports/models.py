@@ -35,15 +35,23 @@ def import_upload_to(instance: ImportJob, filename: str) -> str:
 
 class ImportJob(models.Model):
     kind = models.CharField(_("dữ liệu nhập"), max_length=20, choices=ImportKind.choices)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    locality = models.ForeignKey("agencies.Locality", verbose_name=_("địa bàn"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    locality = models.ForeignKey(
+        "agencies.Locality",
+        verbose_name=_("địa bàn"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     file = models.FileField(_("tệp"), upload_to=import_upload_to, max_length=255)
     original_name = models.CharField(_("tên tệp"), max_length=255)
     encoding = models.CharField(_("bảng mã"), max_length=40, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=20, choices=ImportStatus.choices,
-                              default=ImportStatus.CHECKING)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+    )
     total_rows = models.PositiveIntegerField(_("số dòng"), default=0)
     counts = models.JSONField(_("số dòng theo kết quả"), default=dict, blank=True)
     errors = models.JSONField(_("lỗi"), default=list, blank=True)

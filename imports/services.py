@@ -66,8 +66,15 @@ def status(job: ImportJob) -> dict:
         done = min(progress["done"], total)
     else:
         done = total if job.status in (ImportStatus.DONE, ImportStatus.READY, ImportStatus.INVALID) else 0
-    return jobs.progress(state=job.status, state_label=str(job.get_status_display()), done=done, total=total,
-                         finished=not job.is_running, message=job.message, counts=job.counts)
+    return jobs.progress(
+        state=job.status,
+        state_label=str(job.get_status_display()),
+        done=done,
+        total=total,
+        finished=not job.is_running,
+        message=job.message,
+        counts=job.counts,
+    )
 
 
 # ---------------------------------------------------------------- upload and check
@@ -86,9 +93,15 @@ def create_job(user: User, kind: str, name: str, data: bytes) -> ImportJob:
         upload = read_upload(name, data, kind)
     except ReadError as exc:
         raise ValidationError(str(exc)) from None
-    job = ImportJob(kind=kind, created_by=user, original_name=name[:255], encoding=upload.encoding,
-                    locality_id=user.agency.locality_id if user.agency_id else None,
-                    total_rows=upload.total_rows, status=ImportStatus.CHECKING)
+    job = ImportJob(
+        kind=kind,
+        created_by=user,
+        original_name=name[:255],
+        encoding=upload.encoding,
+        locality_id=user.agency.locality_id if user.agency_id else None,
+        total_rows=upload.total_rows,
+        status=ImportStatus.CHECKING,
+    )
     job.file.save(name or "nhap.csv", ContentFile(data), save=False)
     job.save()
     if job.total_rows > async_threshold():
@@ -192,8 +205,12 @@ def run_apply(job_id: int) -> ImportJob:
             if plan.errors:
                 job.errors, job.counts = plan.errors, plan.counts()
                 raise ImportInvalid
-            apply_plan(user, plan, lambda done: set_progress(job.pk, done, len(plan.items)),
-                       reason=f"Nhập từ tệp {job.original_name}"[:100])
+            apply_plan(
+                user,
+                plan,
+                lambda done: set_progress(job.pk, done, len(plan.items)),
+                reason=f"Nhập từ tệp {job.original_name}"[:100],
+            )
     except ImportInvalid:
         job.status = ImportStatus.INVALID
         job.message = "Dữ liệu đã thay đổi từ lúc kiểm tra; có dòng không còn hợp lệ. Không dòng nào được nhập."
@@ -218,24 +235,37 @@ def run_apply(job_id: int) -> ImportJob:
     job.save(update_fields=["status", "counts", "finished_at", "message"])
     counts = job.counts
     AuditEvent.objects.create(
-        user=user, username=user.get_username(), action=AuditAction.IMPORT, path=job.get_absolute_url(),
-        detail=(f"{job.get_kind_display()}: {job.original_name} — tạo mới {counts['created']}, "
-                f"cập nhật {counts['updated']}, bỏ qua {counts['skipped']}")[:500],
+        user=user,
+        username=user.get_username(),
+        action=AuditAction.IMPORT,
+        path=job.get_absolute_url(),
+        detail=(
+            f"{job.get_kind_display()}: {job.original_name} — tạo mới {counts['created']}, "
+            f"cập nhật {counts['updated']}, bỏ qua {counts['skipped']}"
+        )[:500],
     )
     return job
 
 
 def apply_plan(user: User, plan: checks.Plan, progress: Callable[[int], None], reason: str = "") -> None:
-    agencies = checks.agency_objects({i.data["host"] for i in plan.items} | {
-        pk for i in plan.items for pk in i.data.get("partners", [])})
+    agencies = checks.agency_objects(
+        {i.data["host"] for i in plan.items} | {pk for i in plan.items for pk in i.data.get("partners", [])}
+    )
     fields = Field.objects.in_bulk()
     started = timezone.now()
     with tallies.deferred():  # the dashboard's counts: recounted once per unit, not once per row
         _apply_items(user, plan, progress, reason, agencies, fields, started)
 
 
-def _apply_items(user: User, plan: checks.Plan, progress: Callable[[int], None], reason: str, agencies: dict,
-                 fields: dict, started: datetime.datetime) -> None:
+def _apply_items(
+    user: User,
+    plan: checks.Plan,
+    progress: Callable[[int], None],
+    reason: str,
+    agencies: dict,
+    fields: dict,
+    started: datetime.datetime,
+) -> None:
     created_regulations: dict[tuple[int, str], int] = {}
     for done, item in enumerate(plan.items, start=1):
         if item.action != checks.SKIP:
@@ -254,7 +284,8 @@ def _mark_reason(record: Regulation | Meeting, reason: str, since: datetime.date
     """Every history row the import wrote for ``record`` (creating one is a save and then an update
     of its derived dates) carries the reason, so "Tạo mới" reads "Tạo mới — Nhập từ tệp …"."""
     record.history.filter(history_date__gte=since, history_change_reason__isnull=True).update(
-        history_change_reason=reason)
+        history_change_reason=reason
+    )
 
 
 def _apply_regulation(user: User, item: checks.Item, agencies: dict, fields: dict) -> Regulation:
@@ -271,12 +302,19 @@ def _apply_regulation(user: User, item: checks.Item, agencies: dict, fields: dic
     for party in parties:
         old = kept.get(party["agency"].pk)
         if old is not None:
-            party.update(signatory_name=old.signatory_name, signatory_title=old.signatory_title,
-                         signing_capacity=old.signing_capacity)
-    articles = [{"number": a.number, "chapter": a.chapter, "heading": a.heading, "text": a.text}
-                for a in regulation.articles.all()]
-    relations = [{"target": r.target, "kind": r.kind, "effective_on": r.effective_on}
-                 for r in regulation.outgoing_relations.select_related("target")]
+            party.update(
+                signatory_name=old.signatory_name,
+                signatory_title=old.signatory_title,
+                signing_capacity=old.signing_capacity,
+            )
+    articles = [
+        {"number": a.number, "chapter": a.chapter, "heading": a.heading, "text": a.text}
+        for a in regulation.articles.all()
+    ]
+    relations = [
+        {"target": r.target, "kind": r.kind, "effective_on": r.effective_on}
+        for r in regulation.outgoing_relations.select_related("target")
+    ]
     return regulation_services.update_regulation(user, regulation, data, parties, articles, relations=relations)
 
 
@@ -286,13 +324,19 @@ def _apply_meeting(user: User, item: checks.Item, agencies: dict, created_regula
     regulation_ids = list(d["regulation_ids"])
     for number in d["planned_regulations"]:
         found = [pk for (host_id, num), pk in created_regulations.items() if num == number.lower()]
-        same_host = [pk for (host_id, num), pk in created_regulations.items()
-                     if num == number.lower() and host_id == host.pk]
+        same_host = [
+            pk for (host_id, num), pk in created_regulations.items() if num == number.lower() and host_id == host.pk
+        ]
         if same_host or found:
             regulation_ids.append((same_host or found)[0])
     data = {
-        "kind": d["kind"], "title": d["title"], "starts_at": d["starts_at"], "ends_at": d["ends_at"],
-        "place": d["place"], "host_agency": host, "conclusions": d["conclusions"],
+        "kind": d["kind"],
+        "title": d["title"],
+        "starts_at": d["starts_at"],
+        "ends_at": d["ends_at"],
+        "place": d["place"],
+        "host_agency": host,
+        "conclusions": d["conclusions"],
         "regulations": Regulation.objects.filter(pk__in=regulation_ids),
     }
     if item.existing_id is None:

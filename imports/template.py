@@ -25,8 +25,10 @@ def choice_lists() -> dict[str, tuple[str, list[str]]]:
     """Each drop-down list: its title on the "Danh mục" sheet and its values."""
     return {
         "types": ("Loại văn bản", [str(label) for label in RegulationType.labels]),
-        "fields": ("Lĩnh vực", list(Field.objects.filter(is_active=True).order_by("order", "name")
-                                    .values_list("name", flat=True))),
+        "fields": (
+            "Lĩnh vực",
+            list(Field.objects.filter(is_active=True).order_by("order", "name").values_list("name", flat=True)),
+        ),
         "meeting_kinds": ("Loại cuộc họp", [str(label) for label in MeetingKind.labels]),
         "meeting_states": ("Trạng thái cuộc họp", [str(MeetingState(s).label) for s in IMPORTABLE_STATES]),
         "attendee_roles": ("Vai trò", [str(label) for label in AttendeeRole.labels]),
@@ -71,11 +73,17 @@ def build_template() -> bytes:
             letter = get_column_letter(index)
             # Several fields go in one cell ("Hình sự; Dân sự"): the list helps, it does not forbid.
             strict = column.choices != "fields"
-            validation = DataValidation(type="list", formula1=ranges[column.choices], allow_blank=True,
-                                        showErrorMessage=strict, errorStyle="stop" if strict else "information",
-                                        error="Hãy chọn một giá trị trong danh sách.",
-                                        errorTitle="Giá trị không hợp lệ",
-                                        prompt=column.help, showInputMessage=True)
+            validation = DataValidation(
+                type="list",
+                formula1=ranges[column.choices],
+                allow_blank=True,
+                showErrorMessage=strict,
+                errorStyle="stop" if strict else "information",
+                error="Hãy chọn một giá trị trong danh sách.",
+                errorTitle="Giá trị không hợp lệ",
+                prompt=column.help,
+                showInputMessage=True,
+            )
             validation.add(f"{letter}2:{letter}{VALIDATED_ROWS + 1}")
             sheet.add_data_validation(validation)
 
@@ -92,13 +100,19 @@ def _write_guide(sheet, lists: dict) -> None:
     sheet.column_dimensions["D"].width = 40
     rows: list[tuple] = [
         ("HƯỚNG DẪN NHẬP QUY CHẾ PHỐI HỢP VÀ HỘI NGHỊ, CUỘC HỌP",),
-        ("Điền mỗi văn bản, mỗi cuộc họp trên một dòng của trang tương ứng, bắt đầu từ dòng 2. "
-         "Cột có dấu (*) là bắt buộc. Không đổi tên trang, không đổi dòng tiêu đề.",),
+        (
+            "Điền mỗi văn bản, mỗi cuộc họp trên một dòng của trang tương ứng, bắt đầu từ dòng 2. "
+            "Cột có dấu (*) là bắt buộc. Không đổi tên trang, không đổi dòng tiêu đề.",
+        ),
         ("Ngày tháng: ngày/tháng/năm (22/03/2016) hoặc ô kiểu ngày của Excel. Giờ: giờ:phút (08:00).",),
-        ("Cơ quan: ghi mã (ví dụ VKS-KS) hoặc tên đầy đủ; tên gõ không dấu vẫn được nhận. "
-         "Cơ quan chủ trì phải là đơn vị của người nhập.",),
-        ("Nhập lại cùng một tệp không tạo bản ghi trùng: quy chế được nhận ra theo cơ quan chủ trì và số, ký hiệu; "
-         "cuộc họp theo cơ quan chủ trì, loại và thời điểm bắt đầu.",),
+        (
+            "Cơ quan: ghi mã (ví dụ VKS-KS) hoặc tên đầy đủ; tên gõ không dấu vẫn được nhận. "
+            "Cơ quan chủ trì phải là đơn vị của người nhập.",
+        ),
+        (
+            "Nhập lại cùng một tệp không tạo bản ghi trùng: quy chế được nhận ra theo cơ quan chủ trì và số, ký hiệu; "
+            "cuộc họp theo cơ quan chủ trì, loại và thời điểm bắt đầu.",
+        ),
         ("Tệp CSV: lưu dạng “CSV UTF-8”; mỗi tệp CSV chứa một loại dữ liệu với dòng tiêu đề như trang tương ứng.",),
         (),
     ]

@@ -42,9 +42,17 @@ def _upload(request: HttpRequest, kind: str) -> HttpResponse:
         else:
             return redirect(job)
     recent = access.restrict(request.user, ImportJob.objects.filter(created_by=request.user))[:10]
-    return render(request, "imports/upload.html", {
-        "form": form, "kind": kind, "kind_label": ImportKind(kind).label, "recent": recent,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "imports/upload.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": ImportKind(kind).label,
+            "recent": recent,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -63,14 +71,23 @@ def upload_meetings(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     errors = job.errors[:MAX_ERRORS_SHOWN]
-    return render(request, "imports/job.html", {
-        "job": job, "state": services.status(job), "errors": errors, "errors_hidden": len(job.errors) - len(errors),
-        "can_confirm": job.status == "ready" and job.created_by_id == request.user.pk,
-        "nothing_to_do": job.status == "ready" and not (job.counts.get("created") or job.counts.get("updated")),
-        "preview_hidden": max(0, (job.counts.get("created") or 0) + (job.counts.get("updated") or 0)
-                              - len(job.preview)),
-        "form": UploadForm(), "upload_url": _upload_url(job.kind),
-    })
+    return render(
+        request,
+        "imports/job.html",
+        {
+            "job": job,
+            "state": services.status(job),
+            "errors": errors,
+            "errors_hidden": len(job.errors) - len(errors),
+            "can_confirm": job.status == "ready" and job.created_by_id == request.user.pk,
+            "nothing_to_do": job.status == "ready" and not (job.counts.get("created") or job.counts.get("updated")),
+            "preview_hidden": max(
+                0, (job.counts.get("created") or 0) + (job.counts.get("updated") or 0) - len(job.preview)
+            ),
+            "form": UploadForm(),
+            "upload_url": _upload_url(job.kind),
+        },
+    )
 
 
 def _upload_url(kind: str) -> str:
@@ -95,6 +112,8 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(job)
     if job.status == "done":
         c = job.counts
-        messages.success(request, f"Đã nhập xong: tạo mới {c['created']}, cập nhật {c['updated']}, "
-                                  f"bỏ qua {c['skipped']} dòng không đổi.")
+        messages.success(
+            request,
+            f"Đã nhập xong: tạo mới {c['created']}, cập nhật {c['updated']}, bỏ qua {c['skipped']} dòng không đổi.",
+        )
     return redirect(job)

@@ -37,7 +37,7 @@ class AttendeeLine:
 
 
 def _attendee_label(attendee) -> str:
-    """"Nguyễn Thị Hằng, Chánh án Tòa án nhân dân khu vực 7": a position says of which agency,
+    """ "Nguyễn Thị Hằng, Chánh án Tòa án nhân dân khu vực 7": a position says of which agency,
     unless it already does."""
     parts = [attendee.full_name]
     if attendee.position:
@@ -55,7 +55,8 @@ def _attendee_label(attendee) -> str:
 def _names_agency(position: str, agency) -> bool:
     text = normalize(position)
     return any(name and normalize(name) in text for name in (agency.name, agency.short_name)) or any(
-        word in text for word in ("vien kiem sat", "vksnd", "toa an", "tand", "cong an", "thi hanh an", "co quan"))
+        word in text for word in ("vien kiem sat", "vksnd", "toa an", "tand", "cong an", "thi hanh an", "co quan")
+    )
 
 
 def _time(value) -> str:
@@ -73,7 +74,7 @@ def assignee_label(directive: Directive) -> str:
 
 
 def assignment_sentence(directive: Directive) -> str:
-    """"Giao Vụ 15 Viện kiểm sát nhân dân tối cao chủ trì thực hiện, hoàn thành trước ngày 31 tháng 12 năm 2021."
+    """ "Giao Vụ 15 Viện kiểm sát nhân dân tối cao chủ trì thực hiện, hoàn thành trước ngày 31 tháng 12 năm 2021."
 
     When the clerk already wrote "Giao <unit> ..." in the text, only the deadline is added."""
     label = assignee_label(directive)
@@ -90,7 +91,7 @@ def assignment_sentence(directive: Directive) -> str:
 
 
 def directive_blocks(directive: Directive, after: int = 0) -> list[Block]:
-    """"3. <text as typed> Giao <unit> chủ trì thực hiện, hoàn thành trước ngày ..."; one block per paragraph.
+    """ "3. <text as typed> Giao <unit> chủ trì thực hiện, hoàn thành trước ngày ..."; one block per paragraph.
     ``after``: how many numbered points come before (the conclusions' own), so numbering runs on."""
     lines = paragraphs(directive.text) or [""]
     lines[0] = f"{after + directive.number}. {lines[0]}"
@@ -163,8 +164,13 @@ def minutes_blocks(document: OfficialDocument, meeting: Meeting, directives: lis
     for directive in directives:
         blocks += directive_blocks(directive)
     closing = _time(ends) if ends else "…"
-    blocks.append(Block("p", f"Biên bản được lập xong hồi {closing} cùng ngày, đã đọc lại cho những người tham dự "
-                             "cùng nghe và thống nhất ký tên./."))
+    blocks.append(
+        Block(
+            "p",
+            f"Biên bản được lập xong hồi {closing} cùng ngày, đã đọc lại cho những người tham dự "
+            "cùng nghe và thống nhất ký tên./.",
+        )
+    )
     return blocks
 
 
@@ -172,15 +178,18 @@ def replaces_line(document: OfficialDocument) -> str:
     """The sentence a replacing document states under its title."""
     if not document.is_replacement or document.corrects is None:
         return ""
-    return f"({document.get_doc_type_display()} này thay thế {document.corrects.title_with_number[0].lower()}" \
-           f"{document.corrects.title_with_number[1:]})"
+    return (
+        f"({document.get_doc_type_display()} này thay thế {document.corrects.title_with_number[0].lower()}"
+        f"{document.corrects.title_with_number[1:]})"
+    )
 
 
 def document_context(document: OfficialDocument, *, draft: bool) -> dict:
     meeting: Meeting = (
         Meeting.objects.select_related("host_agency")
-        .prefetch_related("attendees__agency", "agenda_items", "remote_sites", "regulations",
-                          "directives__assigned_agency")
+        .prefetch_related(
+            "attendees__agency", "agenda_items", "remote_sites", "regulations", "directives__assigned_agency"
+        )
         .get(pk=document.meeting_id)
     )
     directives = list(meeting.directives.all())

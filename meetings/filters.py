@@ -27,19 +27,31 @@ KIND_CHOICES = [*MeetingKind.choices, (REVIEWS, _("Sơ kết và tổng kết"))
 
 class MeetingFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q")
-    kind = django_filters.ChoiceFilter(label=_("Loại"), choices=KIND_CHOICES, method="filter_kind",
-                                       empty_label=_("Tất cả"))
+    kind = django_filters.ChoiceFilter(
+        label=_("Loại"), choices=KIND_CHOICES, method="filter_kind", empty_label=_("Tất cả")
+    )
     state = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=MeetingState.choices, empty_label=_("Tất cả"))
-    agency = UnitChoiceFilter(label=_("Cơ quan (gồm cấp dưới)"), queryset=Agency.objects.none(),
-                              method="filter_agency", empty_label=_("Tất cả"), widget=agency_autocomplete())
+    agency = UnitChoiceFilter(
+        label=_("Cơ quan (gồm cấp dưới)"),
+        queryset=Agency.objects.none(),
+        method="filter_agency",
+        empty_label=_("Tất cả"),
+        widget=agency_autocomplete(),
+    )
     date_from = django_filters.DateFilter(label=_("Từ ngày"), method="filter_from", widget=DATE_WIDGET)
     date_to = django_filters.DateFilter(label=_("Đến ngày"), method="filter_to", widget=DATE_WIDGET)
     # Bounded like a database id: a 20-digit value must be a form error, not a bigint overflow.
-    regulation = django_filters.NumberFilter(label=_("Quy chế (mã số)"), field_name="regulations",
-                                             widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1,
-                                             decimal_places=0)
-    held = django_filters.BooleanFilter(label=_("Chỉ cuộc họp đã tổ chức"), method="filter_held",
-                                        widget=forms.CheckboxInput)
+    regulation = django_filters.NumberFilter(
+        label=_("Quy chế (mã số)"),
+        field_name="regulations",
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**63 - 1,
+        decimal_places=0,
+    )
+    held = django_filters.BooleanFilter(
+        label=_("Chỉ cuộc họp đã tổ chức"), method="filter_held", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Meeting
@@ -77,19 +89,31 @@ class MeetingFilter(PortalFilterSet):
         return qs.filter(starts_at__lt=end)
 
 
-DIRECTIVE_STATES = [("open", _("Đang thực hiện")), ("in_time", _("Đang thực hiện, trong hạn")),
-                    ("done", _("Đã hoàn thành")), ("overdue", _("Quá hạn"))]
+DIRECTIVE_STATES = [
+    ("open", _("Đang thực hiện")),
+    ("in_time", _("Đang thực hiện, trong hạn")),
+    ("done", _("Đã hoàn thành")),
+    ("overdue", _("Quá hạn")),
+]
 
 
 class DirectiveFilter(PortalFilterSet):
-    state = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=DIRECTIVE_STATES, method="filter_state",
-                                        empty_label=_("Tất cả"))
-    agency = UnitChoiceFilter(label=_("Đơn vị (gồm cấp dưới)"), queryset=Agency.objects.none(),
-                              method="filter_agency", empty_label=_("Tất cả"), widget=agency_autocomplete())
-    deadline_from = django_filters.DateFilter(label=_("Hạn từ ngày"), field_name="deadline", lookup_expr="gte",
-                                              widget=DATE_WIDGET)
-    deadline_to = django_filters.DateFilter(label=_("Hạn đến ngày"), field_name="deadline", lookup_expr="lte",
-                                            widget=DATE_WIDGET)
+    state = django_filters.ChoiceFilter(
+        label=_("Trạng thái"), choices=DIRECTIVE_STATES, method="filter_state", empty_label=_("Tất cả")
+    )
+    agency = UnitChoiceFilter(
+        label=_("Đơn vị (gồm cấp dưới)"),
+        queryset=Agency.objects.none(),
+        method="filter_agency",
+        empty_label=_("Tất cả"),
+        widget=agency_autocomplete(),
+    )
+    deadline_from = django_filters.DateFilter(
+        label=_("Hạn từ ngày"), field_name="deadline", lookup_expr="gte", widget=DATE_WIDGET
+    )
+    deadline_to = django_filters.DateFilter(
+        label=_("Hạn đến ngày"), field_name="deadline", lookup_expr="lte", widget=DATE_WIDGET
+    )
 
     class Meta:
         model = Directive

@@ -28,16 +28,32 @@ STATE_CHOICES = [
 class MeetingForm(BoundedDatesMixin, forms.ModelForm):
     # Only when recording a new meeting; afterwards the meeting page's state buttons change it.
     state = forms.ChoiceField(
-        label=_("Trạng thái"), choices=STATE_CHOICES, initial=STATE_AUTO, required=False,
-        help_text=_("Tự động: đã qua thời gian bắt đầu thì ghi là đã tổ chức, nếu chưa thì là dự kiến. "
-                    "Một cuộc sơ kết, tổng kết đã tổ chức cập nhật ngày sơ kết gần nhất và hạn sơ kết tiếp theo "
-                    "của quy chế được sơ kết."),
+        label=_("Trạng thái"),
+        choices=STATE_CHOICES,
+        initial=STATE_AUTO,
+        required=False,
+        help_text=_(
+            "Tự động: đã qua thời gian bắt đầu thì ghi là đã tổ chức, nếu chưa thì là dự kiến. "
+            "Một cuộc sơ kết, tổng kết đã tổ chức cập nhật ngày sơ kết gần nhất và hạn sơ kết tiếp theo "
+            "của quy chế được sơ kết."
+        ),
     )
 
     class Meta:
         model = Meeting
-        fields = ["kind", "title", "starts_at", "ends_at", "place", "host_agency", "co_hosts", "regulations",
-                  "agenda_note", "discussion", "conclusions"]
+        fields = [
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "place",
+            "host_agency",
+            "co_hosts",
+            "regulations",
+            "agenda_note",
+            "discussion",
+            "conclusions",
+        ]
         field_classes = {
             "host_agency": SafeModelChoiceField,
             "co_hosts": SafeModelMultipleChoiceField,
@@ -80,10 +96,12 @@ class MeetingForm(BoundedDatesMixin, forms.ModelForm):
         if data.get("kind") in ("interim_review", "final_review", "signing") and not data.get("regulations"):
             self.add_error("regulations", _("Sơ kết, tổng kết và lễ ký kết phải gắn với ít nhất một quy chế."))
         if data.get("kind") in REVIEW_KINDS:
-            for regulation in (data.get("regulations") or []):
+            for regulation in data.get("regulations") or []:
                 if regulation.amendment_of_id:
-                    self.add_error("regulations", MSG_REVIEW_OF_AMENDMENT.format(
-                        number=regulation.number, root=regulation.amendment_of.number))
+                    self.add_error(
+                        "regulations",
+                        MSG_REVIEW_OF_AMENDMENT.format(number=regulation.number, root=regulation.amendment_of.number),
+                    )
         if "state" in self.fields and data.get("state") in ("", STATE_AUTO, None):
             data["state"] = MeetingState.HELD if starts and starts <= timezone.now() else MeetingState.PLANNED
         return data
@@ -108,14 +126,16 @@ class AttendeeForm(forms.Form):
     person = SafeModelChoiceField(Person.objects.none(), label=_("Cán bộ (chọn)"), required=False, widget=FastSelect)
     full_name = forms.CharField(label=_("Hoặc nhập họ tên"), max_length=150, required=False)
     position = forms.CharField(label=_("Chức vụ"), max_length=255, required=False)
-    agency = SafeModelChoiceField(Agency.objects.none(), label=_("Cơ quan"), required=False,
-                                  widget=agency_autocomplete())
+    agency = SafeModelChoiceField(
+        Agency.objects.none(), label=_("Cơ quan"), required=False, widget=agency_autocomplete()
+    )
     role = forms.ChoiceField(label=_("Vai trò"), choices=AttendeeRole.choices, initial=AttendeeRole.ATTENDEE)
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(
-            agency__in=access.agencies(user)).select_related("agency").order_by("full_name")
+        self.fields["person"].queryset = (
+            Person.objects.filter(agency__in=access.agencies(user)).select_related("agency").order_by("full_name")
+        )
         # Asked once per request (the rows share the user), not once per row.
         if not hasattr(user, "_has_people"):
             user._has_people = self.fields["person"].queryset.exists()
@@ -137,8 +157,9 @@ class AgendaItemForm(forms.Form):
 
 class RemoteSiteForm(forms.Form):
     name = forms.CharField(label=_("Điểm cầu"), max_length=255)
-    agency = SafeModelChoiceField(Agency.objects.none(), label=_("Cơ quan"), required=False,
-                                  widget=agency_autocomplete())
+    agency = SafeModelChoiceField(
+        Agency.objects.none(), label=_("Cơ quan"), required=False, widget=agency_autocomplete()
+    )
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -148,11 +169,13 @@ class RemoteSiteForm(forms.Form):
 class DirectiveForm(BoundedDatesMixin, forms.Form):
     number = forms.IntegerField(label=_("Số thứ tự"), min_value=1, max_value=999)
     text = forms.CharField(label=_("Nội dung nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 2}))
-    assigned_agency = SafeModelChoiceField(Agency.objects.none(), label=_("Đơn vị được giao"), required=False,
-                                           widget=agency_autocomplete())
+    assigned_agency = SafeModelChoiceField(
+        Agency.objects.none(), label=_("Đơn vị được giao"), required=False, widget=agency_autocomplete()
+    )
     assignee_text = forms.CharField(label=_("hoặc ghi rõ đơn vị, người thực hiện"), max_length=255, required=False)
-    deadline = forms.DateField(label=_("Thời hạn"), required=False, widget=DateInput(),
-                               input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    deadline = forms.DateField(
+        label=_("Thời hạn"), required=False, widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    )
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -172,8 +195,13 @@ class BaseRowFormSet(forms.BaseFormSet):
 
     @property
     def empty_form(self):
-        kwargs = {"auto_id": self.auto_id, "prefix": self.add_prefix("__prefix__"), "empty_permitted": True,
-                  "use_required_attribute": False, "renderer": self.renderer}
+        kwargs = {
+            "auto_id": self.auto_id,
+            "prefix": self.add_prefix("__prefix__"),
+            "empty_permitted": True,
+            "use_required_attribute": False,
+            "renderer": self.renderer,
+        }
         if "user" in self.form.__init__.__code__.co_varnames:
             kwargs["user"] = self.user
         form = self.form(**kwargs)
@@ -181,8 +209,11 @@ class BaseRowFormSet(forms.BaseFormSet):
         return form
 
     def rows(self) -> list[dict]:
-        return [f.cleaned_data for f in self.forms
-                if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        return [
+            f.cleaned_data
+            for f in self.forms
+            if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
 
 
 class DirectiveFormSet(BaseRowFormSet):
@@ -216,12 +247,28 @@ def initial_rows(meeting: Meeting | None) -> dict[str, list[dict]]:
     if meeting is None:
         return {name: [] for name in FORMSETS}
     return {
-        "attendees": [{"person": a.person_id, "full_name": a.full_name, "position": a.position,
-                       "agency": a.agency_id, "role": a.role} for a in meeting.attendees.all()],
+        "attendees": [
+            {
+                "person": a.person_id,
+                "full_name": a.full_name,
+                "position": a.position,
+                "agency": a.agency_id,
+                "role": a.role,
+            }
+            for a in meeting.attendees.all()
+        ],
         "agenda_items": [{"title": a.title, "presenter": a.presenter} for a in meeting.agenda_items.all()],
         "remote_sites": [{"name": s.name, "agency": s.agency_id} for s in meeting.remote_sites.all()],
-        "directives": [{"number": d.number, "text": d.text, "assigned_agency": d.assigned_agency_id,
-                        "assignee_text": d.assignee_text, "deadline": d.deadline} for d in meeting.directives.all()],
+        "directives": [
+            {
+                "number": d.number,
+                "text": d.text,
+                "assigned_agency": d.assigned_agency_id,
+                "assignee_text": d.assignee_text,
+                "deadline": d.deadline,
+            }
+            for d in meeting.directives.all()
+        ],
     }
 
 
@@ -250,26 +297,36 @@ DOCUMENT_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "signer_name": (_("Họ tên người ký (in dưới chữ ký)"), _("Để trống thì in dòng trống để ghi tay.")),
         "recipients_report": (_("Nơi nhận để báo cáo"), _("Mỗi dòng một nơi nhận; in “- … (để báo cáo);”.")),
         "recipients_act": (_("Nơi nhận để thực hiện"), _("Mỗi dòng một nơi nhận; in “- … (để thực hiện);”.")),
-        "recipients_filed": (_("Nơi lưu (in cuối “Nơi nhận” thành “- Lưu: …”)"),
-                             _("Chỉ ghi nơi lưu, ví dụ “VT, HS”; chữ “Lưu:” được in sẵn.")),
+        "recipients_filed": (
+            _("Nơi lưu (in cuối “Nơi nhận” thành “- Lưu: …”)"),
+            _("Chỉ ghi nơi lưu, ví dụ “VT, HS”; chữ “Lưu:” được in sẵn."),
+        ),
     },
     DocumentType.NOTICE: {
         "opening": (_("Đoạn mở đầu (hội nghị nào, ngày nào, ai chủ trì; in đầu tiên)"), ""),
-        "body": (_("Nội dung kết luận (in sau đoạn mở đầu, trước các nhiệm vụ được giao)"),
-                 _("Mỗi dòng là một đoạn. Các nhiệm vụ, đơn vị được giao và thời hạn lấy từ thông tin cuộc họp; "
-                   "cuối văn bản tự in “./.”.")),
+        "body": (
+            _("Nội dung kết luận (in sau đoạn mở đầu, trước các nhiệm vụ được giao)"),
+            _(
+                "Mỗi dòng là một đoạn. Các nhiệm vụ, đơn vị được giao và thời hạn lấy từ thông tin cuộc họp; "
+                "cuối văn bản tự in “./.”."
+            ),
+        ),
     },
     DocumentType.MINUTES: {
-        "body": (_("Nội dung ghi thêm (in ở mục II. NỘI DUNG, trước chương trình và thảo luận)"),
-                 _("Mỗi dòng là một đoạn.")),
+        "body": (
+            _("Nội dung ghi thêm (in ở mục II. NỘI DUNG, trước chương trình và thảo luận)"),
+            _("Mỗi dòng là một đoạn."),
+        ),
         "signer_title": (_("Chức danh người ký bên phải (ví dụ CHỦ TRÌ)"), ""),
         "cosigner_title": (_("Chức danh người ký bên trái (ví dụ THƯ KÝ)"), ""),
         "cosigner_name": (_("Họ tên người ký bên trái (in dưới chữ ký)"), _("Để trống thì in dòng trống để ghi tay.")),
     },
     DocumentType.CORRECTION: {
         "subject": (_("Trích yếu (in dưới số: “V/v đính chính …”)"), ""),
-        "body": (_("Nội dung đính chính (nêu văn bản được đính chính, chỗ sai và nội dung đúng)"),
-                 _("Mỗi dòng là một đoạn; cuối văn bản tự in “./.”.")),
+        "body": (
+            _("Nội dung đính chính (nêu văn bản được đính chính, chỗ sai và nội dung đúng)"),
+            _("Mỗi dòng là một đoạn; cuối văn bản tự in “./.”."),
+        ),
     },
 }
 HIDDEN_FIELDS = {
@@ -305,5 +362,6 @@ class DocumentForm(BoundedDatesMixin, forms.ModelForm):
 
 
 class DirectiveDoneForm(BoundedDatesMixin, forms.Form):
-    completion_note = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 2}),
-                                      max_length=2000)
+    completion_note = forms.CharField(
+        label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

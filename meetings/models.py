@@ -39,22 +39,30 @@ class Meeting(models.Model):
     starts_at = models.DateTimeField(_("bắt đầu"))
     ends_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
     place = models.CharField(_("địa điểm"), max_length=255, blank=True)
-    host_agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan chủ trì"),
-                                    on_delete=models.PROTECT, related_name="hosted_meetings")
-    co_hosts = models.ManyToManyField("agencies.Agency", verbose_name=_("cơ quan đồng chủ trì"), blank=True,
-                                      related_name="co_hosted_meetings")
-    locality = models.ForeignKey("agencies.Locality", verbose_name=_("địa bàn"), on_delete=models.PROTECT,
-                                 related_name="meetings", editable=False)
-    regulations = models.ManyToManyField("regulations.Regulation", verbose_name=_("quy chế liên quan"),
-                                         blank=True, related_name="meetings")
+    host_agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("cơ quan chủ trì"), on_delete=models.PROTECT, related_name="hosted_meetings"
+    )
+    co_hosts = models.ManyToManyField(
+        "agencies.Agency", verbose_name=_("cơ quan đồng chủ trì"), blank=True, related_name="co_hosted_meetings"
+    )
+    locality = models.ForeignKey(
+        "agencies.Locality",
+        verbose_name=_("địa bàn"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        editable=False,
+    )
+    regulations = models.ManyToManyField(
+        "regulations.Regulation", verbose_name=_("quy chế liên quan"), blank=True, related_name="meetings"
+    )
     agenda_note = models.TextField(_("ghi chú chương trình"), blank=True)
     discussion = models.TextField(_("diễn biến, ý kiến thảo luận"), blank=True)
     conclusions = models.TextField(_("kết luận"), blank=True)
-    state = models.CharField(_("trạng thái"), max_length=30, choices=MeetingState.choices,
-                             default=MeetingState.PLANNED)
+    state = models.CharField(_("trạng thái"), max_length=30, choices=MeetingState.choices, default=MeetingState.PLANNED)
     search_text = models.TextField(editable=False, default="")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
 
@@ -97,14 +105,25 @@ class Attendee(models.Model):
     """A person, or a whole agency's delegation when no person is named."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
-    person = models.ForeignKey("agencies.Person", verbose_name=_("cán bộ"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="attendances")
+    person = models.ForeignKey(
+        "agencies.Person",
+        verbose_name=_("cán bộ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attendances",
+    )
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     position = models.CharField(_("chức vụ"), max_length=255, blank=True)
-    agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="attendances")
-    role = models.CharField(_("vai trò"), max_length=20, choices=AttendeeRole.choices,
-                            default=AttendeeRole.ATTENDEE)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=AttendeeRole.choices, default=AttendeeRole.ATTENDEE)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
@@ -121,8 +140,9 @@ class RemoteSite(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="remote_sites")
     name = models.CharField(_("điểm cầu"), max_length=255)
-    agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("cơ quan"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
@@ -165,16 +185,28 @@ class Directive(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="directives")
     number = models.PositiveSmallIntegerField(_("số thứ tự"))
     text = models.TextField(_("nội dung nhiệm vụ"))
-    assigned_agency = models.ForeignKey("agencies.Agency", verbose_name=_("đơn vị được giao"), null=True,
-                                        blank=True, on_delete=models.PROTECT, related_name="directives")
+    assigned_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("đơn vị được giao"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="directives",
+    )
     assignee_text = models.CharField(_("đơn vị, người thực hiện (ghi rõ)"), max_length=255, blank=True)
     deadline = models.DateField(_("thời hạn"), null=True, blank=True)
-    state = models.CharField(_("trạng thái"), max_length=10, choices=DirectiveState.choices,
-                             default=DirectiveState.OPEN)
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=DirectiveState.choices, default=DirectiveState.OPEN
+    )
     completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
     completion_note = models.TextField(_("kết quả thực hiện"), blank=True)
-    locality = models.ForeignKey("agencies.Locality", verbose_name=_("địa bàn"), on_delete=models.PROTECT,
-                                 related_name="directives", editable=False)
+    locality = models.ForeignKey(
+        "agencies.Locality",
+        verbose_name=_("địa bàn"),
+        on_delete=models.PROTECT,
+        related_name="directives",
+        editable=False,
+    )
 
     objects = DirectiveQuerySet.as_manager()
     history = HistoricalRecords()
@@ -230,40 +262,58 @@ class OfficialDocument(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
     doc_type = models.CharField(_("loại văn bản"), max_length=2, choices=DocumentType.choices)
-    issuing_agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan ban hành"),
-                                       on_delete=models.PROTECT, related_name="issued_documents")
-    governing_name = models.CharField(_("tên cơ quan chủ quản"), max_length=255, blank=True,
-                                      help_text=_("Dòng trên cùng bên trái; để trống nếu không có."))
+    issuing_agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="issued_documents"
+    )
+    governing_name = models.CharField(
+        _("tên cơ quan chủ quản"),
+        max_length=255,
+        blank=True,
+        help_text=_("Dòng trên cùng bên trái; để trống nếu không có."),
+    )
     issuing_name = models.CharField(_("tên cơ quan ban hành (in trên văn bản)"), max_length=255)
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True, editable=False)
     serial = models.PositiveIntegerField(_("số"), null=True, blank=True, editable=False)
     version = models.PositiveSmallIntegerField(_("lần ban hành"), default=1, editable=False)
-    corrects = models.ForeignKey("self", verbose_name=_("đính chính hoặc thay thế văn bản"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="corrections", editable=False)
-    status = models.CharField(_("trạng thái"), max_length=12, choices=DocumentStatus.choices,
-                              default=DocumentStatus.DRAFT, editable=False)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("đính chính hoặc thay thế văn bản"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        editable=False,
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT, editable=False
+    )
     subject = models.CharField(_("trích yếu"), max_length=500)
     place_name = models.CharField(_("địa danh"), max_length=100)
     issued_on = models.DateField(_("ngày ban hành"))
     opening = models.TextField(_("đoạn mở đầu"), blank=True)
     body = models.TextField(_("nội dung"), blank=True)
-    signer_capacity = models.CharField(_("quyền hạn ký"), max_length=100, blank=True,
-                                       help_text=_("Ví dụ: TL. VIỆN TRƯỞNG"))
-    signer_title = models.CharField(_("chức vụ người ký"), max_length=150, blank=True,
-                                    help_text=_("Ví dụ: CHÁNH VĂN PHÒNG; biên bản: CHỦ TRÌ"))
+    signer_capacity = models.CharField(
+        _("quyền hạn ký"), max_length=100, blank=True, help_text=_("Ví dụ: TL. VIỆN TRƯỞNG")
+    )
+    signer_title = models.CharField(
+        _("chức vụ người ký"), max_length=150, blank=True, help_text=_("Ví dụ: CHÁNH VĂN PHÒNG; biên bản: CHỦ TRÌ")
+    )
     signer_name = models.CharField(_("họ tên người ký"), max_length=150, blank=True)
-    cosigner_title = models.CharField(_("chức danh người ký bên trái"), max_length=150, blank=True,
-                                      help_text=_("Biên bản: THƯ KÝ"))
+    cosigner_title = models.CharField(
+        _("chức danh người ký bên trái"), max_length=150, blank=True, help_text=_("Biên bản: THƯ KÝ")
+    )
     cosigner_name = models.CharField(_("họ tên người ký bên trái"), max_length=150, blank=True)
     recipients_report = models.TextField(_("nơi nhận để báo cáo"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
     recipients_act = models.TextField(_("nơi nhận để thực hiện"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
     recipients_filed = models.CharField(_("lưu"), max_length=255, blank=True, default="VT.")
     pdf = models.FileField(_("tệp PDF"), upload_to=document_upload_to, max_length=255, blank=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", editable=False)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     finalised_at = models.DateTimeField(null=True, blank=True, editable=False)
     # A digest of the meeting record the document was issued from; the meeting page compares it.
     source_digest = models.CharField(max_length=64, blank=True, editable=False)
@@ -274,12 +324,18 @@ class OfficialDocument(models.Model):
         ordering = ["meeting", "doc_type", "-version", "-id"]
         constraints = [
             # A number is issued once: only version 1 takes a new number, corrections reuse it.
-            models.UniqueConstraint(fields=["issuing_agency", "doc_type", "year", "serial"],
-                                    condition=models.Q(version=1), name="document_number_once"),
-            models.UniqueConstraint(fields=["issuing_agency", "doc_type", "year", "serial", "version"],
-                                    name="document_number_version_once"),
-            models.CheckConstraint(condition=models.Q(status="draft") | models.Q(serial__isnull=False),
-                                   name="document_finalised_has_number"),
+            models.UniqueConstraint(
+                fields=["issuing_agency", "doc_type", "year", "serial"],
+                condition=models.Q(version=1),
+                name="document_number_once",
+            ),
+            models.UniqueConstraint(
+                fields=["issuing_agency", "doc_type", "year", "serial", "version"], name="document_number_version_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(serial__isnull=False),
+                name="document_finalised_has_number",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -306,7 +362,7 @@ class OfficialDocument(models.Model):
 
     @property
     def title_with_number(self) -> str:
-        """"Biên bản số 01/BB-VKSKS ngày 05 tháng 02 năm 2024"."""
+        """ "Biên bản số 01/BB-VKSKS ngày 05 tháng 02 năm 2024"."""
         from portal.pdf import vn_date
 
         label = self.get_doc_type_display()
@@ -316,7 +372,7 @@ class OfficialDocument(models.Model):
 
     @property
     def filed_line(self) -> str:
-        """"Lưu: VT, HS." exactly once, whatever the clerk typed ("VT, HS.", "- Lưu: VT", "lưu VT")."""
+        """ "Lưu: VT, HS." exactly once, whatever the clerk typed ("VT, HS.", "- Lưu: VT", "lưu VT")."""
         text = self.recipients_filed.strip().lstrip("-+• ").strip()
         while text[:3].lower() == "lưu":
             text = text[3:].lstrip(" :").strip()
@@ -325,7 +381,7 @@ class OfficialDocument(models.Model):
 
     @property
     def number_display(self) -> str:
-        """"05/BB-VKSKS"; empty until finalised."""
+        """ "05/BB-VKSKS"; empty until finalised."""
         if self.serial is None:
             return ""
         return f"{self.serial:02d}/{self.symbol}"
@@ -335,8 +391,11 @@ class OfficialDocument(models.Model):
         return self.status != DocumentStatus.DRAFT
 
     def lines(self, field: str) -> list[str]:
-        return [line.strip().lstrip("-+• ").rstrip(";,. ") for line in getattr(self, field).splitlines()
-                if line.strip().lstrip("-+• ")]
+        return [
+            line.strip().lstrip("-+• ").rstrip(";,. ")
+            for line in getattr(self, field).splitlines()
+            if line.strip().lstrip("-+• ")
+        ]
 
 
 class NumberSequence(models.Model):

@@ -70,8 +70,15 @@ def _refresh_regulations(ids: Iterable[int]) -> None:
 
 
 def _search_text(meeting: Meeting) -> str:
-    parts = [meeting.title, meeting.place, meeting.host_agency.name, meeting.host_agency.short_name,
-             meeting.get_kind_display(), meeting.agenda_note, meeting.conclusions[:2000]]
+    parts = [
+        meeting.title,
+        meeting.place,
+        meeting.host_agency.name,
+        meeting.host_agency.short_name,
+        meeting.get_kind_display(),
+        meeting.agenda_note,
+        meeting.conclusions[:2000],
+    ]
     parts += [a.full_name or "" for a in meeting.attendees.all()]
     parts += [r.number for r in meeting.regulations.all()]
     return normalize(" ".join(p for p in parts if p))
@@ -90,7 +97,10 @@ def _replace_rows(meeting: Meeting, rows: MeetingRows) -> None:
     for order, row in enumerate(rows.attendees):
         person = row.get("person")
         Attendee.objects.create(
-            meeting=meeting, order=order, person=person, role=row.get("role") or AttendeeRole.ATTENDEE,
+            meeting=meeting,
+            order=order,
+            person=person,
+            role=row.get("role") or AttendeeRole.ATTENDEE,
             full_name=row.get("full_name") or (person.full_name if person else ""),
             position=row.get("position") or (person.position if person else ""),
             agency=row.get("agency") or (person.agency if person else None),
@@ -220,9 +230,21 @@ def reopen_directive(directive: Directive) -> Directive:
 # --- Official documents -------------------------------------------------------------------
 
 DOCUMENT_FIELDS = (
-    "governing_name", "issuing_name", "subject", "place_name", "issued_on", "opening", "body",
-    "signer_capacity", "signer_title", "signer_name", "cosigner_title", "cosigner_name", "recipients_report",
-    "recipients_act", "recipients_filed",
+    "governing_name",
+    "issuing_name",
+    "subject",
+    "place_name",
+    "issued_on",
+    "opening",
+    "body",
+    "signer_capacity",
+    "signer_title",
+    "signer_name",
+    "cosigner_title",
+    "cosigner_name",
+    "recipients_report",
+    "recipients_act",
+    "recipients_filed",
 )
 
 
@@ -248,7 +270,7 @@ def _short_date(day: datetime.date) -> str:
 
 
 def default_opening(meeting: Meeting) -> str:
-    """"Ngày 01/7/2021, <agency> tổ chức <meeting>. Chủ trì: ..." as seed 004 opens."""
+    """ "Ngày 01/7/2021, <agency> tổ chức <meeting>. Chủ trì: ..." as seed 004 opens."""
     day = timezone.localtime(meeting.starts_at).date()
     title = meeting.title[:1].lower() + meeting.title[1:]
     text = f"Ngày {_short_date(day)}, {meeting.host_agency.name} tổ chức {title}"
@@ -268,8 +290,13 @@ def default_document(meeting: Meeting, doc_type: str) -> OfficialDocument:
     agency = meeting.host_agency
     day = timezone.localtime(meeting.starts_at).date()
     doc = OfficialDocument(
-        meeting=meeting, doc_type=doc_type, issuing_agency=agency, governing_name=_governing_name(agency),
-        issuing_name=agency.name.upper(), place_name=agency.place_name or agency.locality.name, issued_on=day,
+        meeting=meeting,
+        doc_type=doc_type,
+        issuing_agency=agency,
+        governing_name=_governing_name(agency),
+        issuing_name=agency.name.upper(),
+        place_name=agency.place_name or agency.locality.name,
+        issued_on=day,
     )
     if doc_type == DocumentType.MINUTES:
         doc.subject = meeting.title
@@ -299,19 +326,31 @@ def latest_finalised(meeting: Meeting, doc_type: str) -> OfficialDocument | None
 
 def record_digest(meeting: Meeting) -> str:
     """A digest of what documents print from the meeting record (not of the documents' own fields)."""
-    parts: list[str] = [meeting.title, meeting.starts_at.isoformat(), meeting.ends_at.isoformat() if meeting.ends_at
-                        else "", meeting.place, meeting.discussion, meeting.conclusions, str(meeting.host_agency_id)]
+    parts: list[str] = [
+        meeting.title,
+        meeting.starts_at.isoformat(),
+        meeting.ends_at.isoformat() if meeting.ends_at else "",
+        meeting.place,
+        meeting.discussion,
+        meeting.conclusions,
+        str(meeting.host_agency_id),
+    ]
     parts += [f"{a.role}|{a.full_name}|{a.position}|{a.agency_id}" for a in meeting.attendees.all()]
     parts += [f"{i.title}|{i.presenter}" for i in meeting.agenda_items.all()]
     parts += [f"{s.name}|{s.agency_id}" for s in meeting.remote_sites.all()]
-    parts += [f"{d.number}|{d.text}|{d.assigned_agency_id}|{d.assignee_text}|{d.deadline}"
-              for d in meeting.directives.all()]
+    parts += [
+        f"{d.number}|{d.text}|{d.assigned_agency_id}|{d.assignee_text}|{d.deadline}" for d in meeting.directives.all()
+    ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 @transaction.atomic
 def save_document_draft(
-    *, user: User | None, meeting: Meeting, doc_type: str, data: dict[str, Any],
+    *,
+    user: User | None,
+    meeting: Meeting,
+    doc_type: str,
+    data: dict[str, Any],
     document: OfficialDocument | None = None,
 ) -> OfficialDocument:
     if document is None:
@@ -400,8 +439,10 @@ def store_pdf(document: OfficialDocument) -> OfficialDocument:
 
 # The blanks of a new correction letter's text; a letter still holding one is not issued.
 CORRECTION_PLACEHOLDERS = ("Tại …, dòng …", "“…”")
-MSG_PLACEHOLDERS_LEFT = ("Nội dung công văn đính chính còn chỗ trống của mẫu (“Tại …, dòng …”, “…”). Hãy điền vị trí, "
-                         "nội dung đã in và nội dung đính chính (hoặc xóa các dòng mẫu không dùng) rồi ban hành.")
+MSG_PLACEHOLDERS_LEFT = (
+    "Nội dung công văn đính chính còn chỗ trống của mẫu (“Tại …, dòng …”, “…”). Hãy điền vị trí, "
+    "nội dung đã in và nội dung đính chính (hoặc xóa các dòng mẫu không dùng) rồi ban hành."
+)
 
 
 def _correction_letter_body(document: OfficialDocument) -> str:
@@ -419,8 +460,9 @@ def _correction_letter_body(document: OfficialDocument) -> str:
 
 
 @transaction.atomic
-def start_correction(document: OfficialDocument, *, user: User | None,
-                     kind: str = CorrectionKind.LETTER) -> OfficialDocument:
+def start_correction(
+    document: OfficialDocument, *, user: User | None, kind: str = CorrectionKind.LETTER
+) -> OfficialDocument:
     """A draft correcting an issued document: a correction letter (error of form) or a replacing
     document of the same type (error of substance). The issued document itself is never changed."""
     _require_clerk(user, document)
@@ -435,8 +477,11 @@ def start_correction(document: OfficialDocument, *, user: User | None,
     if kind == CorrectionKind.REPLACEMENT and current_draft(document.meeting, doc_type) is not None:
         raise ValidationError("Cuộc họp đang có một dự thảo cùng loại; hãy ban hành hoặc sửa dự thảo đó trước.")
     copy = OfficialDocument(
-        meeting=document.meeting, doc_type=doc_type, issuing_agency=document.issuing_agency,
-        corrects=document, created_by=user if user and user.is_authenticated else None,
+        meeting=document.meeting,
+        doc_type=doc_type,
+        issuing_agency=document.issuing_agency,
+        corrects=document,
+        created_by=user if user and user.is_authenticated else None,
     )
     for name in DOCUMENT_FIELDS:
         setattr(copy, name, getattr(document, name))

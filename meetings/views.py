@@ -73,18 +73,25 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     formsets = build_formsets(request.user, data, meeting)
     if request.method == "POST" and form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
         fields = form.meeting_fields()
-        saved = services.save_meeting(user=request.user, data=fields, rows=rows_from(formsets),
-                                      meeting=meeting)
+        saved = services.save_meeting(user=request.user, data=fields, rows=rows_from(formsets), meeting=meeting)
         messages.success(request, _("Đã lưu hội nghị, cuộc họp."))
         if meeting is not None and selectors.issued_documents(saved).exists():
-            messages.warning(request, _("Các văn bản đã ban hành không thay đổi theo; nếu cần, hãy đính chính "
-                                        "hoặc thay thế chúng."))
+            messages.warning(
+                request, _("Các văn bản đã ban hành không thay đổi theo; nếu cần, hãy đính chính hoặc thay thế chúng.")
+            )
         return redirect(saved)
     issued = list(selectors.issued_documents(meeting)) if meeting is not None else []
-    return render(request, "meetings/form.html", {
-        "form": form, "meeting": meeting, "sections": _formset_sections(formsets),
-        "has_errors": request.method == "POST", "issued_documents": issued,
-    })
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "sections": _formset_sections(formsets),
+            "has_errors": request.method == "POST",
+            "issued_documents": issued,
+        },
+    )
 
 
 @login_required
@@ -95,18 +102,27 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     documents = selectors.meeting_documents(meeting)
     today = timezone.localdate()
     digest = services.record_digest(meeting)
-    return render(request, "meetings/detail.html", {
-        "meeting": meeting, "can_edit": can_edit, "can_finalise": can_finalise, "documents": documents,
-        "transitions": services.allowed_transitions(meeting),
-        "today": today,
-        # The issued documents the record no longer matches (edited after issuing).
-        "stale": [d for d in documents if d.is_in_force and d.source_digest and d.source_digest != digest],
-        # A type can be drafted until it is issued; after that only a correction ("Đính chính") changes it.
-        "can_compose": {t: any(d.status == DocumentStatus.DRAFT and d.doc_type == t for d in documents)
-                        or not any(d.doc_type == t for d in documents)
-                        for t in (DocumentType.MINUTES, DocumentType.NOTICE)},
-        "can_delete": can_edit and all(d.status == DocumentStatus.DRAFT for d in documents),
-    })
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "can_edit": can_edit,
+            "can_finalise": can_finalise,
+            "documents": documents,
+            "transitions": services.allowed_transitions(meeting),
+            "today": today,
+            # The issued documents the record no longer matches (edited after issuing).
+            "stale": [d for d in documents if d.is_in_force and d.source_digest and d.source_digest != digest],
+            # A type can be drafted until it is issued; after that only a correction ("Đính chính") changes it.
+            "can_compose": {
+                t: any(d.status == DocumentStatus.DRAFT and d.doc_type == t for d in documents)
+                or not any(d.doc_type == t for d in documents)
+                for t in (DocumentType.MINUTES, DocumentType.NOTICE)
+            },
+            "can_delete": can_edit and all(d.status == DocumentStatus.DRAFT for d in documents),
+        },
+    )
 
 
 @login_required
@@ -141,6 +157,7 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Documents ------------------------------------------------------------------------------
 
+
 def _doc_type(value: str) -> str:
     if value not in DocumentType.values:
         raise Http404
@@ -166,22 +183,31 @@ def _render_or_message(request: HttpRequest, document: OfficialDocument, *, draf
         return None
 
 
-def _document_form_page(request: HttpRequest, meeting: Meeting, instance: OfficialDocument,
-                        draft: OfficialDocument | None) -> HttpResponse:
+def _document_form_page(
+    request: HttpRequest, meeting: Meeting, instance: OfficialDocument, draft: OfficialDocument | None
+) -> HttpResponse:
     form = DocumentForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.DOCUMENT_FIELDS if name in form.cleaned_data}
         try:
-            services.save_document_draft(user=request.user, meeting=meeting, doc_type=instance.doc_type, data=data,
-                                         document=draft)
+            services.save_document_draft(
+                user=request.user, meeting=meeting, doc_type=instance.doc_type, data=data, document=draft
+            )
         except services.DocumentLocked as exc:
             messages.error(request, str(exc))
             return redirect(meeting)
         messages.success(request, _("Đã lưu dự thảo văn bản."))
         return redirect(meeting)
-    return render(request, "meetings/document_form.html", {
-        "form": form, "meeting": meeting, "doc": instance, "doc_type_label": instance.get_doc_type_display(),
-    })
+    return render(
+        request,
+        "meetings/document_form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "doc": instance,
+            "doc_type_label": instance.get_doc_type_display(),
+        },
+    )
 
 
 @login_required
@@ -214,7 +240,7 @@ def document_update(request: HttpRequest, doc_pk: int) -> HttpResponse:
 
 @login_required
 def document_print(request: HttpRequest, pk: int, doc_type: str) -> HttpResponse:
-    """"In biên bản" / "In thông báo": the stored PDF once finalised, a "DỰ THẢO" preview before."""
+    """ "In biên bản" / "In thông báo": the stored PDF once finalised, a "DỰ THẢO" preview before."""
     meeting = selectors.meeting_detail(request.user, pk)
     doc_type = _doc_type(doc_type)
     finalised = services.latest_finalised(meeting, doc_type)
@@ -255,10 +281,16 @@ def document_finalise(request: HttpRequest, doc_pk: int) -> HttpResponse:
         messages.error(request, _("Văn bản này đã được ban hành."))
         return redirect(document.meeting)
     if request.method == "GET":
-        return render(request, "meetings/confirm_finalise.html", {
-            "doc": document, "meeting": document.meeting, "year": document.issued_on.year,
-            "next_number": selectors.next_serial(document),
-        })
+        return render(
+            request,
+            "meetings/confirm_finalise.html",
+            {
+                "doc": document,
+                "meeting": document.meeting,
+                "year": document.issued_on.year,
+                "next_number": selectors.next_serial(document),
+            },
+        )
     try:
         services.finalise_document(document, user=request.user)
     except (services.DocumentLocked, ValidationError) as exc:
@@ -289,10 +321,17 @@ def document_correct(request: HttpRequest, doc_pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Đã tạo dự thảo văn bản thay thế; văn bản sẽ có số mới khi ban hành."))
             return redirect("meetings:document_update", doc_pk=draft.pk)
-    return render(request, "meetings/confirm_correct.html", {
-        "doc": document, "meeting": document.meeting, "kind": kind,
-        "can_replace": not document.is_correction_letter, "kinds": services.CorrectionKind,
-    })
+    return render(
+        request,
+        "meetings/confirm_correct.html",
+        {
+            "doc": document,
+            "meeting": document.meeting,
+            "kind": kind,
+            "can_replace": not document.is_correction_letter,
+            "kinds": services.CorrectionKind,
+        },
+    )
 
 
 @login_required
@@ -312,8 +351,11 @@ def document_docx(request: HttpRequest, doc_pk: int) -> HttpResponse:
 
     document = _document(request, doc_pk)
     response = HttpResponse(build(document), content_type=DOCX_TYPE)
-    name = (f"{document.doc_type}-{document.serial:02d}-{document.year}.docx" if document.serial
-            else f"du-thao-{document.doc_type}-{document.pk}.docx")
+    name = (
+        f"{document.doc_type}-{document.serial:02d}-{document.year}.docx"
+        if document.serial
+        else f"du-thao-{document.doc_type}-{document.pk}.docx"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -323,10 +365,14 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 # --- Directives -----------------------------------------------------------------------------
 
+
 @login_required
 def directive_list(request: HttpRequest) -> HttpResponse:
-    filterset = DirectiveFilter(request.GET or None, queryset=selectors.directives_for(request.user).order_by(
-        "state", "deadline", "meeting__starts_at", "number"), user=request.user)
+    filterset = DirectiveFilter(
+        request.GET or None,
+        queryset=selectors.directives_for(request.user).order_by("state", "deadline", "meeting__starts_at", "number"),
+        user=request.user,
+    )
     qs = filterset.qs if filterset.is_bound else filterset.queryset
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     user = request.user
@@ -334,13 +380,23 @@ def directive_list(request: HttpRequest) -> HttpResponse:
     can_mark = access.has_role(user, access.MEETING_ROLES | access.LEADER_ROLES)
     for directive in page.object_list:
         directive.can_mark = can_mark and (
-            writable.can_write(directive.locality_id) or writable.can_write(directive.meeting.locality_id)
-            or (user.role == "leader" and (writable.can_read(directive.locality_id)
-                                           or writable.can_read(directive.meeting.locality_id)))
+            writable.can_write(directive.locality_id)
+            or writable.can_write(directive.meeting.locality_id)
+            or (
+                user.role == "leader"
+                and (writable.can_read(directive.locality_id) or writable.can_read(directive.meeting.locality_id))
+            )
         )
-    return render(request, "meetings/directives.html", {
-        "filter": filterset, "page_obj": page, "today": timezone.localdate(), "done_form": DirectiveDoneForm(),
-    })
+    return render(
+        request,
+        "meetings/directives.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "today": timezone.localdate(),
+            "done_form": DirectiveDoneForm(),
+        },
+    )
 
 
 @login_required
@@ -350,7 +406,8 @@ def directive_done(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     scope = access.scope_of(user)
     allowed = access.has_role(user, access.MEETING_ROLES) and (
-        scope.can_write(directive.locality_id) or scope.can_write(directive.meeting.locality_id))
+        scope.can_write(directive.locality_id) or scope.can_write(directive.meeting.locality_id)
+    )
     if not allowed and not access.has_role(user, access.LEADER_ROLES):
         raise PermissionDenied(_("Bạn không có quyền cập nhật nhiệm vụ này."))
     form = DirectiveDoneForm(request.POST)
@@ -384,8 +441,16 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     day = _parse_date(request.GET.get("date"))
     # "Go to month/year": the jump form sends month and year instead of a date.
     month, year = request.GET.get("month", ""), request.GET.get("year", "")
-    if (month.isascii() and month.isdigit() and len(month) < 3 and year.isascii() and year.isdigit()
-            and len(year) < 5 and 1 <= int(month) <= 12 and int(year) in CALENDAR_YEARS):
+    if (
+        month.isascii()
+        and month.isdigit()
+        and len(month) < 3
+        and year.isascii()
+        and year.isdigit()
+        and len(year) < 5
+        and 1 <= int(month) <= 12
+        and int(year) in CALENDAR_YEARS
+    ):
         day = datetime.date(int(year), int(month), 1)
     if view == "month":
         first = day.replace(day=1)
@@ -403,25 +468,45 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     tz = timezone.get_current_timezone()
     lower = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     upper = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    meetings = selectors.meetings_for(request.user).filter(starts_at__gte=lower, starts_at__lt=upper).select_related(
-        "host_agency").order_by("starts_at")
+    meetings = (
+        selectors.meetings_for(request.user)
+        .filter(starts_at__gte=lower, starts_at__lt=upper)
+        .select_related("host_agency")
+        .order_by("starts_at")
+    )
     by_day: dict[datetime.date, list[Meeting]] = {}
     for meeting in meetings:
         by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
     days = [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)]
-    weeks = [[(d, by_day.get(d, [])) for d in days[i:i + 7]] for i in range(0, len(days), 7)]
+    weeks = [[(d, by_day.get(d, [])) for d in days[i : i + 7]] for i in range(0, len(days), 7)]
     shown = [d for d in days if view == "week" or d.month == day.month]
     empty = not any(by_day.get(d) for d in shown)
-    return render(request, "meetings/calendar.html", {
-        "view": view, "day": day, "weeks": weeks, "title": title, "prev_date": prev_date, "next_date": next_date,
-        "today": timezone.localdate(),
-        "weekdays": [_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"),
-                     _("Chủ nhật")],
-        "month_of": day.month,
-        "empty": empty,
-        "months": range(1, 13),
-        "years": range(min(timezone.localdate().year, day.year) - 15, max(timezone.localdate().year, day.year) + 3),
-    })
+    return render(
+        request,
+        "meetings/calendar.html",
+        {
+            "view": view,
+            "day": day,
+            "weeks": weeks,
+            "title": title,
+            "prev_date": prev_date,
+            "next_date": next_date,
+            "today": timezone.localdate(),
+            "weekdays": [
+                _("Thứ Hai"),
+                _("Thứ Ba"),
+                _("Thứ Tư"),
+                _("Thứ Năm"),
+                _("Thứ Sáu"),
+                _("Thứ Bảy"),
+                _("Chủ nhật"),
+            ],
+            "month_of": day.month,
+            "empty": empty,
+            "months": range(1, 13),
+            "years": range(min(timezone.localdate().year, day.year) - 15, max(timezone.localdate().year, day.year) + 3),
+        },
+    )
 
 
 @login_required

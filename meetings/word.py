@@ -13,8 +13,14 @@ def document_docx(document: OfficialDocument) -> bytes:
     word = Decree30Docx()
     number = document.number_display or f"      /{document.symbol}"
     letter = document.doc_type == DocumentType.CORRECTION
-    word.header(governing=context["governing_lines"], issuing=context["issuing_lines"], number=number,
-                place_date=context["place_date"], under_number=document.subject if letter else "", draft=draft)
+    word.header(
+        governing=context["governing_lines"],
+        issuing=context["issuing_lines"],
+        number=number,
+        place_date=context["place_date"],
+        under_number=document.subject if letter else "",
+        draft=draft,
+    )
     if not letter:
         word.title(document.get_doc_type_display(), [line for line in document.subject.splitlines() if line.strip()])
     else:
@@ -25,10 +31,15 @@ def document_docx(document: OfficialDocument) -> bytes:
         word.paragraph(block.text, kind=block.kind)
     recipients = recipient_lines(context["recipients_report"], context["recipients_act"], context["filed_line"])
     if document.doc_type == DocumentType.MINUTES:
-        word.signatures([("", document.cosigner_title or "THƯ KÝ", document.cosigner_name),
-                         (document.signer_capacity, document.signer_title or "CHỦ TRÌ", document.signer_name)])
+        word.signatures(
+            [
+                ("", document.cosigner_title or "THƯ KÝ", document.cosigner_name),
+                (document.signer_capacity, document.signer_title or "CHỦ TRÌ", document.signer_name),
+            ]
+        )
         word.recipients(recipients)
     else:
-        word.signatures([(document.signer_capacity, document.signer_title, document.signer_name)],
-                        recipients=recipients)
+        word.signatures(
+            [(document.signer_capacity, document.signer_title, document.signer_name)], recipients=recipients
+        )
     return word.bytes()

@@ -9,8 +9,19 @@ from notifications.models import Notification, Reminder, ScanRun
 class ReminderAdmin(admin.ModelAdmin):
     """The outbox: every reminder e-mail with its state, attempts and last error."""
 
-    list_display = ("id", "kind", "subject_number", "stage", "due_on", "recipient", "status", "attempts",
-                    "short_error", "created_at", "sent_at")
+    list_display = (
+        "id",
+        "kind",
+        "subject_number",
+        "stage",
+        "due_on",
+        "recipient",
+        "status",
+        "attempts",
+        "short_error",
+        "created_at",
+        "sent_at",
+    )
     list_filter = ("status", "kind")
     search_fields = ("subject_number", "subject_title", "recipient__username", "recipient__full_name")
     list_select_related = ("recipient",)
@@ -26,9 +37,14 @@ class ReminderAdmin(admin.ModelAdmin):
         try:
             count = services.requeue(queryset.values_list("pk", flat=True))
         except services.BrokerUnavailable:
-            self.message_user(request, _("Không gửi lại được: hàng đợi thư (Redis) không phản hồi. Các thư vẫn ở trạng "
-                                         "thái chờ gửi và sẽ được gửi lại tự động khi hàng đợi hoạt động."),
-                              messages.ERROR)
+            self.message_user(
+                request,
+                _(
+                    "Không gửi lại được: hàng đợi thư (Redis) không phản hồi. Các thư vẫn ở trạng "
+                    "thái chờ gửi và sẽ được gửi lại tự động khi hàng đợi hoạt động."
+                ),
+                messages.ERROR,
+            )
             return
         self.message_user(request, _("Đã đưa %(n)s thư vào hàng đợi gửi lại.") % {"n": count}, messages.SUCCESS)
 
@@ -46,6 +62,14 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(ScanRun)
 class ScanRunAdmin(admin.ModelAdmin):
-    list_display = ("started_at", "finished_at", "scan_date", "reviews_created", "directives_created",
-                    "minutes_created", "resent", "error")
+    list_display = (
+        "started_at",
+        "finished_at",
+        "scan_date",
+        "reviews_created",
+        "directives_created",
+        "minutes_created",
+        "resent",
+        "error",
+    )
     readonly_fields = [f.name for f in ScanRun._meta.fields]

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE,
-                             related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE, related_name="notifications"
+    )
     title = models.CharField(_("tiêu đề"), max_length=300)
     body = models.TextField(_("nội dung"), blank=True)
     url = models.CharField(_("đường dẫn"), max_length=500, blank=True)
@@ -19,8 +20,14 @@ class Notification(models.Model):
     # The reminder this notification was made for (reminder.notification from the other side): its
     # unique key lets the set-based scan insert notifications with ON CONFLICT DO NOTHING, so two
     # scans never give one reminder two bells, and no second write is needed to link them.
-    reminder = models.OneToOneField("Reminder", verbose_name=_("nhắc việc"), null=True, blank=True,
-                                    on_delete=models.CASCADE, related_name="notification")
+    reminder = models.OneToOneField(
+        "Reminder",
+        verbose_name=_("nhắc việc"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notification",
+    )
 
     class Meta:
         verbose_name = _("thông báo")
@@ -59,8 +66,13 @@ class OutgoingMail(models.Model):
     """The delivery state of one e-mail (a reminder's own, or a digest): claimed by a conditional
     UPDATE before sending so that it goes out at most once, retried while it fails."""
 
-    status = models.CharField(_("trạng thái thư"), max_length=10, choices=ReminderStatus.choices,
-                              default=ReminderStatus.PENDING, db_index=True)
+    status = models.CharField(
+        _("trạng thái thư"),
+        max_length=10,
+        choices=ReminderStatus.choices,
+        default=ReminderStatus.PENDING,
+        db_index=True,
+    )
     attempts = models.PositiveIntegerField(_("số lần gửi"), default=0)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     claimed_at = models.DateTimeField(_("bắt đầu gửi lúc"), null=True, blank=True)
@@ -80,15 +92,29 @@ class Reminder(OutgoingMail):
     subject_id = models.PositiveBigIntegerField(_("mã đối tượng"))
     stage = models.CharField(_("mốc nhắc"), max_length=30)
     due_on = models.DateField(_("hạn"))
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE,
-                                  related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE, related_name="reminders"
+    )
     # A label for grouping the digest, written in bulk by the scan: no database constraint, which
     # would cost a check per inserted row (agencies are never deleted, only dissolved).
-    agency = models.ForeignKey("agencies.Agency", verbose_name=_("đơn vị"), null=True, blank=True,
-                               on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
-                               help_text=_("Đơn vị chủ trì quy chế, hội nghị hoặc được giao nhiệm vụ."))
-    digest = models.ForeignKey("Digest", verbose_name=_("thư tổng hợp"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="reminders")
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        help_text=_("Đơn vị chủ trì quy chế, hội nghị hoặc được giao nhiệm vụ."),
+    )
+    digest = models.ForeignKey(
+        "Digest",
+        verbose_name=_("thư tổng hợp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reminders",
+    )
     subject_number = models.CharField(_("số, ký hiệu"), max_length=200, blank=True)
     subject_title = models.CharField(_("trích yếu, nội dung"), max_length=500, blank=True)
 
@@ -97,8 +123,10 @@ class Reminder(OutgoingMail):
         verbose_name_plural = _("hộp thư đi (nhắc việc)")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "subject_id", "stage", "due_on", "recipient"],
-                                    name="reminder_once_per_stage_and_recipient"),
+            models.UniqueConstraint(
+                fields=["kind", "subject_id", "stage", "due_on", "recipient"],
+                name="reminder_once_per_stage_and_recipient",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,8 +137,9 @@ class Digest(OutgoingMail):
     """The daily e-mail of one user: every reminder of the day that was not mailed on its own,
     grouped by kind and unit. Unique per user and day, claimed before sending like a reminder."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE,
-                             related_name="digests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE, related_name="digests"
+    )
     day = models.DateField(_("ngày"))
 
     class Meta:

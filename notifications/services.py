@@ -154,8 +154,9 @@ def enqueue_emails(reminder_ids: list[int]) -> None:
         with app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.5, timeout=5)
             for pk in reminder_ids:
-                send_reminder_email.apply_async((pk,), connection=connection, retry=False,
-                                                **({"queue": queue} if queue else {}))
+                send_reminder_email.apply_async(
+                    (pk,), connection=connection, retry=False, **({"queue": queue} if queue else {})
+                )
     except Exception as exc:  # kombu's OperationalError, socket errors, a full disk...
         logger.warning("could not enqueue %s reminders: %s", len(reminder_ids), exc)
         raise BrokerUnavailable(str(exc)) from exc
@@ -193,10 +194,7 @@ class Batch:
 def _status_sql() -> str:
     """A new reminder's e-mail: at once if it falls due today, else in the daily digest; none for
     users who turned e-mail off or have no address."""
-    return (
-        "CASE WHEN NOT (u.email_notifications AND u.email <> '') THEN %s "
-        "WHEN c.due_on = %s THEN %s ELSE %s END"
-    )
+    return "CASE WHEN NOT (u.email_notifications AND u.email <> '') THEN %s WHEN c.due_on = %s THEN %s ELSE %s END"
 
 
 REMINDER_COLUMNS = ("subject_id", "stage", "due_on", "agency_id", "target", "escalate", "number_label", "subject")
@@ -216,8 +214,18 @@ def _reminders_select(source: str) -> str:
 
 
 def _reminders_params(batch: Batch, kind: str, main_role: str, escalated_role: str, select_params=()) -> list:
-    return [kind, ReminderStatus.SKIPPED, batch.today, ReminderStatus.PENDING, ReminderStatus.DIGEST,
-            batch.stamp, batch.stamp, *select_params, main_role, escalated_role]
+    return [
+        kind,
+        ReminderStatus.SKIPPED,
+        batch.today,
+        ReminderStatus.PENDING,
+        ReminderStatus.DIGEST,
+        batch.stamp,
+        batch.stamp,
+        *select_params,
+        main_role,
+        escalated_role,
+    ]
 
 
 INSERT_REMINDER = (
@@ -237,8 +245,7 @@ def _insert_reminders(batch: Batch, kind: str, candidates: QuerySet, main_role: 
         return max(cursor.rowcount, 0)
 
 
-def _insert_both_postgresql(batch: Batch, kind: str, candidates: QuerySet, main_role: str,
-                            escalated_role: str) -> int:
+def _insert_both_postgresql(batch: Batch, kind: str, candidates: QuerySet, main_role: str, escalated_role: str) -> int:
     """PostgreSQL: reminders and their notifications in ONE statement. The candidates are computed
     once (a materialised CTE); the notifications are made from the rows the reminder INSERT really
     inserted (its RETURNING), so nothing is read back. Returns how many reminders were new."""
@@ -280,9 +287,11 @@ def _insert_notifications(kind: str, candidates: QuerySet) -> None:
 
 
 def _overdue_weeks(days_left: str) -> Expression:
-    return Concat(Value("overdue-w"), Cast(ExpressionWrapper((Value(0) - F(days_left)) / Value(7),
-                                                             output_field=IntegerField()), CharField()),
-                  output_field=CharField())
+    return Concat(
+        Value("overdue-w"),
+        Cast(ExpressionWrapper((Value(0) - F(days_left)) / Value(7), output_field=IntegerField()), CharField()),
+        output_field=CharField(),
+    )
 
 
 def review_candidates(today: datetime.date, pks: Iterable[int] | None = None) -> QuerySet:
@@ -294,20 +303,31 @@ def review_candidates(today: datetime.date, pks: Iterable[int] | None = None) ->
     stages = sorted(set(getattr(settings, "REMINDER_REVIEW_STAGES", (30, 7))))
     horizon = today + datetime.timedelta(days=max(stages, default=0))
     qs = Regulation.objects.filter(
-        review_state_q(ReviewState.OVERDUE, today) | review_state_q(ReviewState.DUE_SOON, today)
+        review_state_q(ReviewState.OVERDUE, today)
+        | review_state_q(ReviewState.DUE_SOON, today)
         | review_state_q(ReviewState.NOT_DUE, today),
-        next_review_due__lte=horizon, amendment_of__isnull=True,
+        next_review_due__lte=horizon,
+        amendment_of__isnull=True,
     )
     if pks is not None:
         qs = qs.filter(pk__in=list(pks))
     days = F("days_left")
     state = Case(
-        When(days_left__gt=0, then=sql.template(
-            _("đến hạn sơ kết ngày %(due)s, còn %(days)s ngày"), due=sql.DayMonthYear("next_review_due"), days=days)),
-        When(days_left=0, then=sql.template(
-            _("đến hạn sơ kết hôm nay, ngày %(due)s"), due=sql.DayMonthYear("next_review_due"))),
-        default=sql.template(_("đã quá hạn sơ kết %(days)s ngày (hạn ngày %(due)s)"),
-                             due=sql.DayMonthYear("next_review_due"), days=F("days_over")),
+        When(
+            days_left__gt=0,
+            then=sql.template(
+                _("đến hạn sơ kết ngày %(due)s, còn %(days)s ngày"), due=sql.DayMonthYear("next_review_due"), days=days
+            ),
+        ),
+        When(
+            days_left=0,
+            then=sql.template(_("đến hạn sơ kết hôm nay, ngày %(due)s"), due=sql.DayMonthYear("next_review_due")),
+        ),
+        default=sql.template(
+            _("đã quá hạn sơ kết %(days)s ngày (hạn ngày %(due)s)"),
+            due=sql.DayMonthYear("next_review_due"),
+            days=F("days_over"),
+        ),
         output_field=CharField(),
     )
     return qs.annotate(
@@ -323,22 +343,36 @@ def review_candidates(today: datetime.date, pks: Iterable[int] | None = None) ->
         due_on=F("next_review_due"),
         agency_id=F("host_agency_id"),
         target=Coalesce(F("host_agency__current_carrier_id"), F("host_agency_id")),
-        escalate=Case(When(days_left__lt=-LEADER_ESCALATION_DAYS, then=Value(True)), default=Value(False),
-                      output_field=BooleanField()),
+        escalate=Case(
+            When(days_left__lt=-LEADER_ESCALATION_DAYS, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
         number_label=F("number"),
         subject=F("title"),
         title_text=Case(
-            When(days_left__gt=0, then=sql.template(
-                _("Sắp đến hạn sơ kết: %(number)s (còn %(days)s ngày)"), number=F("number"), days=days)),
+            When(
+                days_left__gt=0,
+                then=sql.template(
+                    _("Sắp đến hạn sơ kết: %(number)s (còn %(days)s ngày)"), number=F("number"), days=days
+                ),
+            ),
             When(days_left=0, then=sql.template(_("Đến hạn sơ kết hôm nay: %(number)s"), number=F("number"))),
-            default=sql.template(_("Quá hạn sơ kết %(days)s ngày: %(number)s"), number=F("number"),
-                                 days=F("days_over")),
+            default=sql.template(
+                _("Quá hạn sơ kết %(days)s ngày: %(number)s"), number=F("number"), days=F("days_over")
+            ),
             output_field=CharField(),
         ),
         body_text=sql.template(
-            _("Quy chế %(number)s — %(title)s, do %(host)s chủ trì, %(state)s. Đề nghị tổ chức sơ kết "
-              "và cập nhật kết quả trên cổng."),
-            number=F("number"), title=F("title"), host=sql.agency_with_carrier("host_agency"), state=state),
+            _(
+                "Quy chế %(number)s — %(title)s, do %(host)s chủ trì, %(state)s. Đề nghị tổ chức sơ kết "
+                "và cập nhật kết quả trên cổng."
+            ),
+            number=F("number"),
+            title=F("title"),
+            host=sql.agency_with_carrier("host_agency"),
+            state=state,
+        ),
         url_text=sql.path("regulations:detail", "pk"),
     )
 
@@ -348,7 +382,9 @@ def directive_candidates(today: datetime.date, pks: Iterable[int] | None = None)
     from meetings.models import Directive, DirectiveState, MeetingState
 
     qs = Directive.objects.filter(
-        state=DirectiveState.OPEN, deadline__isnull=False, assigned_agency__isnull=False,
+        state=DirectiveState.OPEN,
+        deadline__isnull=False,
+        assigned_agency__isnull=False,
         deadline__lte=today + datetime.timedelta(days=DIRECTIVE_BEFORE_DAYS),
     ).exclude(meeting__state=MeetingState.CANCELLED)
     if pks is not None:
@@ -371,17 +407,27 @@ def directive_candidates(today: datetime.date, pks: Iterable[int] | None = None)
         number_text=number,
         subject=F("text"),
         title_text=Case(
-            When(days_left__gte=0, then=sql.template(_("Nhiệm vụ sắp đến hạn (%(due)s): %(meeting)s"),
-                                                     due=sql.DayMonthYear("deadline"), meeting=F("meeting__title"))),
-            default=sql.template(_("Nhiệm vụ quá hạn %(days)s ngày: %(meeting)s"), days=F("days_over"),
-                                 meeting=F("meeting__title")),
+            When(
+                days_left__gte=0,
+                then=sql.template(
+                    _("Nhiệm vụ sắp đến hạn (%(due)s): %(meeting)s"),
+                    due=sql.DayMonthYear("deadline"),
+                    meeting=F("meeting__title"),
+                ),
+            ),
+            default=sql.template(
+                _("Nhiệm vụ quá hạn %(days)s ngày: %(meeting)s"), days=F("days_over"), meeting=F("meeting__title")
+            ),
             output_field=CharField(),
         ),
         body_text=sql.template(
             _("%(number)s giao %(agency)s: %(text)s Thời hạn: ngày %(due)s. (Theo kết luận của %(meeting)s.)"),
-            number=number, agency=sql.agency_with_carrier("assigned_agency"), text=Trim("text"),
+            number=number,
+            agency=sql.agency_with_carrier("assigned_agency"),
+            text=Trim("text"),
             due=sql.DayMonthYear("deadline"),
-            meeting=F("meeting__title")),
+            meeting=F("meeting__title"),
+        ),
         url_text=sql.path("meetings:detail", "meeting_id"),
     ).annotate(number_label=sql.template("%(n)s — %(m)s", n=F("number_text"), m=F("meeting__title")))
 
@@ -405,14 +451,18 @@ def _secretaries(meeting_ids: list[int]) -> dict[int, list[int]]:
 
     rows = list(
         Attendee.objects.filter(meeting_id__in=meeting_ids, role=AttendeeRole.SECRETARY).values_list(
-            "meeting_id", "full_name", "person__full_name", "agency_id", "person__agency_id",
-            "meeting__host_agency_id")
+            "meeting_id", "full_name", "person__full_name", "agency_id", "person__agency_id", "meeting__host_agency_id"
+        )
     )
     names = {(person_name or name or "").strip().lower() for _m, name, person_name, *_rest in rows} - {""}
     users: dict[str, list[tuple[int, int | None]]] = {}
     if names:
-        for pk, full_name, agency_id in User.objects.filter(is_active=True).annotate(
-                lname=Lower("full_name")).filter(lname__in=names).values_list("pk", "full_name", "agency_id"):
+        for pk, full_name, agency_id in (
+            User.objects.filter(is_active=True)
+            .annotate(lname=Lower("full_name"))
+            .filter(lname__in=names)
+            .values_list("pk", "full_name", "agency_id")
+        ):
             users.setdefault(full_name.strip().lower(), []).append((pk, agency_id))
     found: dict[int, list[int]] = {}
     for meeting_id, name, person_name, agency_id, person_agency_id, host_id in rows:
@@ -430,26 +480,34 @@ def _scan_minutes(batch: Batch, meeting_ids: Iterable[int] | None = None) -> Non
 
     today = batch.today
     # starts_at is a UTC instant; the held date is its Vietnam date, so compare with a day of margin.
-    latest = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=MINUTES_AFTER_DAYS - 1),
-                                                           datetime.time.min))
-    earliest = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=MINUTES_WINDOW_DAYS),
-                                                             datetime.time.min))
+    latest = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=MINUTES_AFTER_DAYS - 1), datetime.time.min)
+    )
+    earliest = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=MINUTES_WINDOW_DAYS), datetime.time.min)
+    )
     qs = Meeting.objects.filter(state=MeetingState.HELD, starts_at__lt=latest, starts_at__gte=earliest)
     if meeting_ids is not None:
         qs = qs.filter(pk__in=list(meeting_ids))
-    meetings = list(qs.values_list("pk", "title", "starts_at", "host_agency_id", "host_agency__name",
-                                   "host_agency__current_carrier_id"))
+    meetings = list(
+        qs.values_list(
+            "pk", "title", "starts_at", "host_agency_id", "host_agency__name", "host_agency__current_carrier_id"
+        )
+    )
     if not meetings:
         return
     secretaries = _secretaries([m[0] for m in meetings])
     targets = {carrier or host for _pk, _t, _s, host, _n, carrier in meetings}
     clerks: dict[int, list[int]] = {}
-    for pk, agency_id in User.objects.filter(
-            is_active=True, role=Role.CLERK, agency_id__in=targets).values_list("pk", "agency_id"):
+    for pk, agency_id in User.objects.filter(is_active=True, role=Role.CLERK, agency_id__in=targets).values_list(
+        "pk", "agency_id"
+    ):
         clerks.setdefault(agency_id, []).append(pk)
-    wants_mail = dict(User.objects.filter(
-        pk__in={pk for ids in [*secretaries.values(), *clerks.values()] for pk in ids}).annotate(
-        mail=Q(email_notifications=True) & ~Q(email="")).values_list("pk", "mail"))
+    wants_mail = dict(
+        User.objects.filter(pk__in={pk for ids in [*secretaries.values(), *clerks.values()] for pk in ids})
+        .annotate(mail=Q(email_notifications=True) & ~Q(email=""))
+        .values_list("pk", "mail")
+    )
     stage = f"minutes-{MINUTES_AFTER_DAYS}"
     rows: list[Reminder] = []
     texts: dict[int, tuple[str, str, str]] = {}
@@ -460,22 +518,40 @@ def _scan_minutes(batch: Batch, meeting_ids: Iterable[int] | None = None) -> Non
             continue
         texts[pk] = (
             _("Chưa hoàn thành biên bản: %(meeting)s") % {"meeting": title},
-            _("Hội nghị, cuộc họp “%(meeting)s” do %(host)s chủ trì, tổ chức ngày %(held)s, đã quá %(days)s ngày "
-              "nhưng biên bản chưa hoàn thành. Đề nghị hoàn thiện biên bản.") % {
-                "meeting": title, "host": host_name, "held": fmt(held_on), "days": MINUTES_AFTER_DAYS},
+            _(
+                "Hội nghị, cuộc họp “%(meeting)s” do %(host)s chủ trì, tổ chức ngày %(held)s, đã quá %(days)s ngày "
+                "nhưng biên bản chưa hoàn thành. Đề nghị hoàn thiện biên bản."
+            )
+            % {"meeting": title, "host": host_name, "held": fmt(held_on), "days": MINUTES_AFTER_DAYS},
             _path("meetings:detail", pk),
         )
         recipients = dict.fromkeys([*secretaries.get(pk, []), *clerks.get(carrier_id or host_id, [])])
         for user_id in recipients:
-            status = (ReminderStatus.SKIPPED if not wants_mail.get(user_id)
-                      else ReminderStatus.PENDING if due == today else ReminderStatus.DIGEST)
-            rows.append(Reminder(kind=ReminderKind.MINUTES, subject_id=pk, stage=stage, due_on=due,
-                                 recipient_id=user_id, agency_id=host_id, subject_number=title[:200],
-                                 subject_title=title[:500], status=status))
+            status = (
+                ReminderStatus.SKIPPED
+                if not wants_mail.get(user_id)
+                else ReminderStatus.PENDING
+                if due == today
+                else ReminderStatus.DIGEST
+            )
+            rows.append(
+                Reminder(
+                    kind=ReminderKind.MINUTES,
+                    subject_id=pk,
+                    stage=stage,
+                    due_on=due,
+                    recipient_id=user_id,
+                    agency_id=host_id,
+                    subject_number=title[:200],
+                    subject_title=title[:500],
+                    status=status,
+                )
+            )
     before = Reminder.objects.filter(kind=ReminderKind.MINUTES, subject_id__in=list(texts), stage=stage).count()
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-    batch.counts["minutes"] += Reminder.objects.filter(
-        kind=ReminderKind.MINUTES, subject_id__in=list(texts), stage=stage).count() - before
+    batch.counts["minutes"] += (
+        Reminder.objects.filter(kind=ReminderKind.MINUTES, subject_id__in=list(texts), stage=stage).count() - before
+    )
     _notify_missing(ReminderKind.MINUTES, list(texts), lambda subject_id: texts[subject_id])
 
 
@@ -483,17 +559,21 @@ def _notify_missing(kind: str, subject_ids: list[int], texts) -> None:
     """Bell items, built in Python, for the reminders of a small set of subjects that have none."""
     missing = Reminder.objects.filter(kind=kind, subject_id__in=subject_ids, notification__isnull=True)
     Notification.objects.bulk_create(
-        [Notification(user_id=user_id, title=title[:300], body=body, url=url[:500], reminder_id=pk)
-         for pk, subject_id, user_id in missing.values_list("pk", "subject_id", "recipient_id")
-         for title, body, url in [texts(subject_id)]],
-        ignore_conflicts=True, batch_size=2000,
+        [
+            Notification(user_id=user_id, title=title[:300], body=body, url=url[:500], reminder_id=pk)
+            for pk, subject_id, user_id in missing.values_list("pk", "subject_id", "recipient_id")
+            for title, body, url in [texts(subject_id)]
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
     )
 
 
 def _enqueue_immediate(batch: Batch) -> None:
     """After commit, hand Celery the reminders of this run that fall due today (one e-mail each)."""
-    ids = list(Reminder.objects.filter(status=ReminderStatus.PENDING, created_at__gte=batch.stamp)
-               .values_list("pk", flat=True))
+    ids = list(
+        Reminder.objects.filter(status=ReminderStatus.PENDING, created_at__gte=batch.stamp).values_list("pk", flat=True)
+    )
     for pk in ids:
         _enqueue_after_commit(pk)
 
@@ -501,11 +581,13 @@ def _enqueue_immediate(batch: Batch) -> None:
 def _run(batch: Batch, *, regulations=None, directives=None, meetings=None) -> None:
     """Create today's reminders of the given subjects (None: all of that kind; []: none)."""
     if regulations is None or regulations:
-        _scan_set_based(batch, ReminderKind.REVIEW, review_candidates(batch.today, regulations),
-                        Role.STAFF, Role.LEADER)
+        _scan_set_based(
+            batch, ReminderKind.REVIEW, review_candidates(batch.today, regulations), Role.STAFF, Role.LEADER
+        )
     if directives is None or directives:
-        _scan_set_based(batch, ReminderKind.DIRECTIVE, directive_candidates(batch.today, directives),
-                        Role.STAFF, Role.LEADER)
+        _scan_set_based(
+            batch, ReminderKind.DIRECTIVE, directive_candidates(batch.today, directives), Role.STAFF, Role.LEADER
+        )
     if meetings is None or meetings:
         _scan_minutes(batch, meetings)
     _enqueue_immediate(batch)
@@ -531,16 +613,21 @@ def scan_reminders(now: datetime.datetime | None = None) -> dict[str, int]:
             # Fresh statistics after a bulk insert: without them the planner takes the new rows for
             # a handful and every digest's read becomes a scan of the status index.
             with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {sql.q(Reminder._meta.db_table)}, {sql.q(Notification._meta.db_table)}, "
-                               f"{sql.q(Digest._meta.db_table)}")
+                cursor.execute(
+                    f"ANALYZE {sql.q(Reminder._meta.db_table)}, {sql.q(Notification._meta.db_table)}, "
+                    f"{sql.q(Digest._meta.db_table)}"
+                )
         counts["resent"] = resend_unsent(timezone.now())
     except Exception as exc:
         ScanRun.objects.filter(pk=run.pk).update(error=f"{type(exc).__name__}: {exc}"[:2000])
         raise
     finally:
         ScanRun.objects.filter(pk=run.pk).update(
-            finished_at=timezone.now(), reviews_created=counts["review"], directives_created=counts["directive"],
-            minutes_created=counts["minutes"], resent=counts["resent"],
+            finished_at=timezone.now(),
+            reviews_created=counts["review"],
+            directives_created=counts["directive"],
+            minutes_created=counts["minutes"],
+            resent=counts["resent"],
         )
     logger.info("reminder scan for %s: %s", today, counts)
     return counts
@@ -564,7 +651,8 @@ def recompute_for(kind: str, pk: int, now: datetime.datetime | None = None) -> d
         subjects["meetings"] = [pk]
         subjects["directives"] = list(Directive.objects.filter(meeting_id=pk).values_list("pk", flat=True))
         subjects["regulations"] = list(
-            Meeting.regulations.through.objects.filter(meeting_id=pk).values_list("regulation_id", flat=True))
+            Meeting.regulations.through.objects.filter(meeting_id=pk).values_list("regulation_id", flat=True)
+        )
     else:
         raise ValueError(kind)
     with transaction.atomic():
@@ -573,8 +661,13 @@ def recompute_for(kind: str, pk: int, now: datetime.datetime | None = None) -> d
     return batch.counts
 
 
-def settle(*, regulations: Iterable[int] = (), directives: Iterable[int] = (), meetings: Iterable[int] = (),
-           now: datetime.datetime | None = None) -> int:
+def settle(
+    *,
+    regulations: Iterable[int] = (),
+    directives: Iterable[int] = (),
+    meetings: Iterable[int] = (),
+    now: datetime.datetime | None = None,
+) -> int:
     """Reminders these objects no longer deserve: a review held since (the due date moved on or went),
     a directive done, minutes finalised. Their bells are marked read and their e-mails, not sent yet,
     are dropped. Returns the number of bells settled."""
@@ -586,19 +679,22 @@ def settle(*, regulations: Iterable[int] = (), directives: Iterable[int] = (), m
     for pk, due in Regulation.objects.filter(pk__in=list(regulations)).values_list("pk", "next_review_due"):
         review = Q(kind=ReminderKind.REVIEW, subject_id=pk)
         obsolete |= review if due is None else review & Q(due_on__lt=due)
-    done = list(Directive.objects.filter(pk__in=list(directives), state=DirectiveState.DONE)
-                .values_list("pk", flat=True))
+    done = list(
+        Directive.objects.filter(pk__in=list(directives), state=DirectiveState.DONE).values_list("pk", flat=True)
+    )
     if done:
         obsolete |= Q(kind=ReminderKind.DIRECTIVE, subject_id__in=done)
-    finalised = list(Meeting.objects.filter(pk__in=list(meetings), state=MeetingState.MINUTES_FINALISED)
-                     .values_list("pk", flat=True))
+    finalised = list(
+        Meeting.objects.filter(pk__in=list(meetings), state=MeetingState.MINUTES_FINALISED).values_list("pk", flat=True)
+    )
     if finalised:
         obsolete |= Q(kind=ReminderKind.MINUTES, subject_id__in=finalised)
     if not obsolete:
         return 0
     reminders = Reminder.objects.filter(obsolete)
-    unsent = Q(status__in=[ReminderStatus.PENDING, ReminderStatus.FAILED]) | Q(status=ReminderStatus.DIGEST,
-                                                                              digest__isnull=True)
+    unsent = Q(status__in=[ReminderStatus.PENDING, ReminderStatus.FAILED]) | Q(
+        status=ReminderStatus.DIGEST, digest__isnull=True
+    )
     reminders.filter(unsent).update(status=ReminderStatus.SKIPPED)
     return Notification.objects.filter(reminder__in=reminders, read_at__isnull=True).update(read_at=now)
 
@@ -637,11 +733,14 @@ def queue_digests(today: datetime.date) -> int:
     digest of today already went out wait for tomorrow's."""
     waiting = Reminder.objects.filter(status=ReminderStatus.DIGEST, digest__isnull=True)
     users = list(waiting.order_by().values_list("recipient_id", flat=True).distinct())
-    Digest.objects.bulk_create([Digest(user_id=pk, day=today) for pk in users], ignore_conflicts=True,
-                               batch_size=2000)
-    waiting.update(digest=Subquery(
-        Digest.objects.filter(user_id=OuterRef("recipient_id"), day=today, status=ReminderStatus.PENDING)
-        .values("pk")[:1]))
+    Digest.objects.bulk_create([Digest(user_id=pk, day=today) for pk in users], ignore_conflicts=True, batch_size=2000)
+    waiting.update(
+        digest=Subquery(
+            Digest.objects.filter(user_id=OuterRef("recipient_id"), day=today, status=ReminderStatus.PENDING).values(
+                "pk"
+            )[:1]
+        )
+    )
     ids = list(Digest.objects.filter(day=today, status=ReminderStatus.PENDING).values_list("pk", flat=True))
     for pk in ids:
         transaction.on_commit(lambda pk=pk: enqueue_digest(pk), robust=True)
@@ -660,21 +759,23 @@ def digest_sections(digest: Digest) -> list[dict]:
     Each unit's list is also rendered here, once, as plain text and as escaped HTML: a digest can
     list hundreds of items and a template loop over them costs more than the query and the send."""
     base = settings.PORTAL_BASE_URL.rstrip("/")
-    rows = (digest.reminders.order_by("agency__name", "due_on", "pk")
-            .values_list("kind", "agency__name", "subject_number", "subject_title", "due_on",
-                         "notification__title", "notification__url"))
+    rows = digest.reminders.order_by("agency__name", "due_on", "pk").values_list(
+        "kind", "agency__name", "subject_number", "subject_title", "due_on", "notification__title", "notification__url"
+    )
     labels = dict(ReminderKind.choices)
     due_word = _("hạn")
     sections: dict[str, dict] = {}
     for kind, unit, number, subject, due_on, title, url in rows:
         section = sections.setdefault(kind, {"label": labels.get(kind, kind), "units": {}})
         items = section["units"].setdefault(unit or _("Không rõ đơn vị"), [])
-        items.append({
-            "title": title or number,
-            "subject": subject if subject != number else "",
-            "link": f"{base}{url or '/'}",
-            "due": fmt(due_on),
-        })
+        items.append(
+            {
+                "title": title or number,
+                "subject": subject if subject != number else "",
+                "link": f"{base}{url or '/'}",
+                "due": fmt(due_on),
+            }
+        )
     order = list(ReminderKind.values)
     result = []
     for _kind, section in sorted(sections.items(), key=lambda item: order.index(item[0])):
@@ -683,14 +784,20 @@ def digest_sections(digest: Digest) -> list[dict]:
             text_lines, html_lines = [], []
             for item in items:
                 subject = item["subject"] if len(item["subject"]) <= 200 else item["subject"][:199] + "…"
-                text_lines.append(f"  - {item['title']} ({due_word} {item['due']})"
-                                  + (f"\n    {subject}" if subject else "") + f"\n    {item['link']}")
+                text_lines.append(
+                    f"  - {item['title']} ({due_word} {item['due']})"
+                    + (f"\n    {subject}" if subject else "")
+                    + f"\n    {item['link']}"
+                )
                 html_lines.append(
                     f'<li><a href="{escape(item["link"])}" style="color:#a31515;">{escape(item["title"])}</a> '
                     f"({due_word} {item['due']})"
-                    + (f'<br><span style="color:#555;">{escape(subject)}</span>' if subject else "") + "</li>")
-            units.append({"name": name, "items": items, "text": "\n".join(text_lines),
-                          "html": mark_safe("\n".join(html_lines))})  # noqa: S308 - every part escaped above
+                    + (f'<br><span style="color:#555;">{escape(subject)}</span>' if subject else "")
+                    + "</li>"
+                )
+            units.append(
+                {"name": name, "items": items, "text": "\n".join(text_lines), "html": mark_safe("\n".join(html_lines))}
+            )  # noqa: S308 - every part escaped above
         result.append({"label": section["label"], "units": units})
     return result
 
@@ -719,23 +826,27 @@ def deliver_digest(digest_id: int) -> str:
     user, now = digest.user, timezone.now()
     if not (user.is_active and user.email_notifications and user.email):
         Digest.objects.filter(pk=digest_id, status__in=UNSENT_STATUSES).update(
-            status=ReminderStatus.SKIPPED, updated_at=now)
+            status=ReminderStatus.SKIPPED, updated_at=now
+        )
         digest.reminders.filter(status=ReminderStatus.DIGEST).update(status=ReminderStatus.SKIPPED, updated_at=now)
         return "skipped"
     claimed = Digest.objects.filter(pk=digest_id, status__in=UNSENT_STATUSES).update(
-        status=ReminderStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now)
+        status=ReminderStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+    )
     if not claimed:
         return "claimed-elsewhere"
     try:
         build_digest_email(digest).send(fail_silently=False)
     except Exception as exc:
         Digest.objects.filter(pk=digest_id, status=ReminderStatus.SENDING).update(
-            status=ReminderStatus.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000], updated_at=timezone.now())
+            status=ReminderStatus.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000], updated_at=timezone.now()
+        )
         raise
     now = timezone.now()
     Digest.objects.filter(pk=digest_id).update(status=ReminderStatus.SENT, sent_at=now, last_error="", updated_at=now)
-    digest.reminders.filter(status=ReminderStatus.DIGEST).update(status=ReminderStatus.SENT, sent_at=now,
-                                                                 updated_at=now)
+    digest.reminders.filter(status=ReminderStatus.DIGEST).update(
+        status=ReminderStatus.SENT, sent_at=now, updated_at=now
+    )
     return "sent"
 
 
@@ -756,17 +867,26 @@ def leader_weekly_digest(now: datetime.datetime | None = None) -> int:
     monday = today - datetime.timedelta(days=today.weekday())
     year, week, _day = today.isocalendar()
     stage = f"week-{year}-W{week:02d}"
-    reviews = dict(Regulation.objects.filter(review_state_q(ReviewState.OVERDUE, today), amendment_of__isnull=True)
-                   .values("locality_id").annotate(n=Count("pk")).values_list("locality_id", "n").order_by())
+    reviews = dict(
+        Regulation.objects.filter(review_state_q(ReviewState.OVERDUE, today), amendment_of__isnull=True)
+        .values("locality_id")
+        .annotate(n=Count("pk"))
+        .values_list("locality_id", "n")
+        .order_by()
+    )
     directives = dict(
         Directive.objects.filter(state=DirectiveState.OPEN, deadline__lt=today, assigned_agency__isnull=False)
         .exclude(meeting__state=MeetingState.CANCELLED)
-        .values("assigned_agency__locality_id").annotate(n=Count("pk"))
-        .values_list("assigned_agency__locality_id", "n").order_by())
+        .values("assigned_agency__locality_id")
+        .annotate(n=Count("pk"))
+        .values_list("assigned_agency__locality_id", "n")
+        .order_by()
+    )
     paths = dict(Locality.objects.values_list("pk", "path"))
     names = dict(Locality.objects.values_list("pk", "name"))
     leaders = User.objects.filter(is_active=True, role=Role.LEADER, agency__isnull=False).values_list(
-        "pk", "agency_id", "agency__locality_id", "email_notifications", "email")
+        "pk", "agency_id", "agency__locality_id", "email_notifications", "email"
+    )
     dashboard = f"{_path_plain('dashboard:index')}"
     rows: list[Reminder] = []
     texts: dict[int, tuple[str, str, str]] = {}
@@ -775,27 +895,42 @@ def leader_weekly_digest(now: datetime.datetime | None = None) -> int:
         if own is None:
             continue
         below = [pk for pk, p in paths.items() if p.startswith(own) and pk != locality_id]
-        per_unit = [(names[pk], reviews.get(pk, 0), directives.get(pk, 0)) for pk in below
-                    if reviews.get(pk) or directives.get(pk)]
+        per_unit = [
+            (names[pk], reviews.get(pk, 0), directives.get(pk, 0))
+            for pk in below
+            if reviews.get(pk) or directives.get(pk)
+        ]
         if not per_unit:
             continue
         total_r, total_d = sum(r for _n, r, _d in per_unit), sum(d for _n, _r, d in per_unit)
         per_unit.sort(key=lambda row: (-(row[1] + row[2]), row[0]))
-        lines = "\n".join(_("- %(unit)s: %(r)s quy chế quá hạn sơ kết, %(d)s nhiệm vụ quá hạn") % {
-            "unit": unit, "r": r, "d": d} for unit, r, d in per_unit[:20])
+        lines = "\n".join(
+            _("- %(unit)s: %(r)s quy chế quá hạn sơ kết, %(d)s nhiệm vụ quá hạn") % {"unit": unit, "r": r, "d": d}
+            for unit, r, d in per_unit[:20]
+        )
         more = len(per_unit) - 20
         texts[locality_id] = (
-            _("Tổng hợp tuần: đơn vị cấp dưới có %(r)s quy chế quá hạn sơ kết, %(d)s nhiệm vụ quá hạn") % {
-                "r": total_r, "d": total_d},
-            _("Tình hình đến ngày %(day)s của các đơn vị cấp dưới:") % {"day": fmt(today)} + "\n" + lines
+            _("Tổng hợp tuần: đơn vị cấp dưới có %(r)s quy chế quá hạn sơ kết, %(d)s nhiệm vụ quá hạn")
+            % {"r": total_r, "d": total_d},
+            _("Tình hình đến ngày %(day)s của các đơn vị cấp dưới:") % {"day": fmt(today)}
+            + "\n"
+            + lines
             + (("\n" + _("… và %(n)s địa bàn khác.") % {"n": more}) if more > 0 else ""),
             dashboard,
         )
-        rows.append(Reminder(kind=ReminderKind.LEADER_WEEKLY, subject_id=locality_id, stage=stage, due_on=monday,
-                             recipient_id=user_id, agency_id=agency_id,
-                             subject_number=_("Tổng hợp tuần %(week)s/%(year)s") % {"week": week, "year": year},
-                             subject_title=texts[locality_id][0][:500],
-                             status=ReminderStatus.PENDING if email_on and email else ReminderStatus.SKIPPED))
+        rows.append(
+            Reminder(
+                kind=ReminderKind.LEADER_WEEKLY,
+                subject_id=locality_id,
+                stage=stage,
+                due_on=monday,
+                recipient_id=user_id,
+                agency_id=agency_id,
+                subject_number=_("Tổng hợp tuần %(week)s/%(year)s") % {"week": week, "year": year},
+                subject_title=texts[locality_id][0][:500],
+                status=ReminderStatus.PENDING if email_on and email else ReminderStatus.SKIPPED,
+            )
+        )
     with transaction.atomic():
         stamp = timezone.now()
         Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
@@ -817,10 +952,14 @@ def resend_unsent(now: datetime.datetime | None = None, min_age: datetime.timede
     min_age = datetime.timedelta(minutes=5) if min_age is None else min_age
     total = 0
     for model, enqueue in ((Reminder, enqueue_email), (Digest, enqueue_digest)):
-        stale = list(model.objects.filter(status=ReminderStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
-                     .values_list("pk", flat=True))
+        stale = list(
+            model.objects.filter(status=ReminderStatus.SENDING, claimed_at__lt=now - STALE_CLAIM).values_list(
+                "pk", flat=True
+            )
+        )
         model.objects.filter(pk__in=stale, status=ReminderStatus.SENDING).update(
-            status=ReminderStatus.FAILED, last_error=_("Tiến trình gửi bị dừng giữa chừng; sẽ gửi lại."),
+            status=ReminderStatus.FAILED,
+            last_error=_("Tiến trình gửi bị dừng giữa chừng; sẽ gửi lại."),
             updated_at=now,
         )
         # A failed message touched within CHAIN_QUIET still has a live retry chain (each retry is at
@@ -847,9 +986,9 @@ def requeue(reminder_ids: Iterable[int]) -> int:
     """The admin's "gửi lại": put failed or skipped reminders back to pending and enqueue them in one
     batch. Raises ``BrokerUnavailable`` if the queue is down: they stay pending and the sweep retries."""
     ids = list(
-        Reminder.objects.filter(pk__in=list(reminder_ids)).exclude(
-            status__in=[ReminderStatus.SENT, ReminderStatus.SENDING]
-        ).values_list("pk", flat=True)
+        Reminder.objects.filter(pk__in=list(reminder_ids))
+        .exclude(status__in=[ReminderStatus.SENT, ReminderStatus.SENDING])
+        .values_list("pk", flat=True)
     )
     Reminder.objects.filter(pk__in=ids).update(status=ReminderStatus.PENDING, updated_at=timezone.now())
     enqueue_emails(ids)
@@ -908,7 +1047,8 @@ def deliver_email(reminder_id: int) -> str:
     now = timezone.now()
     if not (user.is_active and user.email_notifications and user.email):
         Reminder.objects.filter(pk=reminder_id, status__in=UNSENT_STATUSES).update(
-            status=ReminderStatus.SKIPPED, updated_at=now)
+            status=ReminderStatus.SKIPPED, updated_at=now
+        )
         return "skipped"
     claimed = Reminder.objects.filter(pk=reminder_id, status__in=UNSENT_STATUSES).update(
         status=ReminderStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now

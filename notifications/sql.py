@@ -29,8 +29,13 @@ class DaysUntil(Func):
         return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
 
     def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
-                           arg_joiner=") - julianday(", **extra)
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
 
 
 class DayMonthYear(Func):
@@ -64,7 +69,7 @@ def template(message: str, **parts) -> Expression:
     position = 0
     for match in PLACEHOLDER.finditer(message):
         if match.start() > position:
-            pieces.append(text(message[position:match.start()]))
+            pieces.append(text(message[position : match.start()]))
         pieces.append(text(parts[match.group(1)]))
         position = match.end()
     if position < len(message):
@@ -89,9 +94,16 @@ def agency_with_carrier(prefix: str) -> Expression:
     "VKSND huyện Khánh Sơn (đã giải thể → nay là Viện kiểm sát nhân dân khu vực 7 - Khánh Hòa)"."""
     name = F(f"{prefix}__name")
     return Case(
-        When(**{f"{prefix}__current_carrier__isnull": False}, then=Concat(
-            name, Value(" (đã giải thể → nay là "), F(f"{prefix}__current_carrier__name"), Value(")"),
-            output_field=CharField())),
+        When(
+            **{f"{prefix}__current_carrier__isnull": False},
+            then=Concat(
+                name,
+                Value(" (đã giải thể → nay là "),
+                F(f"{prefix}__current_carrier__name"),
+                Value(")"),
+                output_field=CharField(),
+            ),
+        ),
         default=name,
         output_field=CharField(),
     )

@@ -15,7 +15,10 @@ MAIL_ERRORS = (SMTPException, ConnectionRefusedError, OSError)
 
 
 @shared_task(
-    autoretry_for=MAIL_ERRORS, retry_backoff=True, retry_backoff_max=services.RETRY_BACKOFF_MAX, retry_jitter=True,
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=services.RETRY_BACKOFF_MAX,
+    retry_jitter=True,
     max_retries=50,
     acks_late=True,
 )
@@ -34,7 +37,11 @@ def resend_unsent_task() -> int:
 
 
 @shared_task(
-    autoretry_for=MAIL_ERRORS, retry_backoff=True, retry_backoff_max=600, retry_jitter=True, max_retries=50,
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=50,
     acks_late=True,
 )
 def send_digest_email(digest_id: int) -> str:

@@ -82,8 +82,10 @@ def read_only_since(user: User) -> datetime.date | None:
 
 
 def read_only_message(day: datetime.date) -> str:
-    return (f"Đơn vị của bạn đã giải thể từ ngày {day:%d/%m/%Y}: tài khoản chỉ còn quyền xem, "
-            "không thêm, sửa hay xóa được dữ liệu.")
+    return (
+        f"Đơn vị của bạn đã giải thể từ ngày {day:%d/%m/%Y}: tài khoản chỉ còn quyền xem, "
+        "không thêm, sửa hay xóa được dữ liệu."
+    )
 
 
 def scope_of(user: User) -> Scope:
@@ -191,4 +193,3 @@ def administered_agencies(user: User) -> QuerySet[Agency]:
     if user.agency_id is None:
         return Agency.objects.none()
     return Agency.objects.filter(locality__path__startswith=user.agency.locality.path)
-

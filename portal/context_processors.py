@@ -14,8 +14,11 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("agencies:tree", "Cơ quan, đơn vị", "Cây cơ quan, đơn vị, cán bộ lãnh đạo và quá trình sáp nhập."),
 ]
 # Entries shown only to some roles.
-NAVIGATION_ROLES: dict[str, set[str]] = {"audit:list": {"admin"}, "notifications:status": {"admin"},
-                                         "accounts:list": {"admin"}}
+NAVIGATION_ROLES: dict[str, set[str]] = {
+    "audit:list": {"admin"},
+    "notifications:status": {"admin"},
+    "accounts:list": {"admin"},
+}
 ADMIN_NAVIGATION: list[tuple[str, str, str]] = [
     ("accounts:list", "Tài khoản", "Tài khoản của đơn vị: tạo mới, đổi vai trò, khóa, đặt lại mật khẩu."),
     ("audit:list", "Nhật ký", "Đăng nhập, xuất dữ liệu, tải văn bản và các lần bị từ chối truy cập."),

@@ -66,7 +66,7 @@ class Header:
 
 
 def describe_filters(form: forms.Form, skip: Sequence[str] = ("sort", "page")) -> str:
-    """"Lĩnh vực: Hình sự; Trạng thái: Đang có hiệu lực" from a bound, validated filter form."""
+    """ "Lĩnh vực: Hình sự; Trạng thái: Đang có hiệu lực" from a bound, validated filter form."""
     if not form.is_bound:
         return ""
     form.is_valid()  # the valid fields are applied (and described) even when another one is not
@@ -89,7 +89,7 @@ def describe_filters(form: forms.Form, skip: Sequence[str] = ("sort", "page")) -
 
 
 def filter_line(description: str, count: int, noun: str, today: datetime.date) -> str:
-    """"Lọc: Lĩnh vực: Hình sự — 2 văn bản — lập ngày 23/11/2026" (or "Không lọc" without filters)."""
+    """ "Lọc: Lĩnh vực: Hình sự — 2 văn bản — lập ngày 23/11/2026" (or "Không lọc" without filters)."""
     what = f"Lọc: {description}" if description else "Không lọc (toàn bộ phạm vi được xem)"
     return f"{what} — {count:,} {noun} — lập ngày {vn_day(today)}".replace(",", ".")
 
@@ -141,8 +141,9 @@ def csv_chunks(header: Header, columns: Sequence[Column], rows: Iterable[Sequenc
         yield flush()
 
 
-def stream_csv(header: Header, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
-               filename: str) -> StreamingHttpResponse:
+def stream_csv(
+    header: Header, columns: Sequence[Column], rows: Iterable[Sequence[Any]], filename: str
+) -> StreamingHttpResponse:
     response = StreamingHttpResponse(csv_chunks(header, columns, rows), content_type=CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -17,7 +17,8 @@ def sane_year(value: datetime.date | datetime.datetime | None) -> None:
     """Refuse dates no record of this portal can have: they also overflow time-zone arithmetic."""
     if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValidationError(
-            _("Năm phải trong khoảng %(first)s–%(last)s."), code="year_range",
+            _("Năm phải trong khoảng %(first)s–%(last)s."),
+            code="year_range",
             params={"first": FIRST_YEAR, "last": LAST_YEAR},
         )
 
@@ -78,5 +79,6 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         try:
             return super()._check_values(value)
         except OverflowError:
-            raise ValidationError(self.error_messages["invalid_choice"] % {"value": "?"}, code="invalid_choice") \
-                from None
+            raise ValidationError(
+                self.error_messages["invalid_choice"] % {"value": "?"}, code="invalid_choice"
+            ) from None

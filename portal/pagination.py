@@ -58,7 +58,7 @@ class CappedPaginator(Paginator):
     def page(self, number) -> CappedPage:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom: bottom + self.per_page + 1])
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
@@ -78,6 +78,7 @@ class CappedPaginator(Paginator):
             shown = 1 if self.capped else self.num_pages
             page = self.page(shown)
             asked = str(number)[:12]
-            page.notice = (f"Trang {asked} không có dữ liệu; đang hiển thị "
-                           f"{'trang 1' if shown == 1 else f'trang cuối ({shown})'}.")
+            page.notice = (
+                f"Trang {asked} không có dữ liệu; đang hiển thị {'trang 1' if shown == 1 else f'trang cuối ({shown})'}."
+            )
         return page

@@ -99,7 +99,7 @@ class PortalURLFetcher(URLFetcher):
         path = unquote(parts.path)
         if not path.startswith(static_url):
             return None
-        relative = posixpath.normpath(path[len(static_url):])
+        relative = posixpath.normpath(path[len(static_url) :])
         if relative.startswith(("..", "/")) or "\x00" in relative:
             return None
         try:
@@ -228,14 +228,21 @@ def html_to_pdf(html: str, timeout: float | None = None, max_pages: int | None =
     return guarded(work, timeout)
 
 
-def render_pdf(template_name: str, context: dict[str, Any], timeout: float | None = None,
-               *, max_pages: int | None = None) -> bytes:
+def render_pdf(
+    template_name: str, context: dict[str, Any], timeout: float | None = None, *, max_pages: int | None = None
+) -> bytes:
     """Render a Django template (autoescaped) to PDF bytes. Every PDF of the portal comes from here."""
     return html_to_pdf(render_to_string(template_name, context), timeout=timeout, max_pages=max_pages)
 
 
-def render_chunked(template_name: str, contexts: Iterable[dict[str, Any]], *, timeout: float, max_pages: int,
-                   on_chunk: Callable[[dict[str, Any]], None] | None = None) -> bytes:
+def render_chunked(
+    template_name: str,
+    contexts: Iterable[dict[str, Any]],
+    *,
+    timeout: float,
+    max_pages: int,
+    on_chunk: Callable[[dict[str, Any]], None] | None = None,
+) -> bytes:
     """One PDF from a long listing laid out a chunk at a time (each context gets ``page_offset``, the
     pages before it, for its page numbers); ``on_chunk`` runs after each chunk (progress, and
     cancellation by raising ``PdfCancelled``). The whole render shares one time and page limit."""
@@ -259,17 +266,40 @@ def render_chunked(template_name: str, contexts: Iterable[dict[str, Any]], *, ti
 
 
 def vn_date(day: datetime.date) -> str:
-    """"ngày 05 tháng 01 năm 2024": Decree 30 pads days below 10 and the months 1 and 2 with a zero."""
+    """ "ngày 05 tháng 01 năm 2024": Decree 30 pads days below 10 and the months 1 and 2 with a zero."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 # Words that belong together in an agency name: a line never ends between them ("TỐI / CAO").
-_BOUND_PAIRS = ("TỐI CAO", "CẤP CAO", "KHU VỰC", "NHÂN DÂN", "HÀ NỘI", "HỒ CHÍ MINH", "THÀNH PHỐ", "ĐIỀU TRA",
-                "THI HÀNH", "DÂN SỰ", "CÔNG AN", "KIỂM SÁT", "TÒA ÁN", "BAN CÁN SỰ", "ĐẢNG ỦY", "CẢNH SÁT")
+_BOUND_PAIRS = (
+    "TỐI CAO",
+    "CẤP CAO",
+    "KHU VỰC",
+    "NHÂN DÂN",
+    "HÀ NỘI",
+    "HỒ CHÍ MINH",
+    "THÀNH PHỐ",
+    "ĐIỀU TRA",
+    "THI HÀNH",
+    "DÂN SỰ",
+    "CÔNG AN",
+    "KIỂM SÁT",
+    "TÒA ÁN",
+    "BAN CÁN SỰ",
+    "ĐẢNG ỦY",
+    "CẢNH SÁT",
+)
 # Where the head of a name ends, so the place or level goes on its own line as Decree 30 headers do.
-_HEADS = ("VIỆN KIỂM SÁT NHÂN DÂN", "TÒA ÁN NHÂN DÂN", "CƠ QUAN ĐIỀU TRA", "CƠ QUAN CẢNH SÁT ĐIỀU TRA",
-          "BAN CÁN SỰ ĐẢNG", "CHI CỤC THI HÀNH ÁN DÂN SỰ", "CỤC THI HÀNH ÁN DÂN SỰ")
+_HEADS = (
+    "VIỆN KIỂM SÁT NHÂN DÂN",
+    "TÒA ÁN NHÂN DÂN",
+    "CƠ QUAN ĐIỀU TRA",
+    "CƠ QUAN CẢNH SÁT ĐIỀU TRA",
+    "BAN CÁN SỰ ĐẢNG",
+    "CHI CỤC THI HÀNH ÁN DÂN SỰ",
+    "CỤC THI HÀNH ÁN DÂN SỰ",
+)
 
 
 def name_lines(name: str, width: int = 24) -> list[str]:
@@ -283,7 +313,7 @@ def name_lines(name: str, width: int = 24) -> list[str]:
     upper = text.upper()
     for head in _HEADS:
         if upper.startswith(head + " ") and len(text) > width:
-            return [text[:len(head)], *name_lines(text[len(head) + 1:], width)]
+            return [text[: len(head)], *name_lines(text[len(head) + 1 :], width)]
     bound = text
     for phrase in _BOUND_PAIRS:
         start = bound.upper().find(phrase)
@@ -320,5 +350,4 @@ class PdfErrorMiddleware:
             return None
         referer = request.headers.get("Referer", "")
         back = referer if url_has_allowed_host_and_scheme(referer, {request.get_host()}) else ""
-        return render(request, "errors/pdf.html", {"message": str(exception), "back": back},
-                      status=exception.status)
+        return render(request, "errors/pdf.html", {"message": str(exception), "back": back}, status=exception.status)

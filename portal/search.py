@@ -36,4 +36,3 @@ def matches_all_words(field: str, text: str):
 def natural_key(text: str) -> tuple:
     """Sort key that puts "Khu vực 2" before "Khu vực 10" and "Tỉnh 09" before "Tỉnh 10"."""
     return tuple(int(part) if part.isdigit() else normalize(part) for part in re.split(r"(\d+)", text))
-

@@ -9,8 +9,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     # Browsers ask for /favicon.ico on their own (a PDF opened in a tab, for one): answer with the logo.
     path("favicon.ico", views.favicon),
-    path("dang-nhap/", auth_views.LoginView.as_view(template_name="accounts/login.html",
-                                                    authentication_form=PortalAuthenticationForm), name="login"),
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=PortalAuthenticationForm),
+        name="login",
+    ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "doi-mat-khau/",

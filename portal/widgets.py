@@ -24,7 +24,7 @@ class FastSelect(forms.Select):
         chosen = {str(v) for v in self.format_value(value)}
         options = format_html_join(
             "",
-            "<option value=\"{}\"{}>{}</option>",
+            '<option value="{}"{}>{}</option>',
             (
                 ("" if key is None else str(key), SELECTED if str("" if key is None else key) in chosen else "", label)
                 for key, label in self.choices
@@ -44,8 +44,15 @@ class DateTextInput(forms.TextInput):
     input_formats = ("%d/%m/%Y", "%Y-%m-%d")
 
     def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "size": 10,
-                                "pattern": r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}", **(attrs or {})})
+        super().__init__(
+            attrs={
+                "placeholder": "dd/mm/yyyy",
+                "inputmode": "numeric",
+                "size": 10,
+                "pattern": r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}",
+                **(attrs or {}),
+            }
+        )
 
     def format_value(self, value):
         if isinstance(value, str):
@@ -58,6 +65,8 @@ class DateTextInput(forms.TextInput):
         if isinstance(value, datetime.date):
             return value.strftime("%d/%m/%Y")
         return super().format_value(value)
+
+
 # Dates are typed as text, never ``type=date``: a date input follows the browser's language (an
 # English Chromium shows mm/dd/yyyy and silently turns 15092025 into 12/09/2025). A text input
 # keeps dd/mm/yyyy for everybody; the field's strict parser then refuses 31/02/2025 instead of
@@ -104,8 +113,13 @@ class DateInput(forms.DateInput):
     normalize = staticmethod(normalize_date_text)
 
     def __init__(self, attrs: dict | None = None, format: str | None = None) -> None:
-        defaults = {"inputmode": "numeric", "autocomplete": "off", "placeholder": self.placeholder,
-                    "data-date-input": "", "size": len(self.placeholder) + 6}
+        defaults = {
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "placeholder": self.placeholder,
+            "data-date-input": "",
+            "size": len(self.placeholder) + 6,
+        }
         super().__init__(attrs={**defaults, **(attrs or {})}, format=format or self.default_format)
 
     default_format = DATE_FORMAT

@@ -43,8 +43,15 @@ class Decree30Docx:
         style.paragraph_format.space_after = Pt(0)
 
     @staticmethod
-    def _run(paragraph, text: str, *, size: float = BODY_PT, bold: bool = False, italic: bool = False,
-             underline: bool = False):
+    def _run(
+        paragraph,
+        text: str,
+        *,
+        size: float = BODY_PT,
+        bold: bool = False,
+        italic: bool = False,
+        underline: bool = False,
+    ):
         run = paragraph.add_run(text)
         run.font.name, run.font.size = FONT, Pt(size)
         run.bold, run.italic, run.underline = bold, italic, underline
@@ -64,8 +71,16 @@ class Decree30Docx:
             paragraph.alignment = fmt.pop("align", WD_ALIGN_PARAGRAPH.CENTER)
             self._run(paragraph, text, **fmt)
 
-    def header(self, *, governing: list[str], issuing: list[str], number: str, place_date: str,
-               under_number: str = "", draft: bool = False) -> None:
+    def header(
+        self,
+        *,
+        governing: list[str],
+        issuing: list[str],
+        number: str,
+        place_date: str,
+        under_number: str = "",
+        draft: bool = False,
+    ) -> None:
         if draft:
             mark = self.doc.add_paragraph()
             mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -82,10 +97,13 @@ class Decree30Docx:
         left += [(line, {"size": 12.5, "bold": True}) for line in issuing]
         left.append(("———", {"size": 10}))
         self._cell_lines(table.cell(0, 0), left)
-        self._cell_lines(table.cell(0, 1), [
-            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"size": 12.5, "bold": True}),
-            ("Độc lập - Tự do - Hạnh phúc", {"size": 13.5, "bold": True, "underline": True}),
-        ])
+        self._cell_lines(
+            table.cell(0, 1),
+            [
+                ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"size": 12.5, "bold": True}),
+                ("Độc lập - Tự do - Hạnh phúc", {"size": 13.5, "bold": True, "underline": True}),
+            ],
+        )
         below = [(f"Số: {number}", {"size": 13})]
         if under_number:
             below.append((under_number, {"size": 12}))
@@ -179,7 +197,7 @@ class Decree30Docx:
 
 
 def recipient_lines(report: list[str], act: list[str], filed: str) -> list[str]:
-    """"- X;" lines, the last of each group marked "(để báo cáo)" / "(để thực hiện)", then "- Lưu: …"."""
+    """ "- X;" lines, the last of each group marked "(để báo cáo)" / "(để thực hiện)", then "- Lưu: …"."""
     lines = [f"- {r}{' (để báo cáo)' if i == len(report) - 1 else ''};" for i, r in enumerate(report)]
     lines += [f"- {r}{' (để thực hiện)' if i == len(act) - 1 else ''};" for i, r in enumerate(act)]
     lines.append(f"- {filed}")

@@ -36,8 +36,14 @@ class RegulationAdmin(SimpleHistoryAdmin):
     search_fields = ["number", "title", "search_text"]
     raw_id_fields = ["host_agency"]
     inlines = [PartyInline, ArticleInline, RelationInline]
-    readonly_fields = ["amendment_of", "amended_on", "superseded_on", "repealed_on", "last_review_on",
-                       "next_review_due"]
+    readonly_fields = [
+        "amendment_of",
+        "amended_on",
+        "superseded_on",
+        "repealed_on",
+        "last_review_on",
+        "next_review_due",
+    ]
 
 
 @admin.register(RegulationRelation)

@@ -79,12 +79,15 @@ class AgencyCache:
         if not missing:
             return
         rows = Agency.objects.filter(pk__in=missing).values_list(
-            "pk", "name", "short_name", "active_from", "active_to", "current_carrier_id", "current_carrier__name")
+            "pk", "name", "short_name", "active_from", "active_to", "current_carrier_id", "current_carrier__name"
+        )
         for pk, name, short, active_from, active_to, carrier_id, carrier_name in rows:
-            active = ((active_from is None or active_from <= self.today)
-                      and (active_to is None or active_to >= self.today))
-            self.known[pk] = AgencyInfo(name, short or name,
-                                        agency_label(name, active, carrier_name if carrier_id != pk else None))
+            active = (active_from is None or active_from <= self.today) and (
+                active_to is None or active_to >= self.today
+            )
+            self.known[pk] = AgencyInfo(
+                name, short or name, agency_label(name, active, carrier_name if carrier_id != pk else None)
+            )
 
     def __getitem__(self, pk: int) -> AgencyInfo:
         return self.known[pk]
@@ -99,7 +102,7 @@ class Party:
 
     @property
     def signatory(self) -> str:
-        """"Đặng Bình Giang (Bí thư, VKSND tỉnh Hà Giang)"."""
+        """ "Đặng Bình Giang (Bí thư, VKSND tỉnh Hà Giang)"."""
         where = ", ".join(x for x in (self.signatory_title, self.agency.short) if x)
         return f"{self.signatory_name} ({where})" if where else self.signatory_name
 
@@ -125,19 +128,36 @@ class Row:
 
     def values(self) -> list[Any]:
         return [
-            self.index, self.number, self.type_label, self.title, self.signed_on, self.in_force_from,
+            self.index,
+            self.number,
+            self.type_label,
+            self.title,
+            self.signed_on,
+            self.in_force_from,
             self.host.label,
             "; ".join(p.agency.label for p in self.parties),
             "; ".join(p.signatory for p in self.parties if p.signatory_name),
             "; ".join(self.fields),
-            self.status_label, self.last_review_on, self.next_review_due,
+            self.status_label,
+            self.last_review_on,
+            self.next_review_due,
             "; ".join(self.amendments),
         ]
 
 
 IN_FORCE_STATUSES = (RegulationStatus.IN_FORCE, RegulationStatus.AMENDED)
-ROW_COLUMNS = ("pk", "number", "type", "title", "signed_on", "in_force_from", "host_agency_id", "_status",
-               "last_review_on", "next_review_due")
+ROW_COLUMNS = (
+    "pk",
+    "number",
+    "type",
+    "title",
+    "signed_on",
+    "in_force_from",
+    "host_agency_id",
+    "_status",
+    "last_review_on",
+    "next_review_due",
+)
 
 
 def _among(queryset: QuerySet, column: str, ids: list[int]) -> QuerySet:
@@ -149,36 +169,55 @@ def _among(queryset: QuerySet, column: str, ids: list[int]) -> QuerySet:
     return queryset.filter(**{f"{column}__in": ids})
 
 
-def _rows_of_chunk(chunk: list[tuple], first_index: int, agencies: AgencyCache,
-                   field_names: dict[int, str], today: datetime.date) -> list[Row]:
+def _rows_of_chunk(
+    chunk: list[tuple], first_index: int, agencies: AgencyCache, field_names: dict[int, str], today: datetime.date
+) -> list[Row]:
     """The related rows of a chunk in three queries (parties, fields, amendments), joined in Python."""
     ids = [r[0] for r in chunk]
     parties: dict[int, list[tuple]] = {}
-    for row in (_among(RegulationParty.objects.all(), "regulation_id", ids).order_by("regulation_id", "order", "id")
-                .values_list("regulation_id", "agency_id", "role", "signatory_name", "signatory_title")):
+    for row in (
+        _among(RegulationParty.objects.all(), "regulation_id", ids)
+        .order_by("regulation_id", "order", "id")
+        .values_list("regulation_id", "agency_id", "role", "signatory_name", "signatory_title")
+    ):
         parties.setdefault(row[0], []).append(row)
     fields: dict[int, list[int]] = {}
     for reg_id, field_id in _among(Regulation.fields.through.objects.all(), "regulation_id", ids).values_list(
-            "regulation_id", "field_id"):
+        "regulation_id", "field_id"
+    ):
         fields.setdefault(reg_id, []).append(field_id)
     amendments: dict[int, list[str]] = {}
-    for reg_id, number in (_among(Regulation.objects.all(), "amendment_of_id", ids).order_by("signed_on", "id")
-                           .values_list("amendment_of_id", "number")):
+    for reg_id, number in (
+        _among(Regulation.objects.all(), "amendment_of_id", ids)
+        .order_by("signed_on", "id")
+        .values_list("amendment_of_id", "number")
+    ):
         amendments.setdefault(reg_id, []).append(number)
     agencies.load({r[6] for r in chunk} | {p[1] for rows in parties.values() for p in rows})
     order = {pk: n for n, pk in enumerate(field_names)}
     result = []
     for offset, (pk, number, kind, title, signed_on, in_force_from, host_id, status, last, due) in enumerate(chunk):
-        result.append(Row(
-            index=first_index + offset, number=number, type_label=TYPE_LABELS.get(kind, kind), title=title,
-            signed_on=signed_on, in_force_from=in_force_from, host=agencies[host_id],
-            status_label=STATUS_LABELS.get(status, status), last_review_on=last, next_review_due=due,
-            parties=[Party(agencies[a], role == PartyRole.HOST, name, job_title)
-                     for _r, a, role, name, job_title in parties.get(pk, [])],
-            fields=[field_names[f] for f in sorted(fields.get(pk, []), key=order.__getitem__) if f in field_names],
-            amendments=amendments.get(pk, []),
-            review_overdue=bool(due and due < today and status in IN_FORCE_STATUSES),
-        ))
+        result.append(
+            Row(
+                index=first_index + offset,
+                number=number,
+                type_label=TYPE_LABELS.get(kind, kind),
+                title=title,
+                signed_on=signed_on,
+                in_force_from=in_force_from,
+                host=agencies[host_id],
+                status_label=STATUS_LABELS.get(status, status),
+                last_review_on=last,
+                next_review_due=due,
+                parties=[
+                    Party(agencies[a], role == PartyRole.HOST, name, job_title)
+                    for _r, a, role, name, job_title in parties.get(pk, [])
+                ],
+                fields=[field_names[f] for f in sorted(fields.get(pk, []), key=order.__getitem__) if f in field_names],
+                amendments=amendments.get(pk, []),
+                review_overdue=bool(due and due < today and status in IN_FORCE_STATUSES),
+            )
+        )
     return result
 
 
@@ -234,10 +273,12 @@ def build(user: User, params: QueryDict) -> Export:
     filterset = RegulationFilter(params or None, queryset=base, user=user, today=today)
     if filterset.is_bound and not filterset.form.is_valid():
         # The list shows these errors and filters without the bad values; a file must not quietly do so.
-        labels = ", ".join(str(filterset.form.fields[name].label) for name in filterset.form.errors if
-                           name in filterset.form.fields)
-        raise InvalidFilters(f"Bộ lọc có giá trị không hợp lệ ({labels}); chưa xuất dữ liệu. "
-                             "Hãy sửa bộ lọc trên danh sách rồi xuất lại.")
+        labels = ", ".join(
+            str(filterset.form.fields[name].label) for name in filterset.form.errors if name in filterset.form.fields
+        )
+        raise InvalidFilters(
+            f"Bộ lọc có giá trị không hợp lệ ({labels}); chưa xuất dữ liệu. Hãy sửa bộ lọc trên danh sách rồi xuất lại."
+        )
     agency = getattr(user, "agency", None)
     return Export(filterset.qs, shared.describe_filters(filterset.form), today, agency.name if agency else "")
 
@@ -256,8 +297,13 @@ def xlsx_response(export: Export):
 
 
 def pdf_context(export: Export, regulations: Sequence[Row], **extra: Any) -> dict[str, Any]:
-    return {"regulations": regulations, "today": export.today, "filter_line": export.line,
-            "agency_name": export.agency_name, **extra}
+    return {
+        "regulations": regulations,
+        "today": export.today,
+        "filter_line": export.line,
+        "agency_name": export.agency_name,
+        **extra,
+    }
 
 
 def to_pdf(export: Export, timeout: float | None = None) -> bytes:

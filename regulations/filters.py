@@ -43,26 +43,41 @@ SORTS = {
 
 
 class RegulationFilter(PortalFilterSet):
-    q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q",
-                                  widget=forms.TextInput(attrs={"type": "search"}))
-    agency = UnitChoiceFilter(label=_("Cơ quan (kể cả cấp dưới)"), queryset=Agency.objects.none(),
-                              method="filter_agency", empty_label=_("Tất cả"), widget=agency_autocomplete())
-    partner_kind = django_filters.ChoiceFilter(label=_("Loại cơ quan phối hợp"), choices=AgencyKind.choices,
-                                               method="filter_partner_kind", empty_label=_("Tất cả"))
-    field = SafeModelChoiceFilter(label=_("Lĩnh vực"), queryset=Field.objects.filter(is_active=True),
-                                             field_name="fields", empty_label=_("Tất cả"))
-    type = django_filters.ChoiceFilter(label=_("Loại văn bản"), choices=RegulationType.choices,
-                                       empty_label=_("Tất cả"))
-    status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=RegulationStatus.choices,
-                                         method="filter_status", empty_label=_("Tất cả"))
-    review_state = django_filters.ChoiceFilter(label=_("Sơ kết"), choices=ReviewState.choices,
-                                               method="filter_review_state", empty_label=_("Tất cả"))
-    signed_from = django_filters.NumberFilter(label=_("Ký từ năm"), method="filter_signed_from", min_value=1945,
-                                              max_value=2100, decimal_places=0)
-    signed_to = django_filters.NumberFilter(label=_("Ký đến năm"), method="filter_signed_to", min_value=1945,
-                                            max_value=2100, decimal_places=0)
-    sort = django_filters.ChoiceFilter(label=_("Sắp xếp"), choices=[(k, v[0]) for k, v in SORTS.items()],
-                                       method="filter_sort", empty_label=None)
+    q = django_filters.CharFilter(
+        label=_("Tìm kiếm"), method="filter_q", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    agency = UnitChoiceFilter(
+        label=_("Cơ quan (kể cả cấp dưới)"),
+        queryset=Agency.objects.none(),
+        method="filter_agency",
+        empty_label=_("Tất cả"),
+        widget=agency_autocomplete(),
+    )
+    partner_kind = django_filters.ChoiceFilter(
+        label=_("Loại cơ quan phối hợp"),
+        choices=AgencyKind.choices,
+        method="filter_partner_kind",
+        empty_label=_("Tất cả"),
+    )
+    field = SafeModelChoiceFilter(
+        label=_("Lĩnh vực"), queryset=Field.objects.filter(is_active=True), field_name="fields", empty_label=_("Tất cả")
+    )
+    type = django_filters.ChoiceFilter(label=_("Loại văn bản"), choices=RegulationType.choices, empty_label=_("Tất cả"))
+    status = django_filters.ChoiceFilter(
+        label=_("Trạng thái"), choices=RegulationStatus.choices, method="filter_status", empty_label=_("Tất cả")
+    )
+    review_state = django_filters.ChoiceFilter(
+        label=_("Sơ kết"), choices=ReviewState.choices, method="filter_review_state", empty_label=_("Tất cả")
+    )
+    signed_from = django_filters.NumberFilter(
+        label=_("Ký từ năm"), method="filter_signed_from", min_value=1945, max_value=2100, decimal_places=0
+    )
+    signed_to = django_filters.NumberFilter(
+        label=_("Ký đến năm"), method="filter_signed_to", min_value=1945, max_value=2100, decimal_places=0
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sắp xếp"), choices=[(k, v[0]) for k, v in SORTS.items()], method="filter_sort", empty_label=None
+    )
 
     class Meta:
         model = Regulation

@@ -40,34 +40,63 @@ def bounded_integer(label: str, bounds: tuple[int, int], unit: str, required: bo
     """An integer field whose out-of-range values (0, 32768, ...) get a Vietnamese error, never a DB error."""
     low, high = bounds
     message = _("%(label)s phải từ %(low)d đến %(high)d%(unit)s.") % {
-        "label": label, "low": low, "high": high, "unit": f" {unit}" if unit else ""}
+        "label": label,
+        "low": low,
+        "high": high,
+        "unit": f" {unit}" if unit else "",
+    }
     return forms.IntegerField(
-        label=label, min_value=low, max_value=high, required=required, **kwargs,
-        error_messages={"min_value": message, "max_value": message, "invalid": _("Vui lòng nhập một số nguyên."),
-                        "required": _("Vui lòng nhập %(label)s.") % {"label": label.lower()}},
+        label=label,
+        min_value=low,
+        max_value=high,
+        required=required,
+        **kwargs,
+        error_messages={
+            "min_value": message,
+            "max_value": message,
+            "invalid": _("Vui lòng nhập một số nguyên."),
+            "required": _("Vui lòng nhập %(label)s.") % {"label": label.lower()},
+        },
     )
 
 
 class RegulationForm(BoundedDatesMixin, forms.ModelForm):
     fields = SafeModelMultipleChoiceField(
-        label=_("Lĩnh vực"), queryset=Field.objects.filter(is_active=True), required=False,
+        label=_("Lĩnh vực"),
+        queryset=Field.objects.filter(is_active=True),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     chapters_count = bounded_integer(_("Số chương"), CHAPTERS_COUNT, _("chương"))
     articles_count = bounded_integer(_("Số điều"), ARTICLES_COUNT, _("điều"))
-    review_interval_months = bounded_integer(_("Chu kỳ sơ kết (tháng)"), REVIEW_INTERVAL_MONTHS, _("tháng"),
-                                             required=True, initial=12)
+    review_interval_months = bounded_integer(
+        _("Chu kỳ sơ kết (tháng)"), REVIEW_INTERVAL_MONTHS, _("tháng"), required=True, initial=12
+    )
 
     class Meta:
         model = Regulation
         fields = [
-            "number", "title", "type", "fields", "signed_on", "in_force_from", "expires_on", "chapters_count",
-            "articles_count", "review_interval_months", "final_review_on", "summary", "notes",
+            "number",
+            "title",
+            "type",
+            "fields",
+            "signed_on",
+            "in_force_from",
+            "expires_on",
+            "chapters_count",
+            "articles_count",
+            "review_interval_months",
+            "final_review_on",
+            "summary",
+            "notes",
         ]
         widgets = {
-            "signed_on": DateInput(), "in_force_from": DateInput(), "expires_on": DateInput(),
+            "signed_on": DateInput(),
+            "in_force_from": DateInput(),
+            "expires_on": DateInput(),
             "final_review_on": DateInput(),
-            "title": forms.Textarea(attrs={"rows": 2}), "summary": forms.Textarea(attrs={"rows": 3}),
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
         error_messages = {
@@ -92,19 +121,25 @@ class RegulationForm(BoundedDatesMixin, forms.ModelForm):
 
 
 class PartyForm(forms.Form):
-    agency = AgencyChoiceField(label=_("Cơ quan"), queryset=Agency.objects.none(), widget=agency_autocomplete(),
-                               error_messages={"required": _("Vui lòng chọn cơ quan.")})
+    agency = AgencyChoiceField(
+        label=_("Cơ quan"),
+        queryset=Agency.objects.none(),
+        widget=agency_autocomplete(),
+        error_messages={"required": _("Vui lòng chọn cơ quan.")},
+    )
     role = forms.ChoiceField(label=_("Vai trò"), choices=PartyRole.choices, initial=PartyRole.PARTY)
     signatory_name = forms.CharField(label=_("Người ký"), max_length=150, required=False)
     signatory_title = forms.CharField(label=_("Chức vụ người ký"), max_length=255, required=False)
-    signing_capacity = forms.CharField(label=_("Thẩm quyền ký"), max_length=100, required=False,
-                                       help_text=_("Ví dụ: TM. Ban cán sự đảng"))
+    signing_capacity = forms.CharField(
+        label=_("Thẩm quyền ký"), max_length=100, required=False, help_text=_("Ví dụ: TM. Ban cán sự đảng")
+    )
 
 
 class RowsFormSet(forms.BaseFormSet):
     def rows(self) -> list[forms.Form]:
         return [
-            f for f in self.forms
+            f
+            for f in self.forms
             if getattr(f, "cleaned_data", None) and not (self.can_delete and self._should_delete_form(f))
         ]
 
@@ -170,9 +205,12 @@ class BaseArticleFormSet(RowsFormSet):
 
 class OriginalForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại tệp"), choices=OriginalKind.choices, initial=OriginalKind.SIGNED_SCAN)
-    file = forms.FileField(label=_("Tệp"), required=False,
-                           help_text=_("Bản ký: PDF, JPEG, PNG. Bản văn bản: DOCX, ODT."),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.odt"}))
+    file = forms.FileField(
+        label=_("Tệp"),
+        required=False,
+        help_text=_("Bản ký: PDF, JPEG, PNG. Bản văn bản: DOCX, ODT."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.odt"}),
+    )
 
     def has_changed(self) -> bool:
         return bool(self.files.get(self.add_prefix("file")))
@@ -190,11 +228,18 @@ class OriginalForm(forms.Form):
 
 class RelationForm(BoundedDatesMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Văn bản này"), choices=RelationKind.choices, initial=RelationKind.SUPERSEDES)
-    target = SafeModelChoiceField(label=_("Văn bản bị tác động"), queryset=Regulation.objects.none(),
-                                    error_messages={"required": _("Vui lòng chọn văn bản.")})
-    effective_on = forms.DateField(label=_("Từ ngày"), widget=DateInput(), required=False,
-                                   help_text=_("Để trống: từ ngày văn bản này có hiệu lực."),
-                                   error_messages={"invalid": _("Ngày không hợp lệ.")})
+    target = SafeModelChoiceField(
+        label=_("Văn bản bị tác động"),
+        queryset=Regulation.objects.none(),
+        error_messages={"required": _("Vui lòng chọn văn bản.")},
+    )
+    effective_on = forms.DateField(
+        label=_("Từ ngày"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Để trống: từ ngày văn bản này có hiệu lực."),
+        error_messages={"invalid": _("Ngày không hợp lệ.")},
+    )
 
 
 class BaseRelationFormSet(RowsFormSet):
@@ -236,15 +281,26 @@ RelationFormSet = formset_factory(RelationForm, formset=BaseRelationFormSet, ext
 class RegulationEditor:
     """The main form and its inline rows, validated together and handed to the service."""
 
-    def __init__(self, user: User, instance: Regulation | None = None, data=None, files=None,
-                 relation_initial: list[dict] | None = None):
+    def __init__(
+        self,
+        user: User,
+        instance: Regulation | None = None,
+        data=None,
+        files=None,
+        relation_initial: list[dict] | None = None,
+    ):
         self.user, self.instance = user, instance
         bound = data is not None
         self.form = RegulationForm(data, instance=instance)
         if instance is not None:
             parties_initial = [
-                {"agency": p.agency, "role": p.role, "signatory_name": p.signatory_name,
-                 "signatory_title": p.signatory_title, "signing_capacity": p.signing_capacity}
+                {
+                    "agency": p.agency,
+                    "role": p.role,
+                    "signatory_name": p.signatory_name,
+                    "signatory_title": p.signatory_title,
+                    "signing_capacity": p.signing_capacity,
+                }
                 for p in instance.parties.select_related("agency")
             ]
             articles_initial = [
@@ -256,16 +312,20 @@ class RegulationEditor:
                 for r in instance.outgoing_relations.all()
             ]
         else:
-            own = user.agency if user.agency_id and access.writable_agencies(user).filter(pk=user.agency_id).exists() \
+            own = (
+                user.agency
+                if user.agency_id and access.writable_agencies(user).filter(pk=user.agency_id).exists()
                 else None
+            )
             parties_initial = [{"agency": own, "role": PartyRole.HOST}]
             articles_initial = []
             relations_initial = relation_initial or []
         self.parties = PartyFormSet(data, prefix="parties", initial=None if bound else parties_initial, user=user)
         self.articles = ArticleFormSet(data, prefix="articles", initial=None if bound else articles_initial)
         self.originals = OriginalFormSet(data, files, prefix="originals")
-        self.relations = RelationFormSet(data, prefix="relations", initial=None if bound else relations_initial,
-                                         user=user, instance=instance)
+        self.relations = RelationFormSet(
+            data, prefix="relations", initial=None if bound else relations_initial, user=user, instance=instance
+        )
         self.files_lost = bound and bool(files)
 
     @property
@@ -278,14 +338,19 @@ class RegulationEditor:
             valid = formset.is_valid() and valid
         if valid:
             host = services.host_of([f.cleaned_data for f in self.parties.rows()])
-            if host and services.number_taken(host, self.form.cleaned_data["number"],
-                                              self.instance.pk if self.instance else None):
+            if host and services.number_taken(
+                host, self.form.cleaned_data["number"], self.instance.pk if self.instance else None
+            ):
                 self.form.add_error("number", services.MSG_NUMBER_TAKEN)
                 valid = False
         return valid
 
-    SECTION_LABELS = {"parties": _("Các bên ký kết"), "articles": _("Các điều"), "originals": _("Tệp văn bản gốc"),
-                      "relations": _("Văn bản này sửa đổi, thay thế hoặc bãi bỏ")}
+    SECTION_LABELS = {
+        "parties": _("Các bên ký kết"),
+        "articles": _("Các điều"),
+        "originals": _("Tệp văn bản gốc"),
+        "relations": _("Văn bản này sửa đổi, thay thế hoặc bãi bỏ"),
+    }
 
     def sections_with_errors(self) -> list[dict]:
         """Sections of rows holding an error, for the banner: a long form's error may be far below."""
@@ -295,15 +360,14 @@ class RegulationEditor:
                 continue
             rows = [n for n, form in enumerate(formset.forms, start=1) if form.errors]
             if rows or formset.non_form_errors():
-                found.append({"anchor": f"{formset.prefix}-set", "label": self.SECTION_LABELS[formset.prefix],
-                              "rows": rows})
+                found.append(
+                    {"anchor": f"{formset.prefix}-set", "label": self.SECTION_LABELS[formset.prefix], "rows": rows}
+                )
         return found
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.form.errors) or any(
-            any(fs.errors) or fs.non_form_errors() for fs in self.formsets
-        )
+        return bool(self.form.errors) or any(any(fs.errors) or fs.non_form_errors() for fs in self.formsets)
 
     def service_args(self) -> dict:
         data = dict(self.form.cleaned_data)
@@ -311,8 +375,11 @@ class RegulationEditor:
             "data": data,
             "parties": [f.cleaned_data for f in self.parties.rows()],
             "articles": [f.cleaned_data for f in self.articles.rows()],
-            "files": [(f.cleaned_data["kind"], f.cleaned_data["file"]) for f in self.originals.rows()
-                      if f.cleaned_data.get("file")],
+            "files": [
+                (f.cleaned_data["kind"], f.cleaned_data["file"])
+                for f in self.originals.rows()
+                if f.cleaned_data.get("file")
+            ],
             "relations": [self._dated(f.cleaned_data, data) for f in self.relations.rows()],
         }
 

@@ -35,17 +35,22 @@ def start(user: User, params: QueryDict) -> RegisterJob:
     export = exports.build(user, params)
     pdf.check_rows(export.count, pdf.JOB_MAX_ROWS)
     forget_old(user)
-    job = RegisterJob.objects.create(user=user, query=params.urlencode()[:2000], filter_line=export.line[:2000],
-                                     rows_total=export.count)
+    job = RegisterJob.objects.create(
+        user=user, query=params.urlencode()[:2000], filter_line=export.line[:2000], rows_total=export.count
+    )
     transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 
 
 def forget_old(user: User) -> int:
     """The user's finished jobs older than ``KEEP_FILES``, with their files, are removed."""
-    old = list(RegisterJob.objects.filter(user=user, created_at__lt=timezone.now() - KEEP_FILES,
-                                          state__in=[RegisterJobState.DONE, RegisterJobState.FAILED,
-                                                     RegisterJobState.CANCELLED]))
+    old = list(
+        RegisterJob.objects.filter(
+            user=user,
+            created_at__lt=timezone.now() - KEEP_FILES,
+            state__in=[RegisterJobState.DONE, RegisterJobState.FAILED, RegisterJobState.CANCELLED],
+        )
+    )
     for job in old:
         if job.file:
             job.file.delete(save=False)
@@ -65,13 +70,13 @@ def cancel(job: RegisterJob) -> None:
     RegisterJob.objects.filter(pk=job.pk).update(cancel_requested=True)
     # A job not picked up yet is cancelled at once; a running one stops after its current chunk.
     RegisterJob.objects.filter(pk=job.pk, state=RegisterJobState.QUEUED).update(
-        state=RegisterJobState.CANCELLED, message="Đã hủy theo yêu cầu.", finished_at=timezone.now())
+        state=RegisterJobState.CANCELLED, message="Đã hủy theo yêu cầu.", finished_at=timezone.now()
+    )
 
 
 def _chunks(export: exports.Export) -> Iterator[dict[str, Any]]:
     for chunk in export.chunks(CHUNK_ROWS):
-        yield exports.pdf_context(export, chunk, first=chunk[0].index == 1, chunked=True,
-                                  rows_done=chunk[-1].index)
+        yield exports.pdf_context(export, chunk, first=chunk[0].index == 1, chunked=True, rows_done=chunk[-1].index)
 
 
 def run(job_id: int) -> str:
@@ -92,8 +97,13 @@ def run(job_id: int) -> str:
 
     try:
         pdf.check_rows(export.count, pdf.JOB_MAX_ROWS)
-        data = pdf.render_chunked("regulations/register_pdf.html", _chunks(export), timeout=pdf.JOB_TIMEOUT_SECONDS,
-                                  max_pages=pdf.JOB_MAX_PAGES, on_chunk=on_chunk)
+        data = pdf.render_chunked(
+            "regulations/register_pdf.html",
+            _chunks(export),
+            timeout=pdf.JOB_TIMEOUT_SECONDS,
+            max_pages=pdf.JOB_MAX_PAGES,
+            on_chunk=on_chunk,
+        )
     except pdf.PdfCancelled as exc:
         _finish(job, RegisterJobState.CANCELLED, str(exc))
         return "cancelled"
@@ -115,12 +125,20 @@ def _finish(job: RegisterJob, state: str, message: str, *fields: str) -> None:
 
 
 def _notify(job: RegisterJob, title: str, body: str) -> None:
-    Notification.objects.create(user=job.user, title=title[:300], body=body,
-                                url=reverse("regulations:register_job", args=[job.pk]))
+    Notification.objects.create(
+        user=job.user, title=title[:300], body=body, url=reverse("regulations:register_job", args=[job.pk])
+    )
 
 
 def status(job: RegisterJob) -> dict[str, Any]:
     done = job.state == RegisterJobState.DONE
-    return progress(state=job.state, state_label=str(job.get_state_display()), done=job.rows_done,
-                    total=job.rows_total, finished=job.is_finished, percent=job.percent, message=job.message,
-                    download_url=reverse("regulations:register_job_file", args=[job.pk]) if done else "")
+    return progress(
+        state=job.state,
+        state_label=str(job.get_state_display()),
+        done=job.rows_done,
+        total=job.rows_total,
+        finished=job.is_finished,
+        percent=job.percent,
+        message=job.message,
+        download_url=reverse("regulations:register_job_file", args=[job.pk]) if done else "",
+    )

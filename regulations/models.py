@@ -78,13 +78,23 @@ class RegulationQuerySet(models.QuerySet):
 class Regulation(models.Model):
     number = models.CharField(_("số, ký hiệu"), max_length=120)
     title = models.CharField(_("trích yếu"), max_length=500)
-    type = models.CharField(_("loại văn bản"), max_length=30, choices=RegulationType.choices,
-                            default=RegulationType.COORDINATION_RULE)
+    type = models.CharField(
+        _("loại văn bản"), max_length=30, choices=RegulationType.choices, default=RegulationType.COORDINATION_RULE
+    )
     fields = models.ManyToManyField(Field, verbose_name=_("lĩnh vực"), related_name="regulations", blank=True)
-    host_agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan chủ trì"),
-                                    on_delete=models.PROTECT, related_name="hosted_regulations")
-    locality = models.ForeignKey("agencies.Locality", verbose_name=_("địa bàn"), on_delete=models.PROTECT,
-                                 related_name="regulations", editable=False)
+    host_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan chủ trì"),
+        on_delete=models.PROTECT,
+        related_name="hosted_regulations",
+    )
+    locality = models.ForeignKey(
+        "agencies.Locality",
+        verbose_name=_("địa bàn"),
+        on_delete=models.PROTECT,
+        related_name="regulations",
+        editable=False,
+    )
     signed_on = models.DateField(_("ngày ký"))
     in_force_from = models.DateField(_("có hiệu lực từ ngày"))
     expires_on = models.DateField(_("hết hiệu lực ngày"), null=True, blank=True)
@@ -101,16 +111,28 @@ class Regulation(models.Model):
     repealed_on = models.DateField(_("bị bãi bỏ từ ngày"), null=True, blank=True, editable=False)
     # An amending document (sửa đổi, bổ sung) is part of the regulation it amends: this points at
     # that regulation (the root of the chain), and such a row has no review cycle nor a count of its own.
-    amendment_of = models.ForeignKey("self", verbose_name=_("sửa đổi, bổ sung cho văn bản"), null=True,
-                                     blank=True, editable=False, on_delete=models.SET_NULL,
-                                     related_name="amendments")
+    amendment_of = models.ForeignKey(
+        "self",
+        verbose_name=_("sửa đổi, bổ sung cho văn bản"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="amendments",
+    )
     last_review_on = models.DateField(_("sơ kết gần nhất"), null=True, blank=True, editable=False)
-    next_review_due = models.DateField(_("hạn sơ kết tiếp theo"), null=True, blank=True, editable=False,
-                                       db_index=True)
+    next_review_due = models.DateField(_("hạn sơ kết tiếp theo"), null=True, blank=True, editable=False, db_index=True)
     search_text = models.TextField(editable=False, default="")
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), null=True,
-                                   blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
 
@@ -124,17 +146,24 @@ class Regulation(models.Model):
         ordering = ["-signed_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["host_agency", "number"], name="regulation_number_unique_per_host"),
-            models.CheckConstraint(condition=models.Q(in_force_from__gte=models.F("signed_on")),
-                                   name="regulation_in_force_after_signing"),
-            models.CheckConstraint(condition=_between("review_interval_months", REVIEW_INTERVAL_MONTHS, False),
-                                   name="regulation_review_interval_1_60",
-                                   violation_error_message=_("Chu kỳ sơ kết phải từ 1 đến 60 tháng.")),
-            models.CheckConstraint(condition=_between("chapters_count", CHAPTERS_COUNT),
-                                   name="regulation_chapters_count_bounded",
-                                   violation_error_message=_("Số chương phải từ 1 đến 200.")),
-            models.CheckConstraint(condition=_between("articles_count", ARTICLES_COUNT),
-                                   name="regulation_articles_count_bounded",
-                                   violation_error_message=_("Số điều phải từ 1 đến 2000.")),
+            models.CheckConstraint(
+                condition=models.Q(in_force_from__gte=models.F("signed_on")), name="regulation_in_force_after_signing"
+            ),
+            models.CheckConstraint(
+                condition=_between("review_interval_months", REVIEW_INTERVAL_MONTHS, False),
+                name="regulation_review_interval_1_60",
+                violation_error_message=_("Chu kỳ sơ kết phải từ 1 đến 60 tháng."),
+            ),
+            models.CheckConstraint(
+                condition=_between("chapters_count", CHAPTERS_COUNT),
+                name="regulation_chapters_count_bounded",
+                violation_error_message=_("Số chương phải từ 1 đến 200."),
+            ),
+            models.CheckConstraint(
+                condition=_between("articles_count", ARTICLES_COUNT),
+                name="regulation_articles_count_bounded",
+                violation_error_message=_("Số điều phải từ 1 đến 2000."),
+            ),
         ]
         indexes = [
             models.Index(fields=["locality", "-signed_on"], name="regulation_locality_signed"),
@@ -157,13 +186,15 @@ class PartyRole(models.TextChoices):
 
 class RegulationParty(models.Model):
     regulation = models.ForeignKey(Regulation, on_delete=models.CASCADE, related_name="parties")
-    agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT,
-                               related_name="regulation_parties")
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="regulation_parties"
+    )
     role = models.CharField(_("vai trò"), max_length=10, choices=PartyRole.choices, default=PartyRole.PARTY)
     signatory_name = models.CharField(_("người ký"), max_length=150, blank=True)
     signatory_title = models.CharField(_("chức vụ người ký"), max_length=255, blank=True)
-    signing_capacity = models.CharField(_("thẩm quyền ký"), max_length=100, blank=True,
-                                        help_text=_("Ví dụ: TM. Ban cán sự đảng"))
+    signing_capacity = models.CharField(
+        _("thẩm quyền ký"), max_length=100, blank=True, help_text=_("Ví dụ: TM. Ban cán sự đảng")
+    )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     history = HistoricalRecords()
@@ -174,8 +205,7 @@ class RegulationParty(models.Model):
         ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["regulation", "agency"], name="party_agency_once"),
-            models.UniqueConstraint(fields=["regulation"], condition=models.Q(role="host"),
-                                    name="party_one_host"),
+            models.UniqueConstraint(fields=["regulation"], condition=models.Q(role="host"), name="party_one_host"),
         ]
 
     def __str__(self) -> str:
@@ -210,10 +240,12 @@ class RelationKind(models.TextChoices):
 class RegulationRelation(models.Model):
     """``source`` amends, supersedes or repeals ``target`` from ``effective_on``."""
 
-    source = models.ForeignKey(Regulation, verbose_name=_("văn bản mới"), on_delete=models.CASCADE,
-                               related_name="outgoing_relations")
-    target = models.ForeignKey(Regulation, verbose_name=_("văn bản bị tác động"), on_delete=models.CASCADE,
-                               related_name="incoming_relations")
+    source = models.ForeignKey(
+        Regulation, verbose_name=_("văn bản mới"), on_delete=models.CASCADE, related_name="outgoing_relations"
+    )
+    target = models.ForeignKey(
+        Regulation, verbose_name=_("văn bản bị tác động"), on_delete=models.CASCADE, related_name="incoming_relations"
+    )
     kind = models.CharField(_("hình thức"), max_length=20, choices=RelationKind.choices)
     effective_on = models.DateField(_("từ ngày"))
 
@@ -245,15 +277,17 @@ def original_upload_to(instance: Original, filename: str) -> str:
 
 class Original(models.Model):
     regulation = models.ForeignKey(Regulation, on_delete=models.CASCADE, related_name="originals")
-    kind = models.CharField(_("loại tệp"), max_length=20, choices=OriginalKind.choices,
-                            default=OriginalKind.SIGNED_SCAN)
+    kind = models.CharField(
+        _("loại tệp"), max_length=20, choices=OriginalKind.choices, default=OriginalKind.SIGNED_SCAN
+    )
     file = models.FileField(_("tệp"), upload_to=original_upload_to, max_length=255)
     original_name = models.CharField(_("tên tệp gốc"), max_length=255)
     content_type = models.CharField(_("kiểu nội dung"), max_length=100)
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("ngày tải lên"), auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["file"])
@@ -279,12 +313,17 @@ class RegisterJob(models.Model):
     """A register PDF of a large scope, made by a Celery job (``regulations.jobs``). Personal: only
     the user who started it sees it and its file."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người yêu cầu"), on_delete=models.CASCADE,
-                             related_name="register_jobs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        on_delete=models.CASCADE,
+        related_name="register_jobs",
+    )
     query = models.CharField(_("bộ lọc (tham số)"), max_length=2000, blank=True)
     filter_line = models.CharField(_("mô tả bộ lọc"), max_length=2000, blank=True)
-    state = models.CharField(_("trạng thái"), max_length=10, choices=RegisterJobState.choices,
-                             default=RegisterJobState.QUEUED)
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=RegisterJobState.choices, default=RegisterJobState.QUEUED
+    )
     rows_total = models.PositiveIntegerField(_("số dòng"), default=0)
     rows_done = models.PositiveIntegerField(_("số dòng đã xong"), default=0)
     message = models.CharField(_("thông báo"), max_length=500, blank=True)

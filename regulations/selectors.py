@@ -31,12 +31,19 @@ def listing(user: User, on: datetime.date | None = None) -> QuerySet[Regulation]
 
     Amending documents are not rows of their own: each shows under the regulation it amends."""
     parties = RegulationParty.objects.select_related("agency__current_carrier").order_by("order", "id")
-    amendments = visible(user).order_by("in_force_from", "signed_on", "id").only(
-        "id", "number", "in_force_from", "signed_on", "amendment_of_id")
-    return rules.with_status(visible(user).counted(), on or today()).select_related(
-        "host_agency__current_carrier").prefetch_related(
-        Prefetch("parties", queryset=parties), Prefetch("fields", queryset=Field.objects.order_by("order")),
-        Prefetch("amendments", queryset=amendments),
+    amendments = (
+        visible(user)
+        .order_by("in_force_from", "signed_on", "id")
+        .only("id", "number", "in_force_from", "signed_on", "amendment_of_id")
+    )
+    return (
+        rules.with_status(visible(user).counted(), on or today())
+        .select_related("host_agency__current_carrier")
+        .prefetch_related(
+            Prefetch("parties", queryset=parties),
+            Prefetch("fields", queryset=Field.objects.order_by("order")),
+            Prefetch("amendments", queryset=amendments),
+        )
     )
 
 
@@ -44,8 +51,10 @@ def detail(user: User, pk: int) -> Regulation:
     qs = Regulation.objects.select_related(
         "host_agency__current_carrier", "locality", "created_by", "amendment_of"
     ).prefetch_related(
-        Prefetch("parties", queryset=RegulationParty.objects.select_related("agency__current_carrier").order_by(
-            "order", "id")),
+        Prefetch(
+            "parties",
+            queryset=RegulationParty.objects.select_related("agency__current_carrier").order_by("order", "id"),
+        ),
         "fields",
         "articles",
         Prefetch("originals", queryset=Original.objects.order_by("uploaded_at")),
@@ -83,7 +92,8 @@ def review_meetings(user: User, regulation: Regulation):
 
     ids = [regulation.pk, *Regulation.objects.filter(amendment_of=regulation).values_list("pk", flat=True)]
     meetings = Meeting.objects.filter(
-        pk__in=Meeting.objects.filter(regulations__in=ids, kind__in=REVIEW_MEETING_KINDS).values("pk"))
+        pk__in=Meeting.objects.filter(regulations__in=ids, kind__in=REVIEW_MEETING_KINDS).values("pk")
+    )
     return access.restrict(user, meetings).order_by("starts_at")
 
 
@@ -106,8 +116,14 @@ def timeline(user: User, regulation: Regulation, reviews) -> list[Event]:
     events = [Event(regulation.signed_on, _("Ký ban hành"))]
     events.append(Event(regulation.in_force_from, _("Có hiệu lực")))
     for meeting in reviews:
-        events.append(Event(timezone.localtime(meeting.starts_at).date(), meeting.get_kind_display(),
-                            _url("meetings:detail", meeting.pk), meeting.title))
+        events.append(
+            Event(
+                timezone.localtime(meeting.starts_at).date(),
+                meeting.get_kind_display(),
+                _url("meetings:detail", meeting.pk),
+                meeting.title,
+            )
+        )
     visible_ids = set(visible(user).values_list("pk", flat=True))
     for rel in regulation.outgoing_relations.all():
         target = rel.target
@@ -192,11 +208,19 @@ def _describe(record, describe) -> str:
 
 
 RELATED_HISTORY = [
-    (RegulationParty, "regulation_id", _("bên ký kết"),
-     lambda r: f"{r.agency.name} ({r.get_role_display()}{', ' + r.signatory_name if r.signatory_name else ''})"),
+    (
+        RegulationParty,
+        "regulation_id",
+        _("bên ký kết"),
+        lambda r: f"{r.agency.name} ({r.get_role_display()}{', ' + r.signatory_name if r.signatory_name else ''})",
+    ),
     (Article, "regulation_id", _("điều"), lambda r: f"Điều {r.number}. {r.heading}".strip()),
-    (RegulationRelation, "source_id", _("quan hệ văn bản"),
-     lambda r: f"{r.get_kind_display()} {r.target.number} từ {r.effective_on:%d/%m/%Y}"),
+    (
+        RegulationRelation,
+        "source_id",
+        _("quan hệ văn bản"),
+        lambda r: f"{r.get_kind_display()} {r.target.number} từ {r.effective_on:%d/%m/%Y}",
+    ),
     (Original, "regulation_id", _("tệp văn bản gốc"), lambda r: r.original_name),
 ]
 VERBS = {"+": _("Thêm"), "~": _("Sửa"), "-": _("Xóa")}

@@ -40,9 +40,11 @@ def _amendment_component(ids: set[int]) -> set[int]:
     """``ids`` with every regulation linked to them by "amends" relations, in either direction."""
     seen, frontier = set(ids), set(ids)
     while frontier:
-        links = RegulationRelation.objects.filter(kind=RelationKind.AMENDS).filter(
-            Q(source_id__in=frontier) | Q(target_id__in=frontier)
-        ).values_list("source_id", "target_id")
+        links = (
+            RegulationRelation.objects.filter(kind=RelationKind.AMENDS)
+            .filter(Q(source_id__in=frontier) | Q(target_id__in=frontier))
+            .values_list("source_id", "target_id")
+        )
         found = {pk for pair in links for pk in pair} - seen
         seen |= found
         frontier = found
@@ -77,8 +79,9 @@ def refresh_derived_dates(regulation_ids: Iterable[int]) -> None:
     review is held, edited, cancelled or deleted). The regulations linked to them by amendments are
     recomputed too: a review of an amending document moves the dates of the regulation it amends."""
     ids = {pk for pk in regulation_ids if pk}
-    ids |= set(Regulation.objects.filter(pk__in=ids, amendment_of__isnull=False).values_list("amendment_of_id",
-                                                                                              flat=True))
+    ids |= set(
+        Regulation.objects.filter(pk__in=ids, amendment_of__isnull=False).values_list("amendment_of_id", flat=True)
+    )
     ids = _amendment_component(ids)
     roots = amendment_roots(ids)
     for pk, root in roots.items():
@@ -92,9 +95,13 @@ def refresh_derived_dates(regulation_ids: Iterable[int]) -> None:
         own = reg.incoming_relations.values("kind").annotate(last=Max("effective_on"))
         by_kind = {row["kind"]: row["last"] for row in own}
         group = members[reg.pk]
-        reg.amended_on = RegulationRelation.objects.filter(
-            kind=RelationKind.AMENDS, target_id__in=group
-        ).aggregate(last=Max("effective_on"))["last"] if reg.amendment_of_id is None else None
+        reg.amended_on = (
+            RegulationRelation.objects.filter(kind=RelationKind.AMENDS, target_id__in=group).aggregate(
+                last=Max("effective_on")
+            )["last"]
+            if reg.amendment_of_id is None
+            else None
+        )
         reg.superseded_on = by_kind.get(RelationKind.SUPERSEDES)
         reg.repealed_on = by_kind.get(RelationKind.REPEALS)
         last = Meeting.objects.filter(
@@ -218,8 +225,18 @@ def validate(
 # --- Writes -------------------------------------------------------------------------------------
 
 REGULATION_FIELDS = (
-    "number", "title", "type", "signed_on", "in_force_from", "expires_on", "chapters_count", "articles_count",
-    "summary", "notes", "review_interval_months", "final_review_on",
+    "number",
+    "title",
+    "type",
+    "signed_on",
+    "in_force_from",
+    "expires_on",
+    "chapters_count",
+    "articles_count",
+    "summary",
+    "notes",
+    "review_interval_months",
+    "final_review_on",
 )
 
 
@@ -249,8 +266,13 @@ def _check_files(files: Iterable[tuple[str, UploadedFile]]) -> list[tuple[str, U
 
 def _save_original(user: User, regulation: Regulation, kind: str, upload: UploadedFile, info: CheckedFile):
     original = Original(
-        regulation=regulation, kind=kind, original_name=(upload.name or "tep")[:255],
-        content_type=info.content_type, size=info.size, sha256=info.sha256, uploaded_by=user,
+        regulation=regulation,
+        kind=kind,
+        original_name=(upload.name or "tep")[:255],
+        content_type=info.content_type,
+        size=info.size,
+        sha256=info.sha256,
+        uploaded_by=user,
     )
     original._history_user = user
     original.file.save(upload.name or "tep", upload, save=False)
@@ -275,9 +297,11 @@ def _sync_parties(user: User, regulation: Regulation, parties: Sequence[dict]) -
     for order, p in enumerate(parties):
         party = existing.get(p["agency"].pk) or RegulationParty(regulation=regulation, agency=p["agency"])
         values = {
-            "role": p["role"], "signatory_name": p.get("signatory_name", "").strip(),
+            "role": p["role"],
+            "signatory_name": p.get("signatory_name", "").strip(),
             "signatory_title": p.get("signatory_title", "").strip(),
-            "signing_capacity": p.get("signing_capacity", "").strip(), "order": order,
+            "signing_capacity": p.get("signing_capacity", "").strip(),
+            "order": order,
         }
         if party.pk and all(getattr(party, k) == v for k, v in values.items()):
             continue

@@ -22,21 +22,30 @@ PAGE_SIZE = 25
 
 def _filtered(request: HttpRequest) -> RegulationFilter:
     today = selectors.today()
-    return RegulationFilter(request.GET or None, queryset=selectors.listing(request.user, today),
-                            user=request.user, today=today, request=request)
+    return RegulationFilter(
+        request.GET or None,
+        queryset=selectors.listing(request.user, today),
+        user=request.user,
+        today=today,
+        request=request,
+    )
 
 
 @login_required
 def regulation_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "regulations/list.html", {
-        "filter": filterset,
-        "page_obj": page,
-        "today": selectors.today(),
-        "can_create": access.writable_agencies(request.user).exists(),
-        "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "regulations/list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "today": selectors.today(),
+            "can_create": access.writable_agencies(request.user).exists(),
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 def _back_to_list(request: HttpRequest, params: QueryDict, error: exports.InvalidFilters) -> HttpResponse:
@@ -69,10 +78,16 @@ def register_pdf(request: HttpRequest) -> HttpResponse:
     except exports.InvalidFilters as error:
         return _back_to_list(request, request.GET, error)
     if export.count > pdf.DIRECT_MAX_ROWS:
-        return render(request, "regulations/register_job_start.html", {
-            "export": export, "query": request.GET.urlencode(), "direct_max": pdf.DIRECT_MAX_ROWS,
-            "job_max": pdf.JOB_MAX_ROWS,
-        })
+        return render(
+            request,
+            "regulations/register_job_start.html",
+            {
+                "export": export,
+                "query": request.GET.urlencode(),
+                "direct_max": pdf.DIRECT_MAX_ROWS,
+                "job_max": pdf.JOB_MAX_ROWS,
+            },
+        )
     response = HttpResponse(exports.to_pdf(export), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="so-theo-doi-quy-che-phoi-hop.pdf"'
     return response
@@ -118,8 +133,12 @@ def register_job_file(request: HttpRequest, pk: int) -> HttpResponse:
     job = access.own_or_404(request.user, RegisterJob.objects.filter(state=RegisterJobState.DONE), pk=pk)
     if not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), content_type="application/pdf", as_attachment=True,
-                        filename=f"so-theo-doi-quy-che-phoi-hop-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.pdf")
+    return FileResponse(
+        job.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"so-theo-doi-quy-che-phoi-hop-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.pdf",
+    )
 
 
 @login_required
@@ -127,26 +146,36 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     regulation = selectors.detail(request.user, pk)
     today = selectors.today()
     reviews = list(selectors.review_meetings(request.user, regulation))
-    return render(request, "regulations/detail.html", {
-        "regulation": regulation,
-        "today": today,
-        "status": rules.status_on(regulation, today),
-        "review_state": rules.review_state_on(regulation, today),
-        "timeline": selectors.timeline(request.user, regulation, reviews),
-        "reviews": reviews,
-        "amendments": selectors.amendments(request.user, regulation),
-        "amended_regulation": selectors.amended_regulation(request.user, regulation),
-        "changes": selectors.history(regulation),
-        "can_edit": access.can_write(request.user, regulation.locality_id),
-        "can_record_meeting": access.can_write(request.user, regulation.locality_id, access.MEETING_ROLES),
-    })
+    return render(
+        request,
+        "regulations/detail.html",
+        {
+            "regulation": regulation,
+            "today": today,
+            "status": rules.status_on(regulation, today),
+            "review_state": rules.review_state_on(regulation, today),
+            "timeline": selectors.timeline(request.user, regulation, reviews),
+            "reviews": reviews,
+            "amendments": selectors.amendments(request.user, regulation),
+            "amended_regulation": selectors.amended_regulation(request.user, regulation),
+            "changes": selectors.history(regulation),
+            "can_edit": access.can_write(request.user, regulation.locality_id),
+            "can_record_meeting": access.can_write(request.user, regulation.locality_id, access.MEETING_ROLES),
+        },
+    )
 
 
 def _render_form(request: HttpRequest, editor: RegulationEditor, regulation=None) -> HttpResponse:
     # One banner: the form's own alert says the files must be chosen again (no second message).
-    return render(request, "regulations/form.html", {
-        "editor": editor, "regulation": regulation, "files_lost_message": MSG_CHOOSE_FILES_AGAIN,
-    })
+    return render(
+        request,
+        "regulations/form.html",
+        {
+            "editor": editor,
+            "regulation": regulation,
+            "files_lost_message": MSG_CHOOSE_FILES_AGAIN,
+        },
+    )
 
 
 @login_required
@@ -198,9 +227,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def download_original(request: HttpRequest, pk: int) -> FileResponse:
-    original = access.get_or_404(request.user, Original.objects.select_related("regulation"),
-                                 "regulation__locality", pk=pk)
-    response = FileResponse(original.file.open("rb"), as_attachment=True, filename=original.original_name,
-                            content_type=original.content_type)
+    original = access.get_or_404(
+        request.user, Original.objects.select_related("regulation"), "regulation__locality", pk=pk
+    )
+    response = FileResponse(
+        original.file.open("rb"),
+        as_attachment=True,
+        filename=original.original_name,
+        content_type=original.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

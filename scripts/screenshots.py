@@ -38,8 +38,9 @@ PAGES = [
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
-                                     args=["--no-sandbox", "--headless", "--disable-background-networking"])
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--headless", "--disable-background-networking"]
+        )
         for size, viewport in SIZES.items():
             contexts: dict[str | None, object] = {}
             links: dict[str, str] = {}

@@ -146,14 +146,26 @@ def build_world() -> World:
 
     def pair(code: str, where: str, level: str, locality: Locality, parents: tuple[Agency, Agency] | None):
         vks = AgencyFactory(
-            code=f"VKS-{code}", name=f"Viện kiểm sát nhân dân {where}", short_name=f"VKSND {where}",
-            kind=AgencyKind.PROCURACY, level=level, locality=locality, parent=parents[0] if parents else None,
-            place_name=locality.name, document_symbol=f"VKS{code}",
+            code=f"VKS-{code}",
+            name=f"Viện kiểm sát nhân dân {where}",
+            short_name=f"VKSND {where}",
+            kind=AgencyKind.PROCURACY,
+            level=level,
+            locality=locality,
+            parent=parents[0] if parents else None,
+            place_name=locality.name,
+            document_symbol=f"VKS{code}",
         )
         ta = AgencyFactory(
-            code=f"TA-{code}", name=f"Tòa án nhân dân {where}", short_name=f"TAND {where}",
-            kind=AgencyKind.COURT, level=level, locality=locality, parent=parents[1] if parents else None,
-            place_name=locality.name, document_symbol=f"TA{code}",
+            code=f"TA-{code}",
+            name=f"Tòa án nhân dân {where}",
+            short_name=f"TAND {where}",
+            kind=AgencyKind.COURT,
+            level=level,
+            locality=locality,
+            parent=parents[1] if parents else None,
+            place_name=locality.name,
+            document_symbol=f"TA{code}",
         )
         return vks, ta
 
@@ -163,9 +175,18 @@ def build_world() -> World:
     vks_hg, ta_hg = pair("HG", "tỉnh Hà Giang", AgencyLevel.PROVINCE, ha_giang, (vks_tc, ta_tc))
 
     world = World(
-        national=national, khanh_hoa=khanh_hoa, khanh_son=khanh_son, ha_giang=ha_giang,
-        vks_tc=vks_tc, ta_tc=ta_tc, vks_kh=vks_kh, ta_kh=ta_kh, vks_ks=vks_ks, ta_ks=ta_ks,
-        vks_hg=vks_hg, ta_hg=ta_hg,
+        national=national,
+        khanh_hoa=khanh_hoa,
+        khanh_son=khanh_son,
+        ha_giang=ha_giang,
+        vks_tc=vks_tc,
+        ta_tc=ta_tc,
+        vks_kh=vks_kh,
+        ta_kh=ta_kh,
+        vks_ks=vks_ks,
+        ta_ks=ta_ks,
+        vks_hg=vks_hg,
+        ta_hg=ta_hg,
         person_hg=PersonFactory(full_name="Đặng Bình Giang", position="Viện trưởng VKSND tỉnh Hà Giang", agency=vks_hg),
         person_ks=PersonFactory(full_name="Bùi Văn Đức", position="Kiểm sát viên", agency=vks_ks),
     )

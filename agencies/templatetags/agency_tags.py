@@ -26,6 +26,10 @@ def agency_badge(agency: Agency | None) -> SafeString | str:
     badge = format_html('{} <span class="badge badge-muted">{}</span>', link, _("đã giải thể"))
     if not agency.current_carrier_id:
         return badge
-    return format_html('{} <span class="carrier">→ {} <a href="{}">{}</a></span>', badge, _("nay là"),
-                       url_for_pk("agencies:detail", agency.current_carrier_id),
-                       agency.current_carrier.display_short)
+    return format_html(
+        '{} <span class="carrier">→ {} <a href="{}">{}</a></span>',
+        badge,
+        _("nay là"),
+        url_for_pk("agencies:detail", agency.current_carrier_id),
+        agency.current_carrier.display_short,
+    )

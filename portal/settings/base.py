@@ -287,8 +287,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Cổng quy chế phối hợp ngành Kiểm sát",
     "DESCRIPTION": "API chỉ đọc: cơ quan, đơn vị (kế thừa), quy chế phối hợp, hội nghị, nhiệm vụ được giao và "
-                   "số liệu tổng quan. Phạm vi dữ liệu như trên cổng. Xác thực: tiêu đề "
-                   "“Authorization: Token <mã>” (tài khoản dịch vụ) hoặc phiên đăng nhập.",
+    "số liệu tổng quan. Phạm vi dữ liệu như trên cổng. Xác thực: tiêu đề "
+    "“Authorization: Token <mã>” (tài khoản dịch vụ) hoặc phiên đăng nhập.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -24,7 +24,7 @@ def group_thousands(n: int) -> str:
 
 @register.simple_tag
 def result_count(page_obj, noun: str) -> str:
-    """"37.105 văn bản", or "Hơn 10.000 văn bản" when the list stopped counting (``CappedPaginator``),
+    """ "37.105 văn bản", or "Hơn 10.000 văn bản" when the list stopped counting (``CappedPaginator``),
     followed by the page's notice when it is not the page asked for."""
     paginator = page_obj.paginator
     if getattr(paginator, "capped", False):

@@ -50,7 +50,7 @@ def status_label(regulation, today: datetime.date) -> str:
 
 @register.filter
 def register_agency(agency) -> str:
-    """"X (đã giải thể → nay là Y)", as the register's exports name an agency."""
+    """ "X (đã giải thể → nay là Y)", as the register's exports name an agency."""
     from regulations.exports import agency_label
 
     return agency_label(agency)
@@ -69,19 +69,48 @@ def register_rows(regulations: Iterable[Regulation], today: datetime.date) -> Sa
     host, amended_by = _("chủ trì"), _("sửa đổi, bổ sung bởi")
     rows = []
     for reg in regulations:
-        parties = format_html_join("", "<li>{}{}</li>", (
-            (agency_badge(party.agency),
-             format_html(' <span class="badge">{}</span>', host) if party.role == PartyRole.HOST else "")
-            for party in reg.parties.all()))
+        parties = format_html_join(
+            "",
+            "<li>{}{}</li>",
+            (
+                (
+                    agency_badge(party.agency),
+                    format_html(' <span class="badge">{}</span>', host) if party.role == PartyRole.HOST else "",
+                )
+                for party in reg.parties.all()
+            ),
+        )
         amendments = list(reg.amendments.all())
-        amendment_list = format_html('<ul class="plain amendments">{}</ul>', format_html_join(
-            "", '<li>{} <a href="{}">{}</a> ({})</li>',
-            ((amended_by, url_for_pk("regulations:detail", a.pk), a.number, _date(a.in_force_from))
-             for a in amendments))) if amendments else ""
-        rows.append(format_html(
-            '<tr><td><a href="{}">{}</a><br><span class="kind">{}</span></td><td>{}</td><td>{}</td>'
-            '<td><ul class="plain">{}</ul></td><td>{}</td><td>{}{}</td><td>{} {}</td></tr>',
-            url_for_pk("regulations:detail", reg.pk), reg.number, reg.get_type_display(), reg.title,
-            _date(reg.signed_on), parties, "; ".join(f.name for f in reg.fields.all()),
-            status_badge(reg, today), amendment_list, _date(reg.next_review_due) or "—", review_badge(reg, today)))
+        amendment_list = (
+            format_html(
+                '<ul class="plain amendments">{}</ul>',
+                format_html_join(
+                    "",
+                    '<li>{} <a href="{}">{}</a> ({})</li>',
+                    (
+                        (amended_by, url_for_pk("regulations:detail", a.pk), a.number, _date(a.in_force_from))
+                        for a in amendments
+                    ),
+                ),
+            )
+            if amendments
+            else ""
+        )
+        rows.append(
+            format_html(
+                '<tr><td><a href="{}">{}</a><br><span class="kind">{}</span></td><td>{}</td><td>{}</td>'
+                '<td><ul class="plain">{}</ul></td><td>{}</td><td>{}{}</td><td>{} {}</td></tr>',
+                url_for_pk("regulations:detail", reg.pk),
+                reg.number,
+                reg.get_type_display(),
+                reg.title,
+                _date(reg.signed_on),
+                parties,
+                "; ".join(f.name for f in reg.fields.all()),
+                status_badge(reg, today),
+                amendment_list,
+                _date(reg.next_review_due) or "—",
+                review_badge(reg, today),
+            )
+        )
     return SafeString("\n".join(rows))

@@ -13,8 +13,14 @@ from audit.models import AuditAction, AuditEvent
 
 pytestmark = pytest.mark.django_db
 
-GOOD = {"username": "kiemsat.moi", "full_name": "Phan Văn Mới", "email": "moi@vks.test", "role": Role.CLERK,
-        "password1": "Vks-KhanhSon-2026", "password2": "Vks-KhanhSon-2026"}
+GOOD = {
+    "username": "kiemsat.moi",
+    "full_name": "Phan Văn Mới",
+    "email": "moi@vks.test",
+    "role": Role.CLERK,
+    "password1": "Vks-KhanhSon-2026",
+    "password2": "Vks-KhanhSon-2026",
+}
 
 
 def test_the_unit_admin_lists_only_the_units_accounts(world, client_for, django_assert_max_num_queries) -> None:
@@ -36,8 +42,12 @@ def test_other_roles_get_403_and_other_units_accounts_are_404(world, client_for)
     client = client_for(world.ks_admin)
     for other in (world.hg_staff, world.kh_leader, world.supreme_admin):
         assert client.get(reverse("accounts:edit", args=[other.pk])).status_code == 404
-        assert client.post(reverse("accounts:password", args=[other.pk]),
-                           {"password1": "Xx-12345678", "password2": "Xx-12345678"}).status_code == 404
+        assert (
+            client.post(
+                reverse("accounts:password", args=[other.pk]), {"password1": "Xx-12345678", "password2": "Xx-12345678"}
+            ).status_code
+            == 404
+        )
     assert client.get(reverse("accounts:edit", args=[99999999999999999])).status_code == 404
 
 
@@ -49,25 +59,32 @@ def test_create_an_account_in_the_unit(world, client_for) -> None:
     response = client.post(reverse("accounts:create"), {**GOOD, "agency": world.vks_ks.pk})
     assert response.status_code == 302
     account = User.objects.get(username="kiemsat.moi")
-    assert (account.agency, account.role, account.is_staff, account.is_superuser) == (world.vks_ks, Role.CLERK,
-                                                                                       False, False)
+    assert (account.agency, account.role, account.is_staff, account.is_superuser) == (
+        world.vks_ks,
+        Role.CLERK,
+        False,
+        False,
+    )
     assert authenticate(username="kiemsat.moi", password=GOOD["password1"]) == account
     event = AuditEvent.objects.get(action=AuditAction.ACCOUNT)
     assert event.user == world.ks_admin and "Tạo tài khoản kiemsat.moi" in event.detail
 
 
-@pytest.mark.parametrize(("change", "field", "message"), [
-    ({"username": "ks.staff"}, "username", "Tên đăng nhập này đã có người dùng"),
-    ({"password2": "khac-hoan-toan-2026"}, "password2", "Hai lần nhập mật khẩu không khớp nhau"),
-    ({"password1": "1234567890", "password2": "1234567890"}, "password1", "hoàn toàn là số"),
-    ({"password1": "Kiemsat.moi1", "password2": "Kiemsat.moi1"}, "password1", "giống"),
-    ({"full_name": ""}, "full_name", "Trường này là bắt buộc"),
-    ({"email": "khong-phai-thu"}, "email", "Địa chỉ thư điện tử không hợp lệ"),
-])
-def test_bad_input_is_a_vietnamese_error_and_keeps_what_was_typed(world, client_for, change, field,
-                                                                  message) -> None:
-    response = client_for(world.ks_admin).post(reverse("accounts:create"),
-                                               {**GOOD, "agency": world.vks_ks.pk, **change})
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"username": "ks.staff"}, "username", "Tên đăng nhập này đã có người dùng"),
+        ({"password2": "khac-hoan-toan-2026"}, "password2", "Hai lần nhập mật khẩu không khớp nhau"),
+        ({"password1": "1234567890", "password2": "1234567890"}, "password1", "hoàn toàn là số"),
+        ({"password1": "Kiemsat.moi1", "password2": "Kiemsat.moi1"}, "password1", "giống"),
+        ({"full_name": ""}, "full_name", "Trường này là bắt buộc"),
+        ({"email": "khong-phai-thu"}, "email", "Địa chỉ thư điện tử không hợp lệ"),
+    ],
+)
+def test_bad_input_is_a_vietnamese_error_and_keeps_what_was_typed(world, client_for, change, field, message) -> None:
+    response = client_for(world.ks_admin).post(
+        reverse("accounts:create"), {**GOOD, "agency": world.vks_ks.pk, **change}
+    )
     assert response.status_code == 200
     errors = " ".join(response.context["form"].errors.get(field, []))
     assert message in errors, response.context["form"].errors
@@ -87,15 +104,24 @@ def test_a_unit_outside_the_scope_is_refused_not_saved(world, client_for) -> Non
 def test_change_role_lock_and_reset_password(world, client_for) -> None:
     client = client_for(world.ks_admin)
     account = world.ks_staff
-    response = client.post(reverse("accounts:edit", args=[account.pk]), {
-        "full_name": account.full_name, "email": "hanh@vks.test", "agency": world.vks_ks.pk, "role": Role.CLERK,
-        "email_notifications": "on"})  # is_active left out: lock the account
+    response = client.post(
+        reverse("accounts:edit", args=[account.pk]),
+        {
+            "full_name": account.full_name,
+            "email": "hanh@vks.test",
+            "agency": world.vks_ks.pk,
+            "role": Role.CLERK,
+            "email_notifications": "on",
+        },
+    )  # is_active left out: lock the account
     assert response.status_code == 302
     account.refresh_from_db()
     assert account.role == Role.CLERK and not account.is_active and account.email == "hanh@vks.test"
     assert client_for(world.ks_admin).get(reverse("accounts:list")).content.decode().count("Đã khóa") == 1
-    response = client.post(reverse("accounts:password", args=[account.pk]),
-                           {"password1": "Mat-khau-moi-2026", "password2": "Mat-khau-moi-2026"})
+    response = client.post(
+        reverse("accounts:password", args=[account.pk]),
+        {"password1": "Mat-khau-moi-2026", "password2": "Mat-khau-moi-2026"},
+    )
     assert response.status_code == 302
     account.refresh_from_db()
     assert account.check_password("Mat-khau-moi-2026")
@@ -106,8 +132,10 @@ def test_change_role_lock_and_reset_password(world, client_for) -> None:
 
 def test_an_admin_cannot_lock_or_demote_themselves(world, client_for) -> None:
     client = client_for(world.ks_admin)
-    response = client.post(reverse("accounts:edit", args=[world.ks_admin.pk]), {
-        "full_name": "Lê Quang Vinh", "email": "", "agency": world.vks_hg.pk, "role": Role.STAFF})
+    response = client.post(
+        reverse("accounts:edit", args=[world.ks_admin.pk]),
+        {"full_name": "Lê Quang Vinh", "email": "", "agency": world.vks_hg.pk, "role": Role.STAFF},
+    )
     world.ks_admin.refresh_from_db()
     # The fields are disabled: what was posted for them is ignored, the rest is saved.
     assert response.status_code == 302
@@ -135,9 +163,17 @@ def test_the_supreme_admin_sees_every_unit(world, client_for) -> None:
 
 
 def test_every_error_of_the_form_shows_at_once_in_vietnamese(world, client_for) -> None:
-    response = client_for(world.ks_admin).post(reverse("accounts:create"), {
-        **GOOD, "agency": world.vks_ks.pk, "username": "vanthu moi", "email": "ngocanh@",
-        "password1": "abc", "password2": "xyz"})
+    response = client_for(world.ks_admin).post(
+        reverse("accounts:create"),
+        {
+            **GOOD,
+            "agency": world.vks_ks.pk,
+            "username": "vanthu moi",
+            "email": "ngocanh@",
+            "password1": "abc",
+            "password2": "xyz",
+        },
+    )
     errors = response.context["form"].errors
     assert "Tên đăng nhập không hợp lệ" in errors["username"][0] and "dấu cách" in errors["username"][0]
     assert errors["email"] == ["Địa chỉ thư điện tử không hợp lệ (ví dụ: ten@vks.gov.vn)."]

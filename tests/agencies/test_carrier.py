@@ -21,7 +21,7 @@ CARRIER = "→ nay là"
 
 def table(page: str) -> str:
     """The page after its filter form (whose unit picker names the carrier too)."""
-    return page[page.index("<table"):]
+    return page[page.index("<table") :]
 
 
 @pytest.fixture
@@ -29,10 +29,16 @@ def region7(world):
     """VKSND huyện Khánh Sơn dissolved on 30/06/2025, replaced by VKSND khu vực 7 - Khánh Hòa."""
     world.vks_ks.active_to = D(2025, 6, 30)
     world.vks_ks.save()
-    region = AgencyFactory(code="VKS-KV7-KH", name="Viện kiểm sát nhân dân khu vực 7 - Khánh Hòa",
-                           short_name="VKSND khu vực 7 - Khánh Hòa", kind=AgencyKind.PROCURACY,
-                           level=AgencyLevel.REGIONAL, locality=world.khanh_son, parent=world.vks_kh,
-                           active_from=D(2025, 7, 1))
+    region = AgencyFactory(
+        code="VKS-KV7-KH",
+        name="Viện kiểm sát nhân dân khu vực 7 - Khánh Hòa",
+        short_name="VKSND khu vực 7 - Khánh Hòa",
+        kind=AgencyKind.PROCURACY,
+        level=AgencyLevel.REGIONAL,
+        locality=world.khanh_son,
+        parent=world.vks_kh,
+        active_from=D(2025, 7, 1),
+    )
     AgencySuccessionFactory(predecessor=world.vks_ks, successor=region)
     world.vks_ks.refresh_from_db()
     return region
@@ -41,9 +47,11 @@ def region7(world):
 @pytest.mark.django_db
 def test_display_with_carrier(world, region7):
     assert display_with_carrier(world.vks_ks) == (
-        "VKSND huyện Khánh Sơn (đã giải thể → nay là VKSND khu vực 7 - Khánh Hòa)")
+        "VKSND huyện Khánh Sơn (đã giải thể → nay là VKSND khu vực 7 - Khánh Hòa)"
+    )
     assert display_with_carrier(world.vks_ks, short=False) == (
-        "Viện kiểm sát nhân dân huyện Khánh Sơn (đã giải thể → nay là Viện kiểm sát nhân dân khu vực 7 - Khánh Hòa)")
+        "Viện kiểm sát nhân dân huyện Khánh Sơn (đã giải thể → nay là Viện kiểm sát nhân dân khu vực 7 - Khánh Hòa)"
+    )
     assert display_with_carrier(world.vks_kh) == "VKSND tỉnh Khánh Hòa"
     world.ta_ks.active_to = D(2025, 6, 30)
     assert display_with_carrier(world.ta_ks) == "TAND huyện Khánh Sơn (đã giải thể)"
@@ -51,8 +59,9 @@ def test_display_with_carrier(world, region7):
 
 
 def _regulations(world, n: int) -> list:
-    return [RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], signed_on=D(2022, 1, 10))
-            for _ in range(n)]
+    return [
+        RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], signed_on=D(2022, 1, 10)) for _ in range(n)
+    ]
 
 
 @pytest.mark.django_db
@@ -74,8 +83,15 @@ def test_regulation_list_and_page_name_the_carrier(world, region7, client_for, d
 
 @pytest.mark.django_db
 def test_meeting_pages_and_directives_name_the_carrier(world, region7, client_for, django_assert_max_num_queries):
-    meetings = [MeetingFactory(host_agency=world.vks_ks, kind=MeetingKind.INTERAGENCY, state=MeetingState.HELD,
-                               starts_at=aware(2024, 3, day)) for day in (1, 2, 3)]
+    meetings = [
+        MeetingFactory(
+            host_agency=world.vks_ks,
+            kind=MeetingKind.INTERAGENCY,
+            state=MeetingState.HELD,
+            starts_at=aware(2024, 3, day),
+        )
+        for day in (1, 2, 3)
+    ]
     for m in meetings:
         DirectiveFactory(meeting=m, assigned_agency=world.vks_ks)
     client = client_for(world.kh_leader)
@@ -106,5 +122,6 @@ def test_unit_pickers_list_active_units_first_and_mark_dissolved(world, region7,
     labels = [label for value, label in response.context["filter"].form.fields["agency"].choices if value != ""]
     dissolved = [i for i, label in enumerate(labels) if "đã giải thể" in label]
     assert dissolved and min(dissolved) > max(i for i in range(len(labels)) if i not in dissolved)
-    assert ("Viện kiểm sát nhân dân huyện Khánh Sơn (đã giải thể → nay là "
-            "Viện kiểm sát nhân dân khu vực 7 - Khánh Hòa)") in labels
+    assert (
+        "Viện kiểm sát nhân dân huyện Khánh Sơn (đã giải thể → nay là Viện kiểm sát nhân dân khu vực 7 - Khánh Hòa)"
+    ) in labels

@@ -18,26 +18,71 @@ def row(**values) -> str:
     return ",".join(values.get(c, "") for c in AGENCY_COLUMNS)
 
 
-GOOD_AGENCIES = "\n".join([
-    HEADER,
-    row(code="VKSTC", name="Viện kiểm sát nhân dân tối cao", kind="procuracy", level="supreme",
-        locality="Toàn quốc", locality_level="national"),
-    row(code="VKS-KH", name="Viện kiểm sát nhân dân tỉnh Khánh Hòa", kind="procuracy", level="province",
-        parent_code="VKSTC", locality="Toàn quốc / Khánh Hòa", locality_level="province"),
-    row(code="VKS-KS", name="Viện kiểm sát nhân dân huyện Khánh Sơn", kind="procuracy", level="district",
-        parent_code="VKS-KH", locality="Toàn quốc / Khánh Hòa / Khánh Sơn", locality_level="district",
-        active_to="30/06/2025", successor_code="VKS-KH", succession_kind="merged_into",
-        succession_date="01/07/2025", locality_dissolved_on="30/06/2025"),
-]) + "\n"
+GOOD_AGENCIES = (
+    "\n".join(
+        [
+            HEADER,
+            row(
+                code="VKSTC",
+                name="Viện kiểm sát nhân dân tối cao",
+                kind="procuracy",
+                level="supreme",
+                locality="Toàn quốc",
+                locality_level="national",
+            ),
+            row(
+                code="VKS-KH",
+                name="Viện kiểm sát nhân dân tỉnh Khánh Hòa",
+                kind="procuracy",
+                level="province",
+                parent_code="VKSTC",
+                locality="Toàn quốc / Khánh Hòa",
+                locality_level="province",
+            ),
+            row(
+                code="VKS-KS",
+                name="Viện kiểm sát nhân dân huyện Khánh Sơn",
+                kind="procuracy",
+                level="district",
+                parent_code="VKS-KH",
+                locality="Toàn quốc / Khánh Hòa / Khánh Sơn",
+                locality_level="district",
+                active_to="30/06/2025",
+                successor_code="VKS-KH",
+                succession_kind="merged_into",
+                succession_date="01/07/2025",
+                locality_dissolved_on="30/06/2025",
+            ),
+        ]
+    )
+    + "\n"
+)
 GOOD_PEOPLE = "full_name,position,agency_code,active_from,active_to\nĐặng Văn Bình,Viện trưởng,VKS-KS,01/01/2020,\n"
 
 
 def bad_agencies() -> str:
     lines = GOOD_AGENCIES.splitlines()
-    lines.append(row(code="X1", name="Cơ quan sai loại", kind="bakery", level="province",
-                     locality="Toàn quốc / Hà Giang", locality_level="province"))
-    lines.append(row(code="X2", name="Cơ quan sai ngày", kind="court", level="province",
-                     locality="Toàn quốc / Hà Giang", locality_level="province", active_from="31/02/2024"))
+    lines.append(
+        row(
+            code="X1",
+            name="Cơ quan sai loại",
+            kind="bakery",
+            level="province",
+            locality="Toàn quốc / Hà Giang",
+            locality_level="province",
+        )
+    )
+    lines.append(
+        row(
+            code="X2",
+            name="Cơ quan sai ngày",
+            kind="court",
+            level="province",
+            locality="Toàn quốc / Hà Giang",
+            locality_level="province",
+            active_from="31/02/2024",
+        )
+    )
     return "\n".join(lines) + "\n"
 
 

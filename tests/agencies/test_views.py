@@ -86,8 +86,11 @@ def test_anonymous_is_sent_to_login(url, client):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("khanh son", "Viện kiểm sát nhân dân huyện Khánh Sơn"), ("KHÁNH SƠN", "Tòa án nhân dân huyện Khánh Sơn"),
-     ("vks-ks", "Viện kiểm sát nhân dân huyện Khánh Sơn")],
+    [
+        ("khanh son", "Viện kiểm sát nhân dân huyện Khánh Sơn"),
+        ("KHÁNH SƠN", "Tòa án nhân dân huyện Khánh Sơn"),
+        ("vks-ks", "Viện kiểm sát nhân dân huyện Khánh Sơn"),
+    ],
 )
 def test_search_is_accent_insensitive(world, client_for, query, expected):
     response = client_for(world.supreme_admin).get(reverse("agencies:search"), {"q": query})
@@ -115,8 +118,11 @@ def test_dissolved_agency_shows_its_successor(world, client_for):
         code="VKS-KV7", name="Viện kiểm sát nhân dân khu vực 7 - Khánh Hòa", locality=khu_vuc, level="regional"
     )
     old = AgencyFactory(
-        code="VKS-OLD", name="Viện kiểm sát nhân dân huyện Cam Lâm", locality=world.khanh_hoa,
-        level="district", active_to="2025-06-30",
+        code="VKS-OLD",
+        name="Viện kiểm sát nhân dân huyện Cam Lâm",
+        locality=world.khanh_hoa,
+        level="district",
+        active_to="2025-06-30",
     )
     AgencySuccessionFactory(predecessor=old, successor=regional)
     PersonFactory(full_name="Lê Văn Cũ", agency=old)

@@ -34,17 +34,22 @@ def token_client(user) -> Client:
 @pytest.fixture
 def records(world):
     cache.clear()
-    ks = RegulationFactory(host_agency=world.vks_ks, number="01/QCPH-VKSKS", partners=[world.ta_ks],
-                           due=datetime.date(2024, 3, 1))
+    ks = RegulationFactory(
+        host_agency=world.vks_ks, number="01/QCPH-VKSKS", partners=[world.ta_ks], due=datetime.date(2024, 3, 1)
+    )
     hg = RegulationFactory(host_agency=world.vks_hg, number="07/QCPH-VKSHG", partners=[world.ta_hg])
-    ks_meeting = MeetingFactory(host_agency=world.vks_ks, title="Họp liên ngành Khánh Sơn", state="held",
-                                starts_at=aware(2024, 5, 2))
+    ks_meeting = MeetingFactory(
+        host_agency=world.vks_ks, title="Họp liên ngành Khánh Sơn", state="held", starts_at=aware(2024, 5, 2)
+    )
     hg_meeting = MeetingFactory(host_agency=world.vks_hg, title="Họp liên ngành Hà Giang", state="held")
-    ks_directive = DirectiveFactory(meeting=ks_meeting, assigned_agency=world.vks_ks,
-                                    deadline=datetime.date(2024, 3, 1))
+    ks_directive = DirectiveFactory(
+        meeting=ks_meeting, assigned_agency=world.vks_ks, deadline=datetime.date(2024, 3, 1)
+    )
     hg_directive = DirectiveFactory(meeting=hg_meeting, assigned_agency=world.vks_hg)
-    return {"ks": {"regulation": ks, "meeting": ks_meeting, "directive": ks_directive, "agency": world.vks_ks},
-            "hg": {"regulation": hg, "meeting": hg_meeting, "directive": hg_directive, "agency": world.vks_hg}}
+    return {
+        "ks": {"regulation": ks, "meeting": ks_meeting, "directive": ks_directive, "agency": world.vks_ks},
+        "hg": {"regulation": hg, "meeting": hg_meeting, "directive": hg_directive, "agency": world.vks_hg},
+    }
 
 
 def ids(client: Client, name: str, **params) -> set[int]:
@@ -62,8 +67,13 @@ def test_schema_validates_and_has_vietnamese_labels(world) -> None:
     agency = schema["components"]["schemas"]["Agency"]["properties"]
     assert {"successors", "predecessors", "current_carrier"} <= set(agency)
     paths = schema["paths"]
-    assert {"/api/v1/regulations/", "/api/v1/meetings/", "/api/v1/directives/", "/api/v1/agencies/",
-            "/api/v1/dashboard/"} <= set(paths)
+    assert {
+        "/api/v1/regulations/",
+        "/api/v1/meetings/",
+        "/api/v1/directives/",
+        "/api/v1/agencies/",
+        "/api/v1/dashboard/",
+    } <= set(paths)
     params = {p["name"] for p in paths["/api/v1/regulations/"]["get"]["parameters"]}
     assert {"q", "status", "review_state", "field", "agency", "page", "page_size"} <= params
 
@@ -81,9 +91,13 @@ def test_anonymous_gets_401_in_vietnamese(world) -> None:
 def test_sibling_token_gets_404_on_every_object_and_sees_nothing_in_lists(world, records) -> None:
     sibling = token_client(world.hg_staff)
     ks = records["ks"]
-    for name, obj in (("api:agency-detail", ks["agency"]), ("api:agency-detail", world.ta_ks),
-                      ("api:regulation-detail", ks["regulation"]), ("api:meeting-detail", ks["meeting"]),
-                      ("api:directive-detail", ks["directive"])):
+    for name, obj in (
+        ("api:agency-detail", ks["agency"]),
+        ("api:agency-detail", world.ta_ks),
+        ("api:regulation-detail", ks["regulation"]),
+        ("api:meeting-detail", ks["meeting"]),
+        ("api:directive-detail", ks["directive"]),
+    ):
         response = sibling.get(reverse(name, args=[obj.pk]))
         assert response.status_code == 404, name
         assert response.json() == {"detail": "Không tìm thấy.", "code": "not_found"}
@@ -117,8 +131,9 @@ def test_session_auth_works_for_the_browser(world, records, client_for) -> None:
 
 
 def test_regulation_fields_and_current_carrier(world, records) -> None:
-    successor = AgencyFactory(code="VKS-KV7", name="Viện kiểm sát nhân dân khu vực 7 - Khánh Hòa",
-                              locality=world.khanh_son)
+    successor = AgencyFactory(
+        code="VKS-KV7", name="Viện kiểm sát nhân dân khu vực 7 - Khánh Hòa", locality=world.khanh_son
+    )
     world.vks_ks.active_to = datetime.date(2025, 6, 30)
     world.vks_ks.save()
     AgencySuccessionFactory(predecessor=world.vks_ks, successor=successor)
@@ -168,8 +183,13 @@ def test_lists_are_paginated_with_a_bounded_number_of_queries(world, records, dj
 
 
 def test_dashboard_figures_equal_the_dashboard_page(world, records, client_for) -> None:
-    MeetingFactory(host_agency=world.vks_ks, kind=MeetingKind.INTERIM_REVIEW, state="held",
-                   starts_at=aware(2024, 6, 2), reviewed=[records["ks"]["regulation"]])
+    MeetingFactory(
+        host_agency=world.vks_ks,
+        kind=MeetingKind.INTERIM_REVIEW,
+        state="held",
+        starts_at=aware(2024, 6, 2),
+        reviewed=[records["ks"]["regulation"]],
+    )
     params = {"agency": world.vks_kh.pk, "period": "year", "year": 2024}
     page = client_for(world.kh_leader).get(reverse("dashboard:index"), params)
     api = token_client(world.kh_leader).get(reverse("api:dashboard"), params).json()

@@ -56,8 +56,14 @@ def test_gunicorn_access_log_redacts_the_token():
     from portal.gunicorn_logging import RedactingLogger
 
     token = "B" * 43
-    environ = {"REQUEST_METHOD": "GET", "RAW_URI": f"/hoi-nghi/lich/{token}.ics", "SERVER_PROTOCOL": "HTTP/1.1",
-               "PATH_INFO": f"/hoi-nghi/lich/{token}.ics", "QUERY_STRING": "", "REMOTE_ADDR": "10.0.0.1"}
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/hoi-nghi/lich/{token}.ics",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "PATH_INFO": f"/hoi-nghi/lich/{token}.ics",
+        "QUERY_STRING": "",
+        "REMOTE_ADDR": "10.0.0.1",
+    }
 
     class Resp:
         status = "200 OK"

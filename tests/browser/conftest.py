@@ -73,7 +73,9 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, live_server) -> Iterator[Page]:
     """A fresh browser context (no cookies) per test; ``page.goto("/path/")`` is relative to the live server."""
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1366, "height": 768}, locale="vi-VN",
+        base_url=live_server.url,
+        viewport={"width": 1366, "height": 768},
+        locale="vi-VN",
         timezone_id="Asia/Ho_Chi_Minh",
         bypass_csp=True,  # lets check_page inject axe-core; the page's own scripts still obey the CSP
     )
@@ -123,7 +125,9 @@ def run_vnu(files: list[Path]) -> list[str]:
         pytest.fail("java is missing: apt-get install default-jre-headless")
     proc = subprocess.run(
         [java, "-Xss2m", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, files)],
-        capture_output=True, text=True, timeout=180,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     try:
         messages = json.loads(proc.stderr or proc.stdout or '{"messages": []}')["messages"]

@@ -17,8 +17,9 @@ def test_a_picked_agency_keeps_the_control_height_while_focused(page, world, log
     select_id = "id_attendees-0-agency"
     page.evaluate("id => document.getElementById(id).tomselect.focus()", select_id)
     page.locator(f"#{select_id}-ts-control").press_sequentially("Viện kiểm sát nhân dân huyện")
-    option = page.locator(f"#{select_id}-ts-dropdown .option",
-                          has_text=re.compile(rf"^\s*{re.escape(world.vks_ks.name)}\s*$"))
+    option = page.locator(
+        f"#{select_id}-ts-dropdown .option", has_text=re.compile(rf"^\s*{re.escape(world.vks_ks.name)}\s*$")
+    )
     option.first.wait_for(state="visible", timeout=10_000)
     option.first.click()
     wrapper = page.locator(f".ts-wrapper:has(#{select_id}-ts-control)")

@@ -26,11 +26,20 @@ def _issue(page, check_page, name: str) -> None:
 
 def test_clerk_issues_corrects_and_replaces_a_notice(page, world, login, check_page):
     today = timezone.localdate()
-    meeting = MeetingFactory(host_agency=world.vks_ks, state=MeetingState.HELD,
-                             title="Họp liên ngành về tin báo tội phạm", starts_at=aware(today.year, 1, 2, 8))
+    meeting = MeetingFactory(
+        host_agency=world.vks_ks,
+        state=MeetingState.HELD,
+        title="Họp liên ngành về tin báo tội phạm",
+        starts_at=aware(today.year, 1, 2, 8),
+    )
     AttendeeFactory(meeting=meeting, full_name="Nguyễn Đức Thắng", position="Viện trưởng", role="chair")
-    DirectiveFactory(meeting=meeting, number=1, text="Rà soát toàn bộ tin báo tồn đọng.",
-                     assigned_agency=world.vks_ks, deadline=datetime.date(today.year, 2, 5))
+    DirectiveFactory(
+        meeting=meeting,
+        number=1,
+        text="Rà soát toàn bộ tin báo tồn đọng.",
+        assigned_agency=world.vks_ks,
+        deadline=datetime.date(today.year, 2, 5),
+    )
     login(page, world.ks_clerk)
     page.goto(f"/hoi-nghi/{meeting.pk}/")
     page.click("text=Soạn thông báo kết luận")
@@ -88,5 +97,7 @@ def test_clerk_issues_corrects_and_replaces_a_notice(page, world, login, check_p
         assert number in content
     assert content.count(f">{first_number}<") == 1  # the first number is on one document only
     check_page(page, "documents-register")
-    assert OfficialDocument.objects.filter(issuing_agency=world.vks_ks, doc_type="TB", year=today.year,
-                                           serial=1).count() == 1
+    assert (
+        OfficialDocument.objects.filter(issuing_agency=world.vks_ks, doc_type="TB", year=today.year, serial=1).count()
+        == 1
+    )

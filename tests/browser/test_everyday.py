@@ -22,21 +22,32 @@ PHONE = {"width": 390, "height": 844}
 
 
 def assert_no_sideways_scroll(page: Page) -> None:
-    widths = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]")
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]")
     assert max(widths[:2]) <= widths[2], f"{page.url}: document {widths[:2]} wider than the viewport {widths[2]}"
 
 
 def test_phone_pages_have_no_sideways_scroll_and_fold_filters(page, world, login, check_page) -> None:
-    regulation = RegulationFactory(host_agency=world.vks_ks, number="01/2016/NQLT-BCSĐVKSTC-BCSĐTATC",
-                                   partners=[world.ta_ks],
-                                   title="Quy chế phối hợp trong công tác tiếp nhận, giải quyết nguồn tin về tội phạm",
-                                   signed_on=datetime.date(2021, 3, 16))
-    meeting = MeetingFactory(host_agency=world.vks_ks, title="Sơ kết 3 năm thực hiện quy chế phối hợp liên ngành",
-                             starts_at=aware(2024, 3, 5, 8), state="held")
+    regulation = RegulationFactory(
+        host_agency=world.vks_ks,
+        number="01/2016/NQLT-BCSĐVKSTC-BCSĐTATC",
+        partners=[world.ta_ks],
+        title="Quy chế phối hợp trong công tác tiếp nhận, giải quyết nguồn tin về tội phạm",
+        signed_on=datetime.date(2021, 3, 16),
+    )
+    meeting = MeetingFactory(
+        host_agency=world.vks_ks,
+        title="Sơ kết 3 năm thực hiện quy chế phối hợp liên ngành",
+        starts_at=aware(2024, 3, 5, 8),
+        state="held",
+    )
     meeting.regulations.add(regulation)
-    DirectiveFactory(meeting=meeting, number=1, text="Rà soát, đề xuất sửa đổi, bổ sung quy chế phối hợp",
-                     assigned_agency=world.vks_ks, deadline=datetime.date(2024, 6, 30))
+    DirectiveFactory(
+        meeting=meeting,
+        number=1,
+        text="Rà soát, đề xuất sửa đổi, bổ sung quy chế phối hợp",
+        assigned_agency=world.vks_ks,
+        deadline=datetime.date(2024, 6, 30),
+    )
     login(page, world.ks_leader)
     page.set_viewport_size(PHONE)
 
@@ -80,8 +91,12 @@ def test_phone_pages_have_no_sideways_scroll_and_fold_filters(page, world, login
 def english_page(browser, live_server):
     """Chromium started in an English locale, as on English Windows: a date input would show mm/dd/yyyy."""
     english = browser.browser_type.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--lang=en-US"])
-    context = english.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1366, "height": 768},
-                                  timezone_id="America/New_York")
+    context = english.new_context(
+        base_url=live_server.url,
+        locale="en-US",
+        viewport={"width": 1366, "height": 768},
+        timezone_id="America/New_York",
+    )
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()
@@ -130,8 +145,12 @@ def tab_to(page: Page, element_id: str, limit: int = 80) -> None:
 
 
 def test_meeting_form_with_the_keyboard_only(page, world, login, check_page) -> None:
-    police = AgencyFactory(code="CSDT-KS", name="Cơ quan Cảnh sát điều tra Công an huyện Khánh Sơn",
-                           kind=AgencyKind.POLICE_INVESTIGATION, locality=world.khanh_son)
+    police = AgencyFactory(
+        code="CSDT-KS",
+        name="Cơ quan Cảnh sát điều tra Công an huyện Khánh Sơn",
+        kind=AgencyKind.POLICE_INVESTIGATION,
+        locality=world.khanh_son,
+    )
     login(page, world.ks_staff)
     page.goto("/hoi-nghi/tao-moi/")
     assert page.input_value("#id_host_agency") == str(world.vks_ks.pk)  # the user's unit, preselected
@@ -149,7 +168,9 @@ def test_meeting_form_with_the_keyboard_only(page, world, login, check_page) -> 
         page.locator("#id_co_hosts-ts-dropdown .option", has_text=agency.name).wait_for()
         page.keyboard.press("Enter")
     assert set(page.eval_on_selector("#id_co_hosts", "s => [...s.selectedOptions].map(o => o.value)")) == {
-        str(world.ta_ks.pk), str(police.pk)}
+        str(world.ta_ks.pk),
+        str(police.pk),
+    }
     page.keyboard.press("Escape")
     tab_to(page, "id_attendees-0-position")
     page.keyboard.type("Phó Viện trưởng")  # neither a person, a name nor an agency: the row is wrong

@@ -51,10 +51,19 @@ def assert_form_holds(page: Page, url: str) -> None:
 def amend_one(dw) -> None:
     """An amended regulation in Khánh Hòa: the amendment must count nowhere, the amended one stays in force."""
     w = dw.world
-    root = RegulationFactory(host_agency=w.vks_kh, partners=[w.ta_kh], number="02/QCPH-VKS-TA",
-                             signed_on=dw.today - datetime.timedelta(days=200))
-    amendment = RegulationFactory(host_agency=w.vks_kh, partners=[w.ta_kh], number="03/QCPH-VKS-TA",
-                                  signed_on=dw.today - datetime.timedelta(days=30), review_interval_months=1)
+    root = RegulationFactory(
+        host_agency=w.vks_kh,
+        partners=[w.ta_kh],
+        number="02/QCPH-VKS-TA",
+        signed_on=dw.today - datetime.timedelta(days=200),
+    )
+    amendment = RegulationFactory(
+        host_agency=w.vks_kh,
+        partners=[w.ta_kh],
+        number="03/QCPH-VKS-TA",
+        signed_on=dw.today - datetime.timedelta(days=30),
+        review_interval_months=1,
+    )
     services.add_relation(w.kh_staff, amendment, root, RelationKind.AMENDS, amendment.signed_on)
 
 
@@ -63,10 +72,14 @@ def test_every_dashboard_figure_leads_to_a_list_with_that_count(page, db, login,
     amend_one(dw)
     login(page, dw.world.kh_leader)
     page.goto("/tong-quan/")
-    links = [(a.get_attribute("data-figure"), number(a.locator(".stat-value").inner_text()), a.get_attribute("href"))
-             for a in page.locator("a[data-figure]").all()]
-    links += [(f"cell-{i}", number(a.inner_text()), a.get_attribute("href"))
-              for i, a in enumerate(page.locator("table.breakdown td.num a").all())]
+    links = [
+        (a.get_attribute("data-figure"), number(a.locator(".stat-value").inner_text()), a.get_attribute("href"))
+        for a in page.locator("a[data-figure]").all()
+    ]
+    links += [
+        (f"cell-{i}", number(a.inner_text()), a.get_attribute("href"))
+        for i, a in enumerate(page.locator("table.breakdown td.num a").all())
+    ]
     assert len(links) > 11
     seen = set()
     for key, value, href in links:
@@ -123,13 +136,22 @@ def test_dissolved_district_record_names_its_current_carrier(page, db, login, ch
     w = dw.world
     w.vks_ks.active_to = datetime.date(2025, 6, 30)
     w.vks_ks.save()
-    region = AgencyFactory(code="VKS-KV7", name="Viện kiểm sát nhân dân khu vực 7 - Khánh Hòa",
-                           short_name="VKSND khu vực 7 - Khánh Hòa", locality=w.khanh_hoa, parent=w.vks_kh,
-                           active_from=datetime.date(2025, 7, 1))
+    region = AgencyFactory(
+        code="VKS-KV7",
+        name="Viện kiểm sát nhân dân khu vực 7 - Khánh Hòa",
+        short_name="VKSND khu vực 7 - Khánh Hòa",
+        locality=w.khanh_hoa,
+        parent=w.vks_kh,
+        active_from=datetime.date(2025, 7, 1),
+    )
     AgencySuccessionFactory(predecessor=w.vks_ks, successor=region)
-    reg = RegulationFactory(host_agency=w.vks_ks, partners=[w.ta_ks], number="07/QCPH-VKSKS",
-                            title="Quy chế phối hợp giải quyết tố giác, tin báo về tội phạm",
-                            signed_on=datetime.date(2021, 4, 2))
+    reg = RegulationFactory(
+        host_agency=w.vks_ks,
+        partners=[w.ta_ks],
+        number="07/QCPH-VKSKS",
+        title="Quy chế phối hợp giải quyết tố giác, tin báo về tội phạm",
+        signed_on=datetime.date(2021, 4, 2),
+    )
     login(page, w.kh_leader)
     page.goto(f"/quy-che/?q=07/QCPH-VKSKS&agency={w.vks_kh.pk}")
     row = page.locator("table tbody tr").filter(has_text="07/QCPH-VKSKS")

@@ -16,13 +16,17 @@ pytestmark = pytest.mark.browser
 
 
 def test_clerk_records_review_and_finalises_minutes(page, world, login, check_page):
-    regulation = RegulationFactory(host_agency=world.vks_ks, number="01/QCPH-VKSKS",
-                                   title="Quy chế phối hợp trong giải quyết tin báo tội phạm",
-                                   signed_on=datetime.date(2021, 1, 10))
+    regulation = RegulationFactory(
+        host_agency=world.vks_ks,
+        number="01/QCPH-VKSKS",
+        title="Quy chế phối hợp trong giải quyết tin báo tội phạm",
+        signed_on=datetime.date(2021, 1, 10),
+    )
     regulation.refresh_from_db()
     due_before = regulation.next_review_due
-    other = MeetingFactory(host_agency=world.vks_ks, title="Họp liên ngành về vụ án trộm cắp",
-                           starts_at=aware(2024, 3, 12, 14))
+    other = MeetingFactory(
+        host_agency=world.vks_ks, title="Họp liên ngành về vụ án trộm cắp", starts_at=aware(2024, 3, 12, 14)
+    )
     DirectiveFactory(meeting=other, number=1, text="Bổ sung chứng cứ", deadline=datetime.date(2024, 4, 1))
 
     login(page, world.ks_clerk)

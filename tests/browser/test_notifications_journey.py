@@ -20,11 +20,19 @@ def test_staff_reads_reminders_and_turns_mail_off(page, world, login, check_page
     monkeypatch.setattr(services, "enqueue_email", lambda pk: None)
     monkeypatch.setattr(services, "_enqueue_after_commit", lambda pk: None)
     today = datetime.date.today()
-    RegulationFactory(host_agency=world.vks_ks, number="01/2023/QCPH-VKSKS-TAKS",
-                      title="Quy chế phối hợp trong giải quyết án hình sự", due=today - datetime.timedelta(days=10))
-    DirectiveFactory(meeting__host_agency=world.vks_ks, meeting__title="Họp liên ngành quý I",
-                     meeting__state=MeetingState.HELD, assigned_agency=world.vks_ks,
-                     deadline=today + datetime.timedelta(days=2))
+    RegulationFactory(
+        host_agency=world.vks_ks,
+        number="01/2023/QCPH-VKSKS-TAKS",
+        title="Quy chế phối hợp trong giải quyết án hình sự",
+        due=today - datetime.timedelta(days=10),
+    )
+    DirectiveFactory(
+        meeting__host_agency=world.vks_ks,
+        meeting__title="Họp liên ngành quý I",
+        meeting__state=MeetingState.HELD,
+        assigned_agency=world.vks_ks,
+        deadline=today + datetime.timedelta(days=2),
+    )
     services.scan_reminders(vn(today.year, today.month, today.day, 7))
 
     login(page, world.ks_staff)

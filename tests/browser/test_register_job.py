@@ -47,8 +47,12 @@ def test_province_register_pdf_through_the_job(page, world, login, check_page, w
     monkeypatch.setattr(pdf, "DIRECT_MAX_ROWS", 5)
     monkeypatch.setattr(jobs, "CHUNK_ROWS", 4)
     for n in range(1, 10):
-        RegulationFactory(host_agency=world.vks_kh if n % 2 else world.vks_ks, partners=[world.ta_kh],
-                          number=f"{n:02d}/QCPH-KH", field_codes=["criminal"])
+        RegulationFactory(
+            host_agency=world.vks_kh if n % 2 else world.vks_ks,
+            partners=[world.ta_kh],
+            number=f"{n:02d}/QCPH-KH",
+            field_codes=["criminal"],
+        )
     RegulationFactory(host_agency=world.vks_hg, partners=[world.ta_hg], number="99/QCPH-HG")  # another province
     login(page, world.kh_leader)
 

@@ -29,8 +29,12 @@ def fill_main(page, number: str, title: str, day: str) -> None:
 
 @pytest.mark.browser
 def test_record_find_export_and_replace(page, world, login, check_page, tmp_path):
-    police = AgencyFactory(code="CSDT-KS", name="Cơ quan Cảnh sát điều tra Công an huyện Khánh Sơn",
-                           kind=AgencyKind.POLICE_INVESTIGATION, locality=world.khanh_son)
+    police = AgencyFactory(
+        code="CSDT-KS",
+        name="Cơ quan Cảnh sát điều tra Công an huyện Khánh Sơn",
+        kind=AgencyKind.POLICE_INVESTIGATION,
+        locality=world.khanh_son,
+    )
     login(page, world.ks_staff)
 
     page.goto("/quy-che/")
@@ -39,8 +43,12 @@ def test_record_find_export_and_replace(page, world, login, check_page, tmp_path
     check_page(page, "regulations-form-create")
 
     # Submitting with an error keeps what was typed.
-    fill_main(page, "01/QCPH-VKSKS", "Quy chế phối hợp trong công tác tiếp nhận, giải quyết nguồn tin về tội phạm",
-              "2021-03-16")
+    fill_main(
+        page,
+        "01/QCPH-VKSKS",
+        "Quy chế phối hợp trong công tác tiếp nhận, giải quyết nguồn tin về tội phạm",
+        "2021-03-16",
+    )
     page.fill("#id_in_force_from", "2021-03-01")
     fill_party(page, 0, world.vks_ks, "host", "Bùi Văn Đức")
     page.click("button[type=submit]:has-text('Lưu')")
@@ -94,8 +102,12 @@ def test_record_find_export_and_replace(page, world, login, check_page, tmp_path
     page.goto(old.get_absolute_url())
     page.click("text=Ghi nhận văn bản thay thế")
     assert page.input_value("#id_relations-0-target") == str(old.pk)
-    fill_main(page, "08/QCPH-VKSKS", "Quy chế phối hợp trong công tác tiếp nhận, giải quyết nguồn tin về tội phạm "
-              "(thay thế)", "2024-05-02")
+    fill_main(
+        page,
+        "08/QCPH-VKSKS",
+        "Quy chế phối hợp trong công tác tiếp nhận, giải quyết nguồn tin về tội phạm (thay thế)",
+        "2024-05-02",
+    )
     fill_party(page, 0, world.vks_ks, "host", "Bùi Văn Đức")
     fill_party(page, 1, world.ta_ks, "party", "Lê Thị Hoa")
     page.fill("#id_relations-0-effective_on", "2024-05-02")

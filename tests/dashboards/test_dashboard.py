@@ -48,8 +48,9 @@ def year_period(year: int) -> selectors.Period:
     return selectors.Period("year", datetime.date(year, 1, 1), datetime.date(year, 12, 31), year)
 
 
-@pytest.mark.parametrize("who,root", [("supreme_leader", "national"), ("kh_leader", "khanh_hoa"),
-                                      ("hg_leader", "ha_giang")])
+@pytest.mark.parametrize(
+    "who,root", [("supreme_leader", "national"), ("kh_leader", "khanh_hoa"), ("hg_leader", "ha_giang")]
+)
 def test_figures_equal_independent_counts(dw, who, root):
     w, today = dw.world, dw.today
     for year in (today.year, today.year - 1, today.year - 3):
@@ -60,8 +61,21 @@ def test_figures_equal_independent_counts(dw, who, root):
         assert dash.totals["reviews"] == want["interim"] + want["final"]
     # the fixture really exercises every figure
     dash = selectors.build(w.supreme_leader, None, year_period(today.year), today)
-    assert all(dash.totals[k] > 0 for k in ("interim", "final", "interagency", "signing", "in_force", "overdue",
-                                           "due_soon", "directives_open", "directives_done", "directives_overdue"))
+    assert all(
+        dash.totals[k] > 0
+        for k in (
+            "interim",
+            "final",
+            "interagency",
+            "signing",
+            "in_force",
+            "overdue",
+            "due_soon",
+            "directives_open",
+            "directives_done",
+            "directives_overdue",
+        )
+    )
 
 
 def test_quarter_and_custom_periods(dw):
@@ -69,11 +83,17 @@ def test_quarter_and_custom_periods(dw):
     period, errors = selectors.parse_period({"period": "quarter", "year": str(today.year), "quarter": "1"}, today)
     assert not errors and period.start == datetime.date(today.year, 1, 1) and period.end.month == 3
     dash = selectors.build(w.kh_leader, None, period, today)
-    q1 = Meeting.objects.filter(locality__path__startswith=w.khanh_hoa.path, state__in=HELD,
-                                starts_at__year=today.year, starts_at__month__lte=3, kind="interagency").count()
+    q1 = Meeting.objects.filter(
+        locality__path__startswith=w.khanh_hoa.path,
+        state__in=HELD,
+        starts_at__year=today.year,
+        starts_at__month__lte=3,
+        kind="interagency",
+    ).count()
     assert dash.totals["interagency"] == q1
     period, errors = selectors.parse_period(
-        {"period": "custom", "date_from": f"01/01/{today.year - 3}", "date_to": f"31/12/{today.year - 1}"}, today)
+        {"period": "custom", "date_from": f"01/01/{today.year - 3}", "date_to": f"31/12/{today.year - 1}"}, today
+    )
     assert not errors
     dash = selectors.build(w.kh_leader, None, period, today)
     want = sum(expected(w.khanh_hoa.path, y, today)["interim"] for y in range(today.year - 3, today.year))
@@ -81,8 +101,9 @@ def test_quarter_and_custom_periods(dw):
 
 
 def test_bad_period_input_gives_vietnamese_errors(dw, client_for):
-    response = client_for(dw.world.kh_leader).get(reverse("dashboard:index"),
-                                                  {"period": "custom", "date_from": "31/02/2024", "date_to": "x"})
+    response = client_for(dw.world.kh_leader).get(
+        reverse("dashboard:index"), {"period": "custom", "date_from": "31/02/2024", "date_to": "x"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "không đúng dạng ngày/tháng/năm" in body
@@ -102,14 +123,18 @@ def test_trend_by_year(dw):
 def test_by_field_and_partner_kind(dw):
     w, today = dw.world, dw.today
     dash = selectors.build(w.kh_leader, None, year_period(today.year), today)
-    live = [r for r in Regulation.objects.filter(locality__path__startswith=w.khanh_hoa.path)
-            if selectors.rules.status_on(r, today) == "in_force"]
+    live = [
+        r
+        for r in Regulation.objects.filter(locality__path__startswith=w.khanh_hoa.path)
+        if selectors.rules.status_on(r, today) == "in_force"
+    ]
     for item in dash.by_field:
         assert item["value"] == sum(1 for r in live if r.fields.filter(pk=item["id"]).exists())
     kinds = {}
     for r in live:
-        for kind in set(RegulationParty.objects.filter(regulation=r, role="party").values_list("agency__kind",
-                                                                                                  flat=True)):
+        for kind in set(
+            RegulationParty.objects.filter(regulation=r, role="party").values_list("agency__kind", flat=True)
+        ):
             kinds[kind] = kinds.get(kind, 0) + 1
     assert {i["code"]: i["value"] for i in dash.by_partner_kind} == kinds
     assert set(kinds) >= {"court", "police_investigation"}
@@ -125,8 +150,10 @@ def test_overdue_list_sorted_with_days(dw):
 
 def test_breakdown_rows_sum_to_total(dw):
     w, today = dw.world, dw.today
-    for who, child_names in (("supreme_leader", {"Khánh Hòa", "Hà Giang"}),
-                             ("kh_leader", {"Khu vực 1 - Khánh Hòa", "Khu vực 2 - Khánh Hòa"})):
+    for who, child_names in (
+        ("supreme_leader", {"Khánh Hòa", "Hà Giang"}),
+        ("kh_leader", {"Khu vực 1 - Khánh Hòa", "Khu vực 2 - Khánh Hòa"}),
+    ):
         dash = selectors.build(w.users[who], None, year_period(today.year - 1), today)
         labels = [r["label"] for r in dash.rows]
         assert set(labels[:-1]) == child_names
@@ -159,8 +186,10 @@ def test_leader_sees_nothing_of_another_province(dw, client_for):
     kv2 = dw.regions["KV2KH"][1]
     response = client.get(reverse("dashboard:index"), {"agency": kv2.pk})
     assert response.status_code == 200
-    assert response.context["dash"].totals["interagency"] == expected(
-        dw.regions["KV2KH"][0].path, dw.today.year, dw.today)["interagency"]
+    assert (
+        response.context["dash"].totals["interagency"]
+        == expected(dw.regions["KV2KH"][0].path, dw.today.year, dw.today)["interagency"]
+    )
 
 
 def test_staff_see_only_their_own_unit(dw, client_for):
@@ -183,8 +212,9 @@ def test_staff_see_only_their_own_unit(dw, client_for):
 def test_staff_at_province_do_not_see_sub_units(dw, client_for):
     w = dw.world
     dash = client_for(w.kh_staff).get(reverse("dashboard:index")).context["dash"]
-    own = Meeting.objects.filter(locality=w.khanh_hoa, state__in=HELD, starts_at__year=dw.today.year,
-                                 kind="interagency").count()
+    own = Meeting.objects.filter(
+        locality=w.khanh_hoa, state__in=HELD, starts_at__year=dw.today.year, kind="interagency"
+    ).count()
     assert dash.totals["interagency"] == own
 
 
@@ -207,8 +237,9 @@ def test_unit_picker_lists_active_units_first_and_marks_dissolved_ones(dw, clien
     AgencySuccessionFactory(predecessor=w.vks_ks, successor=kv1)
     active, dissolved = selectors.unit_choices(w.kh_leader)
     assert w.vks_ks.pk not in [pk for pk, _label in active]
-    assert dissolved == [(w.vks_ks.pk, "Viện kiểm sát nhân dân huyện Khánh Sơn (đã giải thể) → nay là "
-                          f"{kv1.short_name or kv1.name}")]
+    assert dissolved == [
+        (w.vks_ks.pk, f"Viện kiểm sát nhân dân huyện Khánh Sơn (đã giải thể) → nay là {kv1.short_name or kv1.name}")
+    ]
     body = client_for(w.kh_leader).get(reverse("dashboard:index")).content.decode()
     group = body.index('<optgroup label="Đơn vị đã giải thể">')
     assert body.index(f'<option value="{kv1.pk}"') < group < body.index(f'<option value="{w.vks_ks.pk}"')
@@ -231,8 +262,9 @@ def test_overdue_table_names_the_carrier_of_a_dissolved_host(dw, client_for):
 
 def test_invalid_period_shows_the_error_and_no_figures(dw, client_for):
     client = client_for(dw.world.kh_leader)
-    response = client.get(reverse("dashboard:index"), {"period": "custom", "date_from": "01/02/2024",
-                                                        "date_to": "01/01/2024"})
+    response = client.get(
+        reverse("dashboard:index"), {"period": "custom", "date_from": "01/02/2024", "date_to": "01/01/2024"}
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Ngày kết thúc phải sau ngày bắt đầu." in body
@@ -282,7 +314,7 @@ def test_every_figure_of_cards_table_and_charts_links_to_its_count(dw, client_fo
     for item in dash.by_field + dash.by_partner_kind:
         assert _count(client, item["url"]) == item["value"], item["label"]
     body = response.content.decode()
-    assert body.count("<a href=\"/hoi-nghi/?") >= 3 * len(dash.trend)  # the SVG bars are links too
+    assert body.count('<a href="/hoi-nghi/?') >= 3 * len(dash.trend)  # the SVG bars are links too
 
 
 def test_dashboard_query_count_is_bounded(dw, client_for, django_assert_max_num_queries):

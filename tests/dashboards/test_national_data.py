@@ -43,8 +43,13 @@ def test_generate_small_scale(db, capsys):
         assert reg.next_review_due == selectors.rules.compute_next_review_due(reg)
     # the dashboard works on it for the synthetic national leader
     leader = User.objects.get(username="syn.lanhdao.toicao")
-    dash = selectors.build(leader, None, selectors.parse_period({"period": "custom", "date_from": "01/01/2016",
-                                                                  "date_to": "31/12/2026"}, dash_today())[0])
+    dash = selectors.build(
+        leader,
+        None,
+        selectors.parse_period({"period": "custom", "date_from": "01/01/2016", "date_to": "31/12/2026"}, dash_today())[
+            0
+        ],
+    )
     assert dash.totals["interagency"] > 0 and len(dash.rows) == 35
     # a second run reuses the data
     call_command("generate_national_data", "--scale", "0.01")
@@ -59,6 +64,10 @@ def dash_today():
 
 
 def test_counts_scale_proportionally():
-    assert scale_data.counts_for(1.0) == {"regulations": 50_000, "meetings": 300_000, "directives": 200_000,
-                                          "users": 5_000}
+    assert scale_data.counts_for(1.0) == {
+        "regulations": 50_000,
+        "meetings": 300_000,
+        "directives": 200_000,
+        "users": 5_000,
+    }
     assert scale_data.counts_for(0.01) == {"regulations": 500, "meetings": 3_000, "directives": 2_000, "users": 50}

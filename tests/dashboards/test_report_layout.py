@@ -37,7 +37,10 @@ def test_report_docx_has_the_decree_30_layout(dw, client_for):
     word = Document(io.BytesIO(response.content))
     section = word.sections[0]
     assert (round(section.page_width.mm), round(section.left_margin.mm), round(section.right_margin.mm)) == (
-        210, 30, 15)
+        210,
+        30,
+        15,
+    )
     header = word.tables[0]
     assert "TỈNH KHÁNH HÒA" in header.cell(0, 0).text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header.cell(0, 1).text
     texts = [p.text for p in word.paragraphs]

@@ -46,13 +46,29 @@ def random_write(rng: random.Random, dw) -> str:
     w = dw.world
     hosts = [w.vks_kh, w.vks_ks, w.vks_hg, w.vks_tc, *(r[1] for r in dw.regions.values())]
     partners = [w.ta_kh, w.ta_hg, *(r[2] for r in dw.regions.values())]
-    action = rng.choice(["new_meeting", "move_meeting", "state", "delete_meeting", "directive", "move_directive",
-                         "regulation", "relation", "review", "delete_regulation", "fields"])
+    action = rng.choice(
+        [
+            "new_meeting",
+            "move_meeting",
+            "state",
+            "delete_meeting",
+            "directive",
+            "move_directive",
+            "regulation",
+            "relation",
+            "review",
+            "delete_regulation",
+            "fields",
+        ]
+    )
     meetings = list(Meeting.objects.order_by("pk"))
     if action == "new_meeting":
-        MeetingFactory(host_agency=rng.choice(hosts), kind=rng.choice(list(MeetingKind.values)),
-                       state=rng.choice([MeetingState.HELD, MeetingState.PLANNED, MeetingState.MINUTES_FINALISED]),
-                       starts_at=at(rng.randint(2016, dw.today.year), rng.randint(1, 12), rng.randint(1, 28)))
+        MeetingFactory(
+            host_agency=rng.choice(hosts),
+            kind=rng.choice(list(MeetingKind.values)),
+            state=rng.choice([MeetingState.HELD, MeetingState.PLANNED, MeetingState.MINUTES_FINALISED]),
+            starts_at=at(rng.randint(2016, dw.today.year), rng.randint(1, 12), rng.randint(1, 28)),
+        )
     elif action == "move_meeting":
         meeting = rng.choice(meetings)
         meeting.host_agency = rng.choice(hosts)
@@ -68,8 +84,11 @@ def random_write(rng: random.Random, dw) -> str:
     elif action == "directive":
         directive = rng.choice(list(Directive.objects.all()) or [None])
         if directive is None or rng.random() < 0.4:
-            DirectiveFactory(meeting=rng.choice(meetings), number=rng.randint(10, 10_000),
-                             deadline=dw.today + datetime.timedelta(days=rng.randint(-90, 90)))
+            DirectiveFactory(
+                meeting=rng.choice(meetings),
+                number=rng.randint(10, 10_000),
+                deadline=dw.today + datetime.timedelta(days=rng.randint(-90, 90)),
+            )
         elif directive.state == DirectiveState.OPEN:
             meeting_services.mark_directive_done(directive, note="xong")
         else:
@@ -80,29 +99,43 @@ def random_write(rng: random.Random, dw) -> str:
         directive.deadline = dw.today + datetime.timedelta(days=rng.randint(-60, 60))
         directive.save()
     elif action == "regulation":
-        reg = RegulationFactory(host_agency=rng.choice(hosts), partners=[rng.choice(partners)],
-                                signed_on=datetime.date(rng.randint(2015, dw.today.year - 1), rng.randint(1, 12), 1),
-                                review_interval_months=rng.choice([6, 12, 24]))
+        reg = RegulationFactory(
+            host_agency=rng.choice(hosts),
+            partners=[rng.choice(partners)],
+            signed_on=datetime.date(rng.randint(2015, dw.today.year - 1), rng.randint(1, 12), 1),
+            review_interval_months=rng.choice([6, 12, 24]),
+        )
         refresh_derived_dates([reg.pk])
     elif action == "relation":
         # Chosen by the seeded generator (not the database's random order), and a pair already linked
         # this way is left as it is: the relation may exist only once.
         source, target = rng.sample(list(Regulation.objects.order_by("pk")), 2)
         kind = rng.choice(["amends", "supersedes", "repeals"])
-        source.outgoing_relations.get_or_create(target=target, kind=kind,
-                                                defaults={"effective_on": dw.today - datetime.timedelta(days=3)})
+        source.outgoing_relations.get_or_create(
+            target=target, kind=kind, defaults={"effective_on": dw.today - datetime.timedelta(days=3)}
+        )
         if kind == "amends" and rng.random() < 0.5:
             source.amendment_of = target
             source.save()
         refresh_derived_dates([source.pk, target.pk])
     elif action == "review":
         reg = Regulation.objects.order_by("?").first()
-        MeetingFactory(host_agency=reg.host_agency, kind=MeetingKind.INTERIM_REVIEW, state=MeetingState.HELD,
-                       starts_at=at(dw.today.year, 1, 2), reviewed=[reg])
+        MeetingFactory(
+            host_agency=reg.host_agency,
+            kind=MeetingKind.INTERIM_REVIEW,
+            state=MeetingState.HELD,
+            starts_at=at(dw.today.year, 1, 2),
+            reviewed=[reg],
+        )
         refresh_derived_dates([reg.pk])
     elif action == "delete_regulation":
-        reg = Regulation.objects.filter(meetings__isnull=True, incoming_relations__isnull=True,
-                                        outgoing_relations__isnull=True).order_by("?").first()
+        reg = (
+            Regulation.objects.filter(
+                meetings__isnull=True, incoming_relations__isnull=True, outgoing_relations__isnull=True
+            )
+            .order_by("?")
+            .first()
+        )
         if reg is not None:
             reg.delete()
     else:
@@ -132,8 +165,9 @@ def test_dashboard_figures_follow_writes_without_rebuild(db):
     w, today = dw.world, dw.today
     period = selectors.Period("year", datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31), today.year)
     before = selectors.build(w.kh_leader, None, period, today).totals
-    MeetingFactory(host_agency=w.vks_ks, kind=MeetingKind.INTERAGENCY, state=MeetingState.HELD,
-                   starts_at=at(today.year, 1, 9))
+    MeetingFactory(
+        host_agency=w.vks_ks, kind=MeetingKind.INTERAGENCY, state=MeetingState.HELD, starts_at=at(today.year, 1, 9)
+    )
     directive = Directive.objects.filter(locality__path__startswith=w.khanh_hoa.path, state="open").first()
     meeting_services.mark_directive_done(directive, note="xong")
     after = selectors.build(w.kh_leader, None, period, today).totals
@@ -161,14 +195,16 @@ def test_amending_documents_are_never_counted(db):
     before = selectors.build(w.kh_leader, None, period, today).totals
     base = Regulation.objects.filter(host_agency=w.vks_kh).order_by("pk").first()
     amending = RegulationFactory(host_agency=w.vks_kh, partners=[w.ta_kh], signed_on=datetime.date(2019, 1, 1))
-    RegulationRelation.objects.create(source=amending, target=base, kind=RelationKind.AMENDS,
-                                      effective_on=datetime.date(2019, 1, 1))
+    RegulationRelation.objects.create(
+        source=amending, target=base, kind=RelationKind.AMENDS, effective_on=datetime.date(2019, 1, 1)
+    )
     refresh_derived_dates([amending.pk, base.pk])
     amending.refresh_from_db()
     assert amending.amendment_of == base
     after = selectors.build(w.kh_leader, None, period, today).totals
-    assert {k: after[k] for k in ("in_force", "overdue", "due_soon")} == \
-        {k: before[k] for k in ("in_force", "overdue", "due_soon")}
+    assert {k: after[k] for k in ("in_force", "overdue", "due_soon")} == {
+        k: before[k] for k in ("in_force", "overdue", "due_soon")
+    }
     assert after["amended"] == before["amended"] + 1  # the base regulation, in force as amended
 
 
@@ -180,14 +216,22 @@ def test_a_write_costs_the_same_queries_whatever_the_data_size(db):
 
     def save_one():
         with CaptureQueriesContext(connection) as ctx:
-            MeetingFactory(host_agency=w.vks_kh, kind=MeetingKind.INTERAGENCY, state=MeetingState.HELD,
-                           starts_at=at(today.year, 3, 3))
+            MeetingFactory(
+                host_agency=w.vks_kh,
+                kind=MeetingKind.INTERAGENCY,
+                state=MeetingState.HELD,
+                starts_at=at(today.year, 3, 3),
+            )
         return len(ctx.captured_queries)
 
     before = save_one()
     for n in range(20):
-        MeetingFactory(host_agency=w.vks_hg, kind=MeetingKind.INTERIM_REVIEW, state=MeetingState.HELD,
-                       starts_at=at(today.year - 1, 1 + n % 12, 5))
+        MeetingFactory(
+            host_agency=w.vks_hg,
+            kind=MeetingKind.INTERIM_REVIEW,
+            state=MeetingState.HELD,
+            starts_at=at(today.year - 1, 1 + n % 12, 5),
+        )
         RegulationFactory(host_agency=w.vks_tc, partners=[w.ta_tc], signed_on=datetime.date(2020, 1, 1 + n))
     assert save_one() == before
     assert stored_rows() == raw_rows(today)
@@ -215,10 +259,15 @@ def test_concurrent_writes_keep_the_tallies_exact():
             barrier.wait()
             for k in range(5):
                 with transaction.atomic():
-                    MeetingFactory(host_agency=w.vks_kh if k % 2 else w.vks_ks, kind=MeetingKind.INTERAGENCY,
-                                   state=MeetingState.HELD, starts_at=at(today.year, 4, 1 + n))
-                    DirectiveFactory(meeting=meeting, number=1000 + 10 * n + k,
-                                     deadline=today - datetime.timedelta(days=k))
+                    MeetingFactory(
+                        host_agency=w.vks_kh if k % 2 else w.vks_ks,
+                        kind=MeetingKind.INTERAGENCY,
+                        state=MeetingState.HELD,
+                        starts_at=at(today.year, 4, 1 + n),
+                    )
+                    DirectiveFactory(
+                        meeting=meeting, number=1000 + 10 * n + k, deadline=today - datetime.timedelta(days=k)
+                    )
         except BaseException as exc:  # noqa: BLE001 - reported by the main thread
             failures.append(exc)
         finally:
@@ -243,8 +292,9 @@ def test_deferred_writes_recount_once_and_stay_exact(monkeypatch):
     day = TallyState.objects.get().as_of
     recounts = []
     real_count_own = tallies.count_own
-    monkeypatch.setattr(tallies, "count_own", lambda family, ids, on: recounts.append(family)
-                        or real_count_own(family, ids, on))
+    monkeypatch.setattr(
+        tallies, "count_own", lambda family, ids, on: recounts.append(family) or real_count_own(family, ids, on)
+    )
     rng = random.Random(7)
     with tallies.deferred():
         for _step in range(25):

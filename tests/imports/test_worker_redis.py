@@ -34,8 +34,9 @@ def worker() -> Iterator[str]:
     queue = f"test-imports-{uuid.uuid4().hex[:12]}"
     celery_app.loader.import_default_modules()
     with override_settings(IMPORTS_QUEUE=queue, IMPORTS_ASYNC_ROWS=500):
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue], loglevel="WARNING",
-                          shutdown_timeout=30):
+        with start_worker(
+            celery_app, pool="solo", perform_ping_check=False, queues=[queue], loglevel="WARNING", shutdown_timeout=30
+        ):
             yield queue
     import redis
 
@@ -58,8 +59,15 @@ def follow(client, job: ImportJob, timeout: float) -> list[dict]:
 def test_five_thousand_rows_through_the_worker_reach_100_percent(worker, client) -> None:
     world = build_world()
     client.force_login(world.ks_staff)
-    rows = [meeting_row(n, title=f"Họp liên ngành số {n}", starts_at=f"{1 + n % 28:02d}/{1 + n // 28 % 12:02d}/"
-                        f"{2010 + n // 336} {8 + n % 9:02d}:00", ends_at="") for n in range(ROWS)]
+    rows = [
+        meeting_row(
+            n,
+            title=f"Họp liên ngành số {n}",
+            starts_at=f"{1 + n % 28:02d}/{1 + n // 28 % 12:02d}/{2010 + n // 336} {8 + n % 9:02d}:00",
+            ends_at="",
+        )
+        for n in range(ROWS)
+    ]
     data = xlsx(meetings=rows)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -78,8 +86,10 @@ def test_five_thousand_rows_through_the_worker_reach_100_percent(worker, client)
     states = follow(client, job, timeout=1800)
     elapsed = time.monotonic() - started
     final = states[-1]
-    print(f"\n{ROWS} rows imported by the worker in {elapsed:.0f} s; {len(states)} polls; "
-          f"percentages seen: {sorted({s['percent'] for s in states})[:8]}…")
+    print(
+        f"\n{ROWS} rows imported by the worker in {elapsed:.0f} s; {len(states)} polls; "
+        f"percentages seen: {sorted({s['percent'] for s in states})[:8]}…"
+    )
     assert final["state"] == ImportStatus.DONE and final["percent"] == 100 and final["done"] == ROWS
     assert any(0 < s["percent"] < 100 for s in states), "the bar never moved between 0 and 100"
     assert Meeting.objects.count() == ROWS

@@ -75,51 +75,90 @@ SEED_004_OPENING = (
     "một số yêu cầu sau:"
 )
 SEED_004_DIRECTIVES = [
-    ("Thủ trưởng các đơn vị thuộc VKSND tối cao, Viện trưởng VKSND các cấp rà soát toàn bộ nhiệm vụ, mục tiêu, kế "
-     "hoạch công tác từ đầu năm, xác định những khâu công tác chưa đạt, còn tồn tại, hạn chế, từ đó đề ra giải pháp "
-     "triển khai công tác 6 tháng cuối năm.\nTrong quá trình thực hiện chức năng, nhiệm vụ của Viện kiểm sát phải "
-     "phối hợp thực hiện nghiêm Quy chế phối hợp giữa Ban Tuyên giáo các cấp với cơ quan Nhà nước cùng cấp.",
-     None, "Thủ trưởng các đơn vị thuộc VKSND tối cao, Viện trưởng VKSND các cấp"),
-    ("Viện kiểm sát nhân dân các địa phương chủ động phối hợp với các cơ quan tiến hành tố tụng cùng cấp để kịp thời "
-     "giải quyết, tháo gỡ những khó khăn, vướng mắc khi giải quyết các vụ án, vụ việc.", None, "Viện kiểm sát các cấp"),
-    ("Tiếp tục kiện toàn tổ chức, bộ máy Viện kiểm sát các cấp theo hướng tinh gọn, hiệu lực, hiệu quả. Giao Vụ 15 "
-     "tham mưu lãnh đạo VKSND tối cao, đồng thời phối hợp, hướng dẫn Viện trưởng VKSND cấp tỉnh rà soát đội ngũ cán "
-     "bộ, kiểm sát viên để xây dựng Kế hoạch và lộ trình thực hiện.", "Vụ 15", ""),
-    ("Viện kiểm sát các cấp quán triệt, thực hiện nghiêm Chỉ thị 06/CT-VKSTC ngày 28/6/2021 của Viện trưởng VKSND "
-     "tối cao.", "Vụ 8", ""),
+    (
+        "Thủ trưởng các đơn vị thuộc VKSND tối cao, Viện trưởng VKSND các cấp rà soát toàn bộ nhiệm vụ, mục tiêu, kế "
+        "hoạch công tác từ đầu năm, xác định những khâu công tác chưa đạt, còn tồn tại, hạn chế, từ đó đề ra giải pháp "
+        "triển khai công tác 6 tháng cuối năm.\nTrong quá trình thực hiện chức năng, nhiệm vụ của Viện kiểm sát phải "
+        "phối hợp thực hiện nghiêm Quy chế phối hợp giữa Ban Tuyên giáo các cấp với cơ quan Nhà nước cùng cấp.",
+        None,
+        "Thủ trưởng các đơn vị thuộc VKSND tối cao, Viện trưởng VKSND các cấp",
+    ),
+    (
+        "Viện kiểm sát nhân dân các địa phương chủ động phối hợp với các cơ quan tiến hành tố tụng cùng cấp "
+        "để kịp thời "
+        "giải quyết, tháo gỡ những khó khăn, vướng mắc khi giải quyết các vụ án, vụ việc.",
+        None,
+        "Viện kiểm sát các cấp",
+    ),
+    (
+        "Tiếp tục kiện toàn tổ chức, bộ máy Viện kiểm sát các cấp theo hướng tinh gọn, hiệu lực, hiệu quả. Giao Vụ 15 "
+        "tham mưu lãnh đạo VKSND tối cao, đồng thời phối hợp, hướng dẫn Viện trưởng VKSND cấp tỉnh rà soát đội ngũ cán "
+        "bộ, kiểm sát viên để xây dựng Kế hoạch và lộ trình thực hiện.",
+        "Vụ 15",
+        "",
+    ),
+    (
+        "Viện kiểm sát các cấp quán triệt, thực hiện nghiêm Chỉ thị 06/CT-VKSTC ngày 28/6/2021 của Viện trưởng VKSND "
+        "tối cao.",
+        "Vụ 8",
+        "",
+    ),
     ("Tăng cường ứng dụng công nghệ thông tin trong các hoạt động, lĩnh vực công tác của Ngành.", "Cục 2", ""),
-    ("Các đơn vị báo chí của Ngành, các đơn vị nghiệp vụ và Viện kiểm sát các cấp phối hợp chặt chẽ trong công tác "
-     "tuyên truyền về tấm gương tiêu biểu của cán bộ kiểm sát viên.", None, "Báo Bảo vệ pháp luật"),
-    ("Toàn Ngành thực hiện các yêu cầu của Đảng, Chính phủ trong công tác phòng, chống dịch Covid-19.", None,
-     "Viện kiểm sát các cấp"),
+    (
+        "Các đơn vị báo chí của Ngành, các đơn vị nghiệp vụ và Viện kiểm sát các cấp phối hợp chặt chẽ trong công tác "
+        "tuyên truyền về tấm gương tiêu biểu của cán bộ kiểm sát viên.",
+        None,
+        "Báo Bảo vệ pháp luật",
+    ),
+    (
+        "Toàn Ngành thực hiện các yêu cầu của Đảng, Chính phủ trong công tác phòng, chống dịch Covid-19.",
+        None,
+        "Viện kiểm sát các cấp",
+    ),
 ]
 SEED_004_RECIPIENTS = {
     "recipients_report": "Viện trưởng VKSND tối cao;\nPhó Viện trưởng VKSND tối cao;",
     "recipients_act": "Kiểm sát viên VKSND tối cao;\nThủ trưởng các đơn vị thuộc VKSND tối cao;\nVKSQS Trung ương;\n"
-                      "Viện trưởng VKSND cấp cao;\nViện trưởng VKSND cấp tỉnh;\nViện trưởng VKSQS cấp quân khu;",
+    "Viện trưởng VKSND cấp cao;\nViện trưởng VKSND cấp tỉnh;\nViện trưởng VKSQS cấp quân khu;",
     "recipients_filed": "VP (VT, PTMTH).",
 }
 
 
 def seed_004_meeting(host) -> Meeting:
     """The review conference of seed 004 hosted by ``host``, with its 7 directives (units, deadlines)."""
-    meeting = MeetingFactory(host_agency=host, kind=MeetingKind.WORK_REVIEW, starts_at=aware(2021, 7, 1, 8),
-                             title="Hội nghị sơ kết công tác 6 tháng đầu năm 2021 của ngành Kiểm sát",
-                             conclusions="")
+    meeting = MeetingFactory(
+        host_agency=host,
+        kind=MeetingKind.WORK_REVIEW,
+        starts_at=aware(2021, 7, 1, 8),
+        title="Hội nghị sơ kết công tác 6 tháng đầu năm 2021 của ngành Kiểm sát",
+        conclusions="",
+    )
     AttendeeFactory(meeting=meeting, full_name="Lê Minh Trí", position="Viện trưởng", role=AttendeeRole.CHAIR)
     for number, (text, unit, assignee) in enumerate(SEED_004_DIRECTIVES, start=1):
         agency = None
         if unit:
-            agency = AgencyFactory(code=f"SEED-{unit}", name=f"{unit} Viện kiểm sát nhân dân tối cao", short_name=unit,
-                                   locality=host.locality, parent=host)
-        DirectiveFactory(meeting=meeting, number=number, text=text, assigned_agency=agency, assignee_text=assignee,
-                         deadline=datetime.date(2021, 12, 31) if number != 7 else datetime.date(2022, 2, 5))
+            agency = AgencyFactory(
+                code=f"SEED-{unit}",
+                name=f"{unit} Viện kiểm sát nhân dân tối cao",
+                short_name=unit,
+                locality=host.locality,
+                parent=host,
+            )
+        DirectiveFactory(
+            meeting=meeting,
+            number=number,
+            text=text,
+            assigned_agency=agency,
+            assignee_text=assignee,
+            deadline=datetime.date(2021, 12, 31) if number != 7 else datetime.date(2022, 2, 5),
+        )
     return meeting
 
 
 def filled_correction(letter):
     """A correction letter draft with its blanks filled in, as a clerk does before issuing it."""
     letter.body = letter.body.replace("Tại …, dòng …, đã in: “…”", "Tại trang 1, dòng 12, đã in: “ngày 20”").replace(
-        "Nay đính chính lại là: “…”", "Nay đính chính lại là: “ngày 21”")
+        "Nay đính chính lại là: “…”", "Nay đính chính lại là: “ngày 21”"
+    )
     letter.save(update_fields=["body"])
     return letter

@@ -16,8 +16,13 @@ from tests.meetings.factories import MeetingFactory, filled_correction
 
 def _draft(meeting, doc_type="BB"):
     return OfficialDocument.objects.create(
-        meeting=meeting, doc_type=doc_type, issuing_agency=meeting.host_agency, issuing_name="X",
-        subject="Biên bản", place_name="Khánh Sơn", issued_on=datetime.date(2024, 3, 1),
+        meeting=meeting,
+        doc_type=doc_type,
+        issuing_agency=meeting.host_agency,
+        issuing_name="X",
+        subject="Biên bản",
+        place_name="Khánh Sơn",
+        issued_on=datetime.date(2024, 3, 1),
     )
 
 
@@ -150,8 +155,9 @@ def test_editing_a_meeting_with_issued_documents_warns_and_page_shows_the_differ
 
     meeting = MeetingFactory(host_agency=world.vks_ks, state=MeetingState.HELD, conclusions="Kết luận cũ.")
     AttendeeFactory(meeting=meeting, full_name="Nguyễn Đức Thắng", role="chair")
-    notice = services.finalise_document(services.save_document_draft(user=None, meeting=meeting, doc_type="TB",
-                                                                     data={}), user=None, render=False)
+    notice = services.finalise_document(
+        services.save_document_draft(user=None, meeting=meeting, doc_type="TB", data={}), user=None, render=False
+    )
     client = client_for(world.ks_staff)
     page = client.get(f"/hoi-nghi/{meeting.pk}/").content.decode()
     assert "khác với nội dung" not in page
@@ -168,10 +174,12 @@ def test_editing_a_meeting_with_issued_documents_warns_and_page_shows_the_differ
 @pytest.mark.django_db
 def test_register_and_meeting_page_show_the_chain(world, client_for, django_assert_max_num_queries):
     meeting = MeetingFactory(host_agency=world.vks_ks, state=MeetingState.HELD)
-    minutes = services.finalise_document(services.save_document_draft(user=None, meeting=meeting, doc_type="BB",
-                                                                      data={}), user=None, render=False)
-    letter = services.finalise_document(filled_correction(services.start_correction(minutes, user=None)), user=None,
-                                        render=False)
+    minutes = services.finalise_document(
+        services.save_document_draft(user=None, meeting=meeting, doc_type="BB", data={}), user=None, render=False
+    )
+    letter = services.finalise_document(
+        filled_correction(services.start_correction(minutes, user=None)), user=None, render=False
+    )
     replacement = services.start_correction(minutes, user=None, kind=services.CorrectionKind.REPLACEMENT)
     replacement = services.finalise_document(replacement, user=None, render=False)
     client = client_for(world.ks_clerk)

@@ -23,8 +23,13 @@ def test_dashboard_params_are_visible_filters(world, client_for):
         (MeetingKind.INTERAGENCY, aware(2023, 5, 1), MeetingState.HELD),
     ]:
         MeetingFactory(host_agency=world.vks_ks, kind=kind, starts_at=day, state=state)
-    params = {"agency": world.vks_kh.pk, "kind": "reviews", "held": "1", "date_from": "01/01/2023",
-              "date_to": "31/12/2023"}
+    params = {
+        "agency": world.vks_kh.pk,
+        "kind": "reviews",
+        "held": "1",
+        "date_from": "01/01/2023",
+        "date_to": "31/12/2023",
+    }
     response = client_for(world.kh_leader).get(LIST, params)
     assert response.context["page_obj"].paginator.count == 2
     html = response.content.decode()

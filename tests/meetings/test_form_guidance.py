@@ -36,8 +36,12 @@ def test_a_meeting_in_the_past_is_saved_as_held_and_moves_the_review_dates(world
 def test_a_future_meeting_is_planned_and_the_choice_can_be_forced(world, client_for) -> None:
     client = client_for(world.ks_staff)
     future = (timezone.localdate() + datetime.timedelta(days=30)).strftime("%d/%m/%Y")
-    assert client.post(reverse("meetings:create"), _post_data(
-        world, starts_at=f"{future} 08:00", ends_at="", title="Họp sắp tới")).status_code == 302
+    assert (
+        client.post(
+            reverse("meetings:create"), _post_data(world, starts_at=f"{future} 08:00", ends_at="", title="Họp sắp tới")
+        ).status_code
+        == 302
+    )
     old = _post_data(world, state="planned", title="Họp cũ")
     assert client.post(reverse("meetings:create"), old).status_code == 302
     assert Meeting.objects.get(title="Họp sắp tới").state == MeetingState.PLANNED
@@ -70,15 +74,18 @@ def test_regulation_page_opens_review_and_amendment_forms_filled(world, client_f
     client = client_for(world.ks_staff)
     html = client.get(reverse("regulations:detail", args=[regulation.pk])).content.decode()
     assert "Ghi nhận sơ kết" in html and "Ghi nhận văn bản sửa đổi, bổ sung" in html
-    form = client.get(reverse("meetings:create"), {"regulation": regulation.pk, "kind": "interim_review"}
-                      ).context["form"]
+    form = client.get(reverse("meetings:create"), {"regulation": regulation.pk, "kind": "interim_review"}).context[
+        "form"
+    ]
     assert form["kind"].value() == "interim_review"
     assert [str(v) for v in form["regulations"].value()] == [str(regulation.pk)]
     editor = client.get(reverse("regulations:create"), {"sua_doi": regulation.pk}).context["editor"]
     assert editor.relations.forms[0]["kind"].value() == "amends"
     assert editor.relations.forms[0]["target"].value() in (regulation, regulation.pk)
-    assert "Ghi nhận sơ kết" not in client_for(world.ks_leader).get(
-        reverse("regulations:detail", args=[regulation.pk])).content.decode()
+    assert (
+        "Ghi nhận sơ kết"
+        not in client_for(world.ks_leader).get(reverse("regulations:detail", args=[regulation.pk])).content.decode()
+    )
 
 
 def test_calendar_says_when_a_month_is_empty_and_jumps_to_a_month(world, client_for) -> None:

@@ -48,13 +48,26 @@ def seed_notice(world):
     world.vks_tc.document_symbol = "VKSTC"
     world.vks_tc.save()
     meeting = seed_004_meeting(world.vks_tc)
-    return services.save_document_draft(user=None, meeting=meeting, doc_type="TB", data={
-        "issuing_name": "VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO", "governing_name": "", "place_name": "Hà Nội",
-        "issued_on": datetime.date(2021, 7, 20), "opening": SEED_004_OPENING, "body": "",
-        "subject": "Chỉ đạo của Viện trưởng VKSND tối cao\ntại Hội nghị sơ kết công tác 6 tháng đầu năm 2021 của Ngành",
-        "signer_capacity": "TL. VIỆN TRƯỞNG", "signer_title": "CHÁNH VĂN PHÒNG", "signer_name": "Đỗ Văn Phương",
-        **SEED_004_RECIPIENTS,
-    })
+    return services.save_document_draft(
+        user=None,
+        meeting=meeting,
+        doc_type="TB",
+        data={
+            "issuing_name": "VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO",
+            "governing_name": "",
+            "place_name": "Hà Nội",
+            "issued_on": datetime.date(2021, 7, 20),
+            "opening": SEED_004_OPENING,
+            "body": "",
+            "subject": (
+                "Chỉ đạo của Viện trưởng VKSND tối cao\ntại Hội nghị sơ kết công tác 6 tháng đầu năm 2021 của Ngành"
+            ),
+            "signer_capacity": "TL. VIỆN TRƯỞNG",
+            "signer_title": "CHÁNH VĂN PHÒNG",
+            "signer_name": "Đỗ Văn Phương",
+            **SEED_004_RECIPIENTS,
+        },
+    )
 
 
 @pytest.mark.django_db
@@ -71,8 +84,10 @@ def test_seed_004_notice_prints_directives_units_deadlines_recipients_signer(see
         for paragraph in rest:
             assert _flat(paragraph) in text
     # Units and deadlines in the sentence form of a notice.
-    assert "Giao Vụ 8 Viện kiểm sát nhân dân tối cao chủ trì thực hiện, hoàn thành trước ngày 31 tháng 12 năm 2021." \
+    assert (
+        "Giao Vụ 8 Viện kiểm sát nhân dân tối cao chủ trì thực hiện, hoàn thành trước ngày 31 tháng 12 năm 2021."
         in text
+    )
     assert "Giao Cục 2 Viện kiểm sát nhân dân tối cao chủ trì thực hiện" in text
     # Directive 3 already says "Giao Vụ 15 ...": only its deadline is added.
     assert "lộ trình thực hiện. Thời hạn: hoàn thành trước ngày 31 tháng 12 năm 2021." in text
@@ -80,9 +95,15 @@ def test_seed_004_notice_prints_directives_units_deadlines_recipients_signer(see
     assert text.count("Giao ") == 7
     # The last directive closes the notice with "./.".
     assert "hoàn thành trước ngày 05 tháng 02 năm 2022./." in text
-    for expected in ["Nơi nhận:", "- Viện trưởng VKSND tối cao;", "Phó Viện trưởng VKSND tối cao (để báo cáo);",
-                     "Viện trưởng VKSQS cấp quân khu (để thực hiện);", "TL. VIỆN TRƯỞNG", "CHÁNH VĂN PHÒNG",
-                     "Đỗ Văn Phương"]:
+    for expected in [
+        "Nơi nhận:",
+        "- Viện trưởng VKSND tối cao;",
+        "Phó Viện trưởng VKSND tối cao (để báo cáo);",
+        "Viện trưởng VKSQS cấp quân khu (để thực hiện);",
+        "TL. VIỆN TRƯỞNG",
+        "CHÁNH VĂN PHÒNG",
+        "Đỗ Văn Phương",
+    ]:
         assert expected in text, expected
     assert text.count("Lưu:") == 1 and "- Lưu: VP (VT, PTMTH)." in text
     # Agency name: "VIỆN KIỂM SÁT NHÂN DÂN" / "TỐI CAO", never broken between TỐI and CAO.
@@ -93,8 +114,11 @@ def test_seed_004_notice_prints_directives_units_deadlines_recipients_signer(see
 @pytest.mark.django_db
 def test_every_notice_paragraph_is_indented_alike(seed_notice):
     lines = _pdf_lines(render_document(seed_notice, draft=True))
-    starts = [x for x, t in lines if t.startswith(("Ngày 01/7/2021", "1. Thủ trưởng", "Trong quá trình",
-                                                   "3. Tiếp tục", "7. Toàn Ngành"))]
+    starts = [
+        x
+        for x, t in lines
+        if t.startswith(("Ngày 01/7/2021", "1. Thủ trưởng", "Trong quá trình", "3. Tiếp tục", "7. Toàn Ngành"))
+    ]
     assert len(starts) == 5
     assert max(starts) - min(starts) < 0.5
 
@@ -108,23 +132,31 @@ def test_filed_line_defaults_to_vt():
     assert OfficialDocument(recipients_filed="").filed_line == "Lưu: VT."
 
 
-@pytest.mark.parametrize(("day", "expected"), [
-    (datetime.date(2024, 2, 5), "ngày 05 tháng 02 năm 2024"),
-    (datetime.date(2023, 6, 15), "ngày 15 tháng 6 năm 2023"),
-    (datetime.date(2021, 1, 1), "ngày 01 tháng 01 năm 2021"),
-    (datetime.date(2021, 12, 31), "ngày 31 tháng 12 năm 2021"),
-])
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (datetime.date(2024, 2, 5), "ngày 05 tháng 02 năm 2024"),
+        (datetime.date(2023, 6, 15), "ngày 15 tháng 6 năm 2023"),
+        (datetime.date(2021, 1, 1), "ngày 01 tháng 01 năm 2021"),
+        (datetime.date(2021, 12, 31), "ngày 31 tháng 12 năm 2021"),
+    ],
+)
 def test_decree_30_dates(day, expected):
     assert pdf.vn_date(day) == expected
 
 
-@pytest.mark.parametrize(("name", "lines"), [
-    ("VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO", ["VIỆN KIỂM SÁT NHÂN DÂN", "TỐI CAO"]),
-    ("VIỆN KIỂM SÁT NHÂN DÂN KHU VỰC 7 - THÀNH PHỐ HỒ CHÍ MINH",
-     ["VIỆN KIỂM SÁT NHÂN DÂN", "KHU VỰC 7 - THÀNH PHỐ", "HỒ CHÍ MINH"]),
-    ("TÒA ÁN NHÂN DÂN TỈNH HÀ GIANG", ["TÒA ÁN NHÂN DÂN", "TỈNH HÀ GIANG"]),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        ("VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO", ["VIỆN KIỂM SÁT NHÂN DÂN", "TỐI CAO"]),
+        (
+            "VIỆN KIỂM SÁT NHÂN DÂN KHU VỰC 7 - THÀNH PHỐ HỒ CHÍ MINH",
+            ["VIỆN KIỂM SÁT NHÂN DÂN", "KHU VỰC 7 - THÀNH PHỐ", "HỒ CHÍ MINH"],
+        ),
+        ("TÒA ÁN NHÂN DÂN TỈNH HÀ GIANG", ["TÒA ÁN NHÂN DÂN", "TỈNH HÀ GIANG"]),
+        ("", []),
+    ],
+)
 def test_agency_names_break_only_between_phrases(name, lines):
     assert pdf.name_lines(name) == lines
 
@@ -133,10 +165,19 @@ def test_agency_names_break_only_between_phrases(name, lines):
 def test_minutes_have_recipients_filed_once_and_signer_names(world):
     meeting = MeetingFactory(host_agency=world.vks_ks)
     AttendeeFactory(meeting=meeting, full_name="Nguyễn Đức Thắng", role=AttendeeRole.CHAIR)
-    DirectiveFactory(meeting=meeting, number=1, text="Rà soát tin báo.", assigned_agency=world.vks_ks,
-                     deadline=datetime.date(2024, 2, 5))
-    doc = services.save_document_draft(user=None, meeting=meeting, doc_type="BB", data={
-        "recipients_filed": "VT, HS.", "recipients_act": "Các đơn vị dự họp"})
+    DirectiveFactory(
+        meeting=meeting,
+        number=1,
+        text="Rà soát tin báo.",
+        assigned_agency=world.vks_ks,
+        deadline=datetime.date(2024, 2, 5),
+    )
+    doc = services.save_document_draft(
+        user=None,
+        meeting=meeting,
+        doc_type="BB",
+        data={"recipients_filed": "VT, HS.", "recipients_act": "Các đơn vị dự họp"},
+    )
     assert services.default_document(meeting, "BB").recipients_filed == "VT, hồ sơ."
     # Without the "DỰ THẢO" watermark, whose letters mix into the text layer.
     text = _flat(" ".join(t for _x, t in _pdf_lines(render_document(doc, draft=False))))
@@ -169,8 +210,10 @@ def test_notice_docx_layout_and_content(seed_notice):
     assert "THÔNG BÁO" in texts
     for number, (typed, _unit, _assignee) in enumerate(SEED_004_DIRECTIVES, start=1):
         assert any(t.startswith(f"{number}. {typed.split(chr(10))[0]}") for t in texts), number
-    assert any("Giao Vụ 8 Viện kiểm sát nhân dân tối cao chủ trì thực hiện, hoàn thành trước ngày 31 tháng 12 năm "
-               "2021." in t for t in texts)
+    assert any(
+        "Giao Vụ 8 Viện kiểm sát nhân dân tối cao chủ trì thực hiện, hoàn thành trước ngày 31 tháng 12 năm 2021." in t
+        for t in texts
+    )
     assert texts[-1].endswith("./.") or any(t.endswith("05 tháng 02 năm 2022./.") for t in texts)
     for paragraph in body:
         for run in paragraph.runs:
@@ -191,7 +234,8 @@ def test_minutes_and_correction_letter_docx(world):
     meeting = MeetingFactory(host_agency=world.vks_ks)
     AttendeeFactory(meeting=meeting, full_name="Nguyễn Đức Thắng", role=AttendeeRole.CHAIR)
     minutes = services.finalise_document(
-        services.save_document_draft(user=None, meeting=meeting, doc_type="BB", data={}), user=None, render=False)
+        services.save_document_draft(user=None, meeting=meeting, doc_type="BB", data={}), user=None, render=False
+    )
     word = Document(io.BytesIO(document_docx(minutes)))
     assert word.tables[0].cell(1, 0).text == "Số: 01/BB-VKSKS"
     sign = word.tables[1]
@@ -229,11 +273,20 @@ def test_correction_letter_and_replacement_pdfs_name_what_they_correct(seed_noti
     out.mkdir(parents=True, exist_ok=True)
     (out / "notice.pdf").write_bytes(render_document(notice, draft=False))
     (out / "correction-letter.pdf").write_bytes(letter_pdf)
-    AttendeeFactory(meeting=notice.meeting, full_name="Nguyễn Thị Thu", position="Chuyên viên",
-                    role=AttendeeRole.SECRETARY)
-    minutes = services.save_document_draft(user=None, meeting=notice.meeting, doc_type="BB", data={
-        "issuing_name": "VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO", "governing_name": "", "place_name": "Hà Nội",
-        "recipients_act": "Các đơn vị dự hội nghị"})
+    AttendeeFactory(
+        meeting=notice.meeting, full_name="Nguyễn Thị Thu", position="Chuyên viên", role=AttendeeRole.SECRETARY
+    )
+    minutes = services.save_document_draft(
+        user=None,
+        meeting=notice.meeting,
+        doc_type="BB",
+        data={
+            "issuing_name": "VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO",
+            "governing_name": "",
+            "place_name": "Hà Nội",
+            "recipients_act": "Các đơn vị dự hội nghị",
+        },
+    )
     minutes = services.finalise_document(minutes, user=None, render=False)
     minutes_pdf = render_document(minutes, draft=False)
     text = _flat(" ".join(t for _x, t in _pdf_lines(minutes_pdf)))
@@ -250,19 +303,29 @@ def test_document_numbers_in_body_text_are_kept_on_one_line():
 
 @pytest.mark.django_db
 def test_notice_names_the_chair_first_and_numbers_run_on_after_numbered_conclusions(world):
-    """"Đồng chí <name>, <position> chủ trì"; conclusions typed "1. … 2. …" are followed by the
+    """ "Đồng chí <name>, <position> chủ trì"; conclusions typed "1. … 2. …" are followed by the
     directives as 3., 4.; minutes name the agency of a position ("Chánh án Tòa án …")."""
     from tests.meetings.factories import AttendeeFactory, DirectiveFactory, MeetingFactory
 
     meeting = MeetingFactory(host_agency=world.vks_ks, state="held", title="Họp liên ngành quý III")
-    AttendeeFactory(meeting=meeting, full_name="Bùi Văn Đức", position="Viện trưởng", agency=world.vks_ks,
-                    role=AttendeeRole.CHAIR)
-    AttendeeFactory(meeting=meeting, full_name="Nguyễn Thị Hằng", position="Chánh án", agency=world.ta_ks,
-                    role=AttendeeRole.ATTENDEE)
+    AttendeeFactory(
+        meeting=meeting, full_name="Bùi Văn Đức", position="Viện trưởng", agency=world.vks_ks, role=AttendeeRole.CHAIR
+    )
+    AttendeeFactory(
+        meeting=meeting,
+        full_name="Nguyễn Thị Hằng",
+        position="Chánh án",
+        agency=world.ta_ks,
+        role=AttendeeRole.ATTENDEE,
+    )
     DirectiveFactory(meeting=meeting, number=1, text="Rà soát các vụ án tồn đọng.", assigned_agency=world.vks_ks)
     assert "Đồng chí Bùi Văn Đức, Viện trưởng chủ trì Hội nghị" in services.default_opening(meeting)
-    notice = services.save_document_draft(user=None, meeting=meeting, doc_type="TB", data={
-        "body": "1. Thống nhất đánh giá kết quả.\n2. Tăng cường phối hợp."})
+    notice = services.save_document_draft(
+        user=None,
+        meeting=meeting,
+        doc_type="TB",
+        data={"body": "1. Thống nhất đánh giá kết quả.\n2. Tăng cường phối hợp."},
+    )
     text = _flat(" ".join(t for _x, t in _pdf_lines(render_document(notice, draft=True))))
     assert "3. Rà soát các vụ án tồn đọng." in text and "1. Rà soát" not in text
     from meetings.documents import _attendee_label

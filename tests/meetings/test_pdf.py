@@ -20,7 +20,8 @@ MM = 72 / 25.4
 @pytest.fixture
 def minutes(world):
     meeting = MeetingFactory(
-        host_agency=world.vks_ks, title="Họp liên ngành về vụ án <img src=\"file:///etc/passwd\">",
+        host_agency=world.vks_ks,
+        title='Họp liên ngành về vụ án <img src="file:///etc/passwd">',
         discussion="Các đại biểu thảo luận.\n" * 30,
     )
     AttendeeFactory(meeting=meeting, full_name="Nguyễn Đức Thắng", role=AttendeeRole.CHAIR)
@@ -93,23 +94,48 @@ def test_notice_has_recipients_and_signer(world):
     meeting = MeetingFactory(host_agency=world.vks_tc, title="Hội nghị sơ kết công tác 6 tháng đầu năm 2021")
     for number in range(1, 8):
         DirectiveFactory(meeting=meeting, number=number, text=f"Yêu cầu số {number} của Viện trưởng.")
-    doc = services.save_document_draft(user=None, meeting=meeting, doc_type="TB", data={
-        "signer_capacity": "TL. VIỆN TRƯỞNG", "signer_title": "CHÁNH VĂN PHÒNG", "signer_name": "Đỗ Văn Phương",
-        "recipients_report": "Viện trưởng VKSND tối cao;\nPhó Viện trưởng VKSND tối cao;",
-        "recipients_act": "Viện trưởng VKSND cấp tỉnh;", "recipients_filed": "Lưu: VP (VT, PTMTH).",
-    })
+    doc = services.save_document_draft(
+        user=None,
+        meeting=meeting,
+        doc_type="TB",
+        data={
+            "signer_capacity": "TL. VIỆN TRƯỞNG",
+            "signer_title": "CHÁNH VĂN PHÒNG",
+            "signer_name": "Đỗ Văn Phương",
+            "recipients_report": "Viện trưởng VKSND tối cao;\nPhó Viện trưởng VKSND tối cao;",
+            "recipients_act": "Viện trưởng VKSND cấp tỉnh;",
+            "recipients_filed": "Lưu: VP (VT, PTMTH).",
+        },
+    )
     data = render_document(doc, draft=True)
     with pdfplumber.open(io.BytesIO(data)) as document:
         text = " ".join(page.extract_text() for page in document.pages)
-    for expected in ["THÔNG BÁO", "Nơi nhận:", "(để báo cáo)", "(để thực hiện)", "Lưu: VP (VT, PTMTH).",
-                     "TL. VIỆN TRƯỞNG", "CHÁNH VĂN PHÒNG", "Đỗ Văn Phương", "7. Yêu cầu số 7"]:
+    for expected in [
+        "THÔNG BÁO",
+        "Nơi nhận:",
+        "(để báo cáo)",
+        "(để thực hiện)",
+        "Lưu: VP (VT, PTMTH).",
+        "TL. VIỆN TRƯỞNG",
+        "CHÁNH VĂN PHÒNG",
+        "Đỗ Văn Phương",
+        "7. Yêu cầu số 7",
+    ]:
         assert expected in text, expected
     watermark = "".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
     assert "DỰTHẢO" in watermark or {"D", "Ự", "T", "H", "Ả", "O"} <= set(watermark)
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://example.com/x.png", "https://portal.invalid/etc/x",
-                                 "https://portal.invalid/static/../../etc/passwd", "ftp://x/y"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://example.com/x.png",
+        "https://portal.invalid/etc/x",
+        "https://portal.invalid/static/../../etc/passwd",
+        "ftp://x/y",
+    ],
+)
 def test_url_fetcher_refuses(url):
     fetcher = pdf.PortalURLFetcher()
     with pytest.raises(ValueError):
@@ -182,11 +208,21 @@ def test_signature_never_stands_alone_on_a_page(world, count):
     moves to page 2 with the signature instead of leaving the signature alone there."""
     meeting = MeetingFactory(host_agency=world.vks_tc, title="Hội nghị sơ kết công tác")
     for number in range(1, count + 1):
-        DirectiveFactory(meeting=meeting, number=number,
-                         text=f"Yêu cầu số {number}. Thực hiện nghiêm quy chế phối hợp, báo cáo kết quả về Văn phòng.")
-    doc = services.save_document_draft(user=None, meeting=meeting, doc_type="TB", data={
-        "signer_title": "CHÁNH VĂN PHÒNG", "signer_name": "Đỗ Văn Phương", "recipients_filed": "Lưu: VT.",
-    })
+        DirectiveFactory(
+            meeting=meeting,
+            number=number,
+            text=f"Yêu cầu số {number}. Thực hiện nghiêm quy chế phối hợp, báo cáo kết quả về Văn phòng.",
+        )
+    doc = services.save_document_draft(
+        user=None,
+        meeting=meeting,
+        doc_type="TB",
+        data={
+            "signer_title": "CHÁNH VĂN PHÒNG",
+            "signer_name": "Đỗ Văn Phương",
+            "recipients_filed": "Lưu: VT.",
+        },
+    )
     with pdfplumber.open(io.BytesIO(render_document(doc, draft=False))) as document:
         pages = [page.extract_text() for page in document.pages]
     assert len(pages) == 2

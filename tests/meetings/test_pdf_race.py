@@ -19,8 +19,13 @@ pytestmark = pytest.mark.django_db
 def test_concurrent_first_downloads_keep_one_file(world):
     meeting = MeetingFactory(host_agency=world.vks_ks, state="held")
     draft = OfficialDocument.objects.create(
-        meeting=meeting, doc_type="BB", issuing_agency=meeting.host_agency, issuing_name="X",
-        subject="Biên bản", place_name="Khánh Sơn", issued_on=datetime.date(2024, 3, 1),
+        meeting=meeting,
+        doc_type="BB",
+        issuing_agency=meeting.host_agency,
+        issuing_name="X",
+        subject="Biên bản",
+        place_name="Khánh Sơn",
+        issued_on=datetime.date(2024, 3, 1),
     )
     services.finalise_document(draft, user=None, render=False)
     # Both requests loaded the document before either stored its PDF.

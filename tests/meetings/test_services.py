@@ -16,20 +16,31 @@ def _regulation(agency):
     from regulations.models import Regulation
 
     return Regulation.objects.create(
-        number="01/QCPH-VKSKS", title="Quy chế phối hợp", host_agency=agency, locality=agency.locality,
-        signed_on=datetime.date(2021, 1, 10), in_force_from=datetime.date(2021, 1, 10),
+        number="01/QCPH-VKSKS",
+        title="Quy chế phối hợp",
+        host_agency=agency,
+        locality=agency.locality,
+        signed_on=datetime.date(2021, 1, 10),
+        in_force_from=datetime.date(2021, 1, 10),
     )
 
 
 @pytest.mark.django_db
 def test_review_meeting_moves_regulation_review_dates(world):
     regulation = _regulation(world.vks_ks)
-    data = {"kind": MeetingKind.INTERIM_REVIEW, "title": "Sơ kết 1 năm thực hiện quy chế",
-            "starts_at": aware(2022, 6, 1), "host_agency": world.vks_ks, "regulations": [regulation]}
+    data = {
+        "kind": MeetingKind.INTERIM_REVIEW,
+        "title": "Sơ kết 1 năm thực hiện quy chế",
+        "starts_at": aware(2022, 6, 1),
+        "host_agency": world.vks_ks,
+        "regulations": [regulation],
+    }
     rows = services.MeetingRows(
         attendees=[{"person": world.person_ks, "role": "chair"}, {"full_name": "Lê Thị Hoa", "role": "secretary"}],
-        directives=[{"number": 1, "text": "Báo cáo kết quả", "assigned_agency": world.ta_ks},
-                    {"number": 2, "text": "Tổng hợp"}],
+        directives=[
+            {"number": 1, "text": "Báo cáo kết quả", "assigned_agency": world.ta_ks},
+            {"number": 2, "text": "Tổng hợp"},
+        ],
     )
     meeting = services.save_meeting(user=world.ks_staff, data=data, rows=rows)
     assert meeting.locality == world.khanh_son
@@ -58,9 +69,17 @@ def test_review_meeting_moves_regulation_review_dates(world):
 @pytest.mark.django_db
 def test_delete_refreshes_regulation(world):
     regulation = _regulation(world.vks_ks)
-    meeting = services.save_meeting(user=None, data={
-        "kind": MeetingKind.INTERIM_REVIEW, "title": "Sơ kết", "starts_at": aware(2022, 6, 1),
-        "host_agency": world.vks_ks, "regulations": [regulation], "state": MeetingState.HELD})
+    meeting = services.save_meeting(
+        user=None,
+        data={
+            "kind": MeetingKind.INTERIM_REVIEW,
+            "title": "Sơ kết",
+            "starts_at": aware(2022, 6, 1),
+            "host_agency": world.vks_ks,
+            "regulations": [regulation],
+            "state": MeetingState.HELD,
+        },
+    )
     regulation.refresh_from_db()
     assert regulation.last_review_on == datetime.date(2022, 6, 1)
     services.delete_meeting(meeting)

@@ -36,8 +36,11 @@ def test_forbidden_transition_answers_and_changes_nothing(world, client_for, sta
     assert response.status_code == status
     if status == 302:
         errors = [m for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
-        assert len(errors) == 1 and ("Không thể" in errors[0].message or "chỉ có được khi ban hành" in
-                                     errors[0].message or "không hợp lệ" in errors[0].message)
+        assert len(errors) == 1 and (
+            "Không thể" in errors[0].message
+            or "chỉ có được khi ban hành" in errors[0].message
+            or "không hợp lệ" in errors[0].message
+        )
     meeting.refresh_from_db()
     assert meeting.state == start and meeting.updated_at == before
 

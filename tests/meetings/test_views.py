@@ -17,10 +17,13 @@ pytestmark = pytest.mark.django_db
 def test_other_agency_gets_404_on_meeting_pdfs_and_ics(world, client_for):
     meeting = MeetingFactory(host_agency=world.vks_ks)
     client = client_for(world.hg_staff)
-    for url in [reverse("meetings:detail", args=[meeting.pk]), reverse("meetings:edit", args=[meeting.pk]),
-                reverse("meetings:document_print", args=[meeting.pk, "BB"]),
-                reverse("meetings:document_print", args=[meeting.pk, "TB"]),
-                reverse("meetings:ics", args=[meeting.pk])]:
+    for url in [
+        reverse("meetings:detail", args=[meeting.pk]),
+        reverse("meetings:edit", args=[meeting.pk]),
+        reverse("meetings:document_print", args=[meeting.pk, "BB"]),
+        reverse("meetings:document_print", args=[meeting.pk, "TB"]),
+        reverse("meetings:ics", args=[meeting.pk]),
+    ]:
         assert client.get(url).status_code == 404, url
     own = client_for(world.ks_staff)
     assert own.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 200
@@ -53,15 +56,28 @@ def test_list_filters_and_bounded_queries(world, client_for, django_assert_max_n
 
 def _post_data(world, **extra):
     data = {
-        "kind": "interagency", "title": "Họp liên ngành về án ma túy", "starts_at": "2024-03-05T08:00",
-        "ends_at": "2024-03-05T10:00", "place": "Phòng họp", "host_agency": world.vks_ks.pk,
-        "attendees-TOTAL_FORMS": "2", "attendees-INITIAL_FORMS": "0",
-        "attendees-0-full_name": "Trần Văn Nam", "attendees-0-role": "chair",
-        "attendees-1-person": world.person_ks.pk, "attendees-1-role": "secretary",
-        "agenda_items-TOTAL_FORMS": "1", "agenda_items-INITIAL_FORMS": "0", "agenda_items-0-title": "Báo cáo vụ án",
-        "remote_sites-TOTAL_FORMS": "0", "remote_sites-INITIAL_FORMS": "0",
-        "directives-TOTAL_FORMS": "1", "directives-INITIAL_FORMS": "0",
-        "directives-0-number": "1", "directives-0-text": "Bổ sung chứng cứ", "directives-0-deadline": "2024-04-01",
+        "kind": "interagency",
+        "title": "Họp liên ngành về án ma túy",
+        "starts_at": "2024-03-05T08:00",
+        "ends_at": "2024-03-05T10:00",
+        "place": "Phòng họp",
+        "host_agency": world.vks_ks.pk,
+        "attendees-TOTAL_FORMS": "2",
+        "attendees-INITIAL_FORMS": "0",
+        "attendees-0-full_name": "Trần Văn Nam",
+        "attendees-0-role": "chair",
+        "attendees-1-person": world.person_ks.pk,
+        "attendees-1-role": "secretary",
+        "agenda_items-TOTAL_FORMS": "1",
+        "agenda_items-INITIAL_FORMS": "0",
+        "agenda_items-0-title": "Báo cáo vụ án",
+        "remote_sites-TOTAL_FORMS": "0",
+        "remote_sites-INITIAL_FORMS": "0",
+        "directives-TOTAL_FORMS": "1",
+        "directives-INITIAL_FORMS": "0",
+        "directives-0-number": "1",
+        "directives-0-text": "Bổ sung chứng cứ",
+        "directives-0-deadline": "2024-04-01",
     }
     data.update(extra)
     return data
@@ -69,8 +85,9 @@ def _post_data(world, **extra):
 
 def test_create_with_inline_rows_and_errors_keep_input(world, client_for):
     client = client_for(world.ks_staff)
-    response = client.post(reverse("meetings:create"), _post_data(world, **{"ends_at": "2024-03-04T08:00",
-                                                                          "directives-0-text": ""}))
+    response = client.post(
+        reverse("meetings:create"), _post_data(world, **{"ends_at": "2024-03-04T08:00", "directives-0-text": ""})
+    )
     assert response.status_code == 200
     content = response.content.decode()
     assert "Thời gian kết thúc phải sau thời gian bắt đầu." in content
@@ -87,29 +104,45 @@ def test_directives_page_scope_filters_and_mark_done(world, client_for):
     meeting = MeetingFactory(host_agency=world.vks_ks)
     late = DirectiveFactory(meeting=meeting, number=1, deadline=datetime.date(2020, 1, 1))
     DirectiveFactory(meeting=meeting, number=2, deadline=datetime.date(2099, 1, 1))
-    assigned_elsewhere = DirectiveFactory(meeting=MeetingFactory(host_agency=world.vks_tc), number=1,
-                                          assigned_agency=world.vks_ks, locality=world.khanh_son)
+    assigned_elsewhere = DirectiveFactory(
+        meeting=MeetingFactory(host_agency=world.vks_tc),
+        number=1,
+        assigned_agency=world.vks_ks,
+        locality=world.khanh_son,
+    )
     client = client_for(world.ks_staff)
     response = client.get(reverse("meetings:directives"))
     assert {d.pk for d in response.context["page_obj"]} >= {late.pk, assigned_elsewhere.pk}
     response = client.get(reverse("meetings:directives"), {"state": "overdue"})
     assert [d.pk for d in response.context["page_obj"]] == [late.pk]
-    assert client_for(world.hg_staff).post(reverse("meetings:directive_done", args=[late.pk]),
-                                           {"completion_note": "x"}).status_code == 404
+    assert (
+        client_for(world.hg_staff)
+        .post(reverse("meetings:directive_done", args=[late.pk]), {"completion_note": "x"})
+        .status_code
+        == 404
+    )
     response = client.post(reverse("meetings:directive_done", args=[late.pk]), {"completion_note": "Đã xong"})
     assert response.status_code == 302
     late.refresh_from_db()
     assert late.state == "done" and late.completion_note == "Đã xong"
     leader_target = DirectiveFactory(meeting=meeting, number=3)
-    assert client_for(world.kh_leader).post(reverse("meetings:directive_done", args=[leader_target.pk]),
-                                            {"completion_note": "Lãnh đạo xác nhận"}).status_code == 302
+    assert (
+        client_for(world.kh_leader)
+        .post(reverse("meetings:directive_done", args=[leader_target.pk]), {"completion_note": "Lãnh đạo xác nhận"})
+        .status_code
+        == 302
+    )
     assert Directive.objects.get(pk=leader_target.pk).state == "done"
 
 
 def test_directives_page_bounded_queries(world, client_for, django_assert_max_num_queries):
     for i in range(40):
-        DirectiveFactory(meeting=MeetingFactory(host_agency=world.vks_ks), number=1, assigned_agency=world.ta_ks,
-                         deadline=datetime.date(2024, 1, 1 + i % 28))
+        DirectiveFactory(
+            meeting=MeetingFactory(host_agency=world.vks_ks),
+            number=1,
+            assigned_agency=world.ta_ks,
+            deadline=datetime.date(2024, 1, 1 + i % 28),
+        )
     client = client_for(world.ks_staff)
     with django_assert_max_num_queries(20):
         response = client.get(reverse("meetings:directives"), {"state": "overdue"})

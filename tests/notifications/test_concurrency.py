@@ -43,13 +43,19 @@ def run_in_threads(target, count: int = 2) -> list[BaseException]:
 @pytest.mark.django_db(transaction=True)
 def test_two_scans_at_once_deliver_each_reminder_once(monkeypatch):
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(("file:memorydb", ":memory:")):
-        pytest.skip("SQLite's shared in-memory test database locks tables instead of waiting; "
-                    "run with DATABASE_URL=postgres://... (CI) for the threaded scan")
+        pytest.skip(
+            "SQLite's shared in-memory test database locks tables instead of waiting; "
+            "run with DATABASE_URL=postgres://... (CI) for the threaded scan"
+        )
     world = build_world()
     for _ in range(4):
         RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 1))
-    DirectiveFactory(meeting__host_agency=world.vks_tc, meeting__state=MeetingState.HELD,
-                     assigned_agency=world.vks_kh, deadline=datetime.date(2024, 3, 5))
+    DirectiveFactory(
+        meeting__host_agency=world.vks_tc,
+        meeting__state=MeetingState.HELD,
+        assigned_agency=world.vks_kh,
+        deadline=datetime.date(2024, 3, 5),
+    )
     lock = threading.Lock()
     enqueued: list[int] = []
     digests: list[int] = []
@@ -58,6 +64,7 @@ def test_two_scans_at_once_deliver_each_reminder_once(monkeypatch):
         def append(pk: int) -> None:
             with lock:
                 into.append(pk)
+
         return append
 
     monkeypatch.setattr(services, "enqueue_email", record(enqueued))
@@ -69,7 +76,8 @@ def test_two_scans_at_once_deliver_each_reminder_once(monkeypatch):
     assert Reminder.objects.count() == 4 + 2
     assert Notification.objects.count() == 6
     assert set(Notification.objects.values_list("reminder_id", flat=True)) == set(
-        Reminder.objects.values_list("pk", flat=True))
+        Reminder.objects.values_list("pk", flat=True)
+    )
     assert not Reminder.objects.filter(notification__isnull=True).exists()
     assert enqueued == []
     assert Digest.objects.count() == 3 and set(digests) == set(Digest.objects.values_list("pk", flat=True))
@@ -96,8 +104,12 @@ def test_two_scans_at_once_on_many_subjects_insert_each_reminder_once(monkeypatc
     for _ in range(40):
         RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 1))
     for _ in range(20):
-        DirectiveFactory(meeting__host_agency=world.vks_tc, meeting__state=MeetingState.HELD,
-                         assigned_agency=world.vks_kh, deadline=datetime.date(2024, 3, 5))
+        DirectiveFactory(
+            meeting__host_agency=world.vks_tc,
+            meeting__state=MeetingState.HELD,
+            assigned_agency=world.vks_kh,
+            deadline=datetime.date(2024, 3, 5),
+        )
     monkeypatch.setattr(services, "enqueue_email", lambda pk: None)
     monkeypatch.setattr(services, "enqueue_digest", lambda pk: None)
     for day in (10, 17):

@@ -14,8 +14,15 @@ pytestmark = pytest.mark.django_db
 
 def failed_reminder(user, number: str, error: str) -> Reminder:
     return Reminder.objects.create(
-        kind="review", subject_id=1, stage="d7", due_on=datetime.date(2026, 1, 1), recipient=user,
-        subject_number=number, subject_title="Quy chế phối hợp", status=ReminderStatus.FAILED, last_error=error,
+        kind="review",
+        subject_id=1,
+        stage="d7",
+        due_on=datetime.date(2026, 1, 1),
+        recipient=user,
+        subject_number=number,
+        subject_title="Quy chế phối hợp",
+        status=ReminderStatus.FAILED,
+        last_error=error,
     )
 
 

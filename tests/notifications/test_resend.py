@@ -18,9 +18,19 @@ pytestmark = pytest.mark.django_db
 
 
 def failed(world, n: int) -> list[Reminder]:
-    return [Reminder.objects.create(kind="review", subject_id=i, stage="d7", due_on=datetime.date(2026, 1, 1),
-                                    recipient=world.ks_staff, subject_number=f"{i}/QC", status=ReminderStatus.FAILED,
-                                    last_error="SMTP 451") for i in range(n)]
+    return [
+        Reminder.objects.create(
+            kind="review",
+            subject_id=i,
+            stage="d7",
+            due_on=datetime.date(2026, 1, 1),
+            recipient=world.ks_staff,
+            subject_number=f"{i}/QC",
+            status=ReminderStatus.FAILED,
+            last_error="SMTP 451",
+        )
+        for i in range(n)
+    ]
 
 
 @pytest.fixture
@@ -28,6 +38,7 @@ def broker(monkeypatch):
     def use(url: str) -> None:
         monkeypatch.setattr(send_reminder_email.app.conf, "broker_write_url", url)
         monkeypatch.setattr(send_reminder_email.app.conf, "broker_url", url)
+
     return use
 
 
@@ -35,8 +46,11 @@ def test_resend_reports_failure_when_the_broker_is_down(world, client_for, broke
     reminders = failed(world, 3)
     broker("redis://127.0.0.1:1/0")  # nothing listens there
     admin = UserFactory(username="root", role=Role.ADMIN, agency=world.vks_tc, is_staff=True, is_superuser=True)
-    response = client_for(admin).post("/quan-tri/notifications/reminder/", {
-        "action": "resend", "_selected_action": [r.pk for r in reminders]}, follow=True)
+    response = client_for(admin).post(
+        "/quan-tri/notifications/reminder/",
+        {"action": "resend", "_selected_action": [r.pk for r in reminders]},
+        follow=True,
+    )
     body = response.content.decode()
     assert "Không gửi lại được" in body and "Đã đưa" not in body
     assert set(Reminder.objects.values_list("status", flat=True)) == {ReminderStatus.PENDING}

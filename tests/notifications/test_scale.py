@@ -40,16 +40,18 @@ def test_sql_stage_and_texts_match_the_python_rule(world, enqueued, offset):
     """Both forms of the stage rule on the same cases: the SQL scan and review_stage()/directive_stage()."""
     due = TODAY + datetime.timedelta(days=offset)
     reg = RegulationFactory(host_agency=world.vks_ks, due=due, number="01/QCPH <A&B>")
-    directive = DirectiveFactory(meeting__host_agency=world.vks_tc, meeting__state=MeetingState.HELD,
-                                 assigned_agency=world.vks_kh, deadline=due)
+    directive = DirectiveFactory(
+        meeting__host_agency=world.vks_tc, meeting__state=MeetingState.HELD, assigned_agency=world.vks_kh, deadline=due
+    )
     services.scan_reminders(at(TODAY))
     reg.refresh_from_db()
     due = reg.next_review_due  # the factory clamps month ends (29/02 - 12 months + 12 months = 28/02)
     review = set(Reminder.objects.filter(kind=ReminderKind.REVIEW, subject_id=reg.pk).values_list("stage", "due_on"))
     expected = services.review_stage(due, TODAY, (30, 7))
     assert review == ({(expected, due)} if expected else set())
-    task = set(Reminder.objects.filter(kind=ReminderKind.DIRECTIVE, subject_id=directive.pk)
-               .values_list("stage", flat=True))
+    task = set(
+        Reminder.objects.filter(kind=ReminderKind.DIRECTIVE, subject_id=directive.pk).values_list("stage", flat=True)
+    )
     expected = services.directive_stage(directive.deadline, TODAY)
     assert task == ({expected} if expected else set())
     for note in Notification.objects.filter(reminder__kind=ReminderKind.REVIEW):
@@ -66,8 +68,12 @@ def _load(world, n: int) -> None:
     for i in range(n):
         RegulationFactory(host_agency=world.vks_ks, due=TODAY - datetime.timedelta(days=40 + i))
         RegulationFactory(host_agency=world.vks_kh, due=TODAY + datetime.timedelta(days=i % 30))
-        DirectiveFactory(meeting__host_agency=world.vks_tc, meeting__state=MeetingState.HELD,
-                         assigned_agency=world.vks_kh, deadline=TODAY - datetime.timedelta(days=i))
+        DirectiveFactory(
+            meeting__host_agency=world.vks_tc,
+            meeting__state=MeetingState.HELD,
+            assigned_agency=world.vks_kh,
+            deadline=TODAY - datetime.timedelta(days=i),
+        )
         MeetingFactory(host_agency=world.vks_ks, starts_at=vn(2024, 2, 1 + i % 20, 9), state=MeetingState.HELD)
 
 
@@ -82,6 +88,7 @@ def test_scan_queries_do_not_grow_with_the_candidates(world, enqueued, django_as
     with django_assert_max_num_queries(40), CaptureQueriesContext(connection) as large:
         counts = services.scan_reminders(at(TODAY))
     assert counts["review"] == 28 * 2 + 28 and counts["directive"] == 28 * 2 and counts["minutes"] == 28
+
     def shapes(ctx):
         return [q["sql"][:50] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
 
@@ -96,19 +103,25 @@ def test_minutes_reminders_only_for_meetings_of_the_last_sixty_days(world, enque
     recent = MeetingFactory(host_agency=world.vks_ks, starts_at=vn(2024, 1, 15, 9), state=MeetingState.HELD)
     services.scan_reminders(at(TODAY))
     assert list(Reminder.objects.values_list("kind", "subject_id", "recipient")) == [
-        (ReminderKind.MINUTES, recent.pk, world.ks_clerk.pk)]
+        (ReminderKind.MINUTES, recent.pk, world.ks_clerk.pk)
+    ]
 
 
 def test_an_imported_old_record_gets_its_current_stage_once(world, enqueued):
     """Recorded years late: one reminder of the stage that applies today, never the ones it missed."""
     reg = RegulationFactory(host_agency=world.vks_ks, due=D(2021, 6, 1))
-    directive = DirectiveFactory(meeting__host_agency=world.vks_tc, meeting__state=MeetingState.HELD,
-                                 assigned_agency=world.vks_kh, deadline=D(2022, 1, 10))
+    directive = DirectiveFactory(
+        meeting__host_agency=world.vks_tc,
+        meeting__state=MeetingState.HELD,
+        assigned_agency=world.vks_kh,
+        deadline=D(2022, 1, 10),
+    )
     services.scan_reminders(at(TODAY))
     services.scan_reminders(at(TODAY + datetime.timedelta(days=1)))  # same week: nothing more
     days = (TODAY - D(2021, 6, 1)).days
     assert set(Reminder.objects.filter(subject_id=reg.pk, kind="review").values_list("stage", flat=True)) == {
-        f"overdue-w{days // 7}"}
+        f"overdue-w{days // 7}"
+    }
     assert Reminder.objects.filter(subject_id=directive.pk, kind="directive").values("stage").distinct().count() == 1
     assert Reminder.objects.count() == 2 + 2  # ks staff and, past 30 days, its leader; kh staff and leader
 
@@ -128,10 +141,12 @@ def test_dissolved_unit_goes_to_its_one_carrier_without_multiplying(world, enque
     old = AgencyFactory(code="VKS-OLD", locality=world.khanh_son, active_to=D(2023, 6, 30))
     UserFactory(username="old.staff", agency=old, role=Role.STAFF)
     # Two successor links (split between two units): the current carrier is one of them.
-    AgencySuccession.objects.create(predecessor=old, successor=world.vks_ks, kind="replaced_by",
-                                    effective_on=D(2023, 7, 1))
-    AgencySuccession.objects.create(predecessor=old, successor=world.vks_kh, kind="merged_into",
-                                    effective_on=D(2023, 7, 1))
+    AgencySuccession.objects.create(
+        predecessor=old, successor=world.vks_ks, kind="replaced_by", effective_on=D(2023, 7, 1)
+    )
+    AgencySuccession.objects.create(
+        predecessor=old, successor=world.vks_kh, kind="merged_into", effective_on=D(2023, 7, 1)
+    )
     reg = RegulationFactory(host_agency=old, due=D(2024, 2, 20))
     services.scan_reminders(at(TODAY))
     old.refresh_from_db()
@@ -140,16 +155,23 @@ def test_dissolved_unit_goes_to_its_one_carrier_without_multiplying(world, enque
     assert rows == [(reg.pk, old.current_carrier_id, old.pk)]
 
 
-def test_digest_lists_every_item_grouped_by_kind_and_unit_in_plain_text(world, enqueued, digests, settings,
-                                                                         django_capture_on_commit_callbacks):
+def test_digest_lists_every_item_grouped_by_kind_and_unit_in_plain_text(
+    world, enqueued, digests, settings, django_capture_on_commit_callbacks
+):
     settings.PORTAL_BASE_URL = "https://quyche.vks.example"
     UserFactory(username="kh.staff2", agency=world.vks_kh, role=Role.STAFF, email_notifications=False)
-    RegulationFactory(host_agency=world.vks_kh, due=D(2024, 3, 5), number="02/QCPH <KH>",
-                      title="Quy chế về án <hình sự> & dân sự")
+    RegulationFactory(
+        host_agency=world.vks_kh, due=D(2024, 3, 5), number="02/QCPH <KH>", title="Quy chế về án <hình sự> & dân sự"
+    )
     RegulationFactory(host_agency=world.vks_kh, due=D(2024, 2, 10), number="01/QCPH-KH")
-    directive = DirectiveFactory(meeting__host_agency=world.vks_tc, meeting__state=MeetingState.HELD,
-                                 meeting__title="Hội nghị sơ kết 6 tháng", assigned_agency=world.vks_kh,
-                                 deadline=D(2024, 2, 20), text="Giao VKSND tỉnh Khánh Hòa báo cáo.")
+    directive = DirectiveFactory(
+        meeting__host_agency=world.vks_tc,
+        meeting__state=MeetingState.HELD,
+        meeting__title="Hội nghị sơ kết 6 tháng",
+        assigned_agency=world.vks_kh,
+        deadline=D(2024, 2, 20),
+        text="Giao VKSND tỉnh Khánh Hòa báo cáo.",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.scan_reminders(at(TODAY))
     assert enqueued == []  # nothing falls due today
@@ -170,7 +192,8 @@ def test_digest_lists_every_item_grouped_by_kind_and_unit_in_plain_text(world, e
     assert f"https://quyche.vks.example/hoi-nghi/{directive.meeting_id}/" in text
     assert text.count("https://quyche.vks.example/quy-che/") == 2
     assert set(Reminder.objects.filter(recipient=world.kh_staff).values_list("status", flat=True)) == {
-        ReminderStatus.SENT}
+        ReminderStatus.SENT
+    }
 
 
 def test_only_what_falls_due_today_is_mailed_at_once(world, enqueued, digests, django_capture_on_commit_callbacks):
@@ -188,18 +211,28 @@ def party(agency, role=PartyRole.PARTY):
     return {"agency": agency, "role": role, "signatory_name": "", "signatory_title": "", "signing_capacity": ""}
 
 
-def test_saving_a_regulation_recomputes_its_reminders_after_commit(world, monkeypatch,
-                                                                   django_capture_on_commit_callbacks):
+def test_saving_a_regulation_recomputes_its_reminders_after_commit(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
     calls: list[tuple[str, int]] = []
     monkeypatch.setattr(services, "enqueue_recompute", lambda kind, pk: calls.append((kind, pk)))
     monkeypatch.setattr(services, "enqueue_email", lambda pk: None)
     today = timezone.localdate()
-    data = {"number": "09/QCPH-VKSKS", "title": "Quy chế phối hợp <mới nhập>", "type": "coordination_rule",
-            "signed_on": today - datetime.timedelta(days=800), "in_force_from": today - datetime.timedelta(days=800),
-            "expires_on": None, "review_interval_months": 12, "summary": "", "notes": ""}
+    data = {
+        "number": "09/QCPH-VKSKS",
+        "title": "Quy chế phối hợp <mới nhập>",
+        "type": "coordination_rule",
+        "signed_on": today - datetime.timedelta(days=800),
+        "in_force_from": today - datetime.timedelta(days=800),
+        "expires_on": None,
+        "review_interval_months": 12,
+        "summary": "",
+        "notes": "",
+    }
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        reg = regulation_services.create_regulation(world.ks_staff, data,
-                                                    [party(world.vks_ks, PartyRole.HOST), party(world.ta_ks)])
+        reg = regulation_services.create_regulation(
+            world.ks_staff, data, [party(world.vks_ks, PartyRole.HOST), party(world.ta_ks)]
+        )
     assert calls == []
     for callback in callbacks:
         callback()
@@ -219,21 +252,28 @@ def test_saving_a_meeting_recomputes_its_directives(world, monkeypatch, django_c
     calls: list[tuple[str, int]] = []
     monkeypatch.setattr(services, "enqueue_recompute", lambda kind, pk: calls.append((kind, pk)))
     meeting = MeetingFactory(host_agency=world.vks_tc, state=MeetingState.HELD, kind=MeetingKind.INTERAGENCY)
-    DirectiveFactory(meeting=meeting, assigned_agency=world.vks_kh,
-                     deadline=timezone.localdate() - datetime.timedelta(days=2))
+    DirectiveFactory(
+        meeting=meeting, assigned_agency=world.vks_kh, deadline=timezone.localdate() - datetime.timedelta(days=2)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         meeting_services.save_meeting(user=world.supreme_staff, data={"title": "Họp liên ngành"}, meeting=meeting)
     assert calls == [("meeting", meeting.pk)]
     counts = services.recompute_for("meeting", meeting.pk)
     assert counts["directive"] == 2
     assert set(Reminder.objects.values_list("recipient__username", "stage")) == {
-        ("kh.staff", "overdue"), ("kh.leader", "overdue")}
+        ("kh.staff", "overdue"),
+        ("kh.leader", "overdue"),
+    }
 
 
 def test_leaders_get_a_weekly_digest_of_the_units_below(world, enqueued):
     RegulationFactory(host_agency=world.vks_ks, due=D(2024, 1, 2))
-    DirectiveFactory(meeting__host_agency=world.vks_tc, meeting__state=MeetingState.HELD,
-                     assigned_agency=world.vks_ks, deadline=D(2024, 2, 1))
+    DirectiveFactory(
+        meeting__host_agency=world.vks_tc,
+        meeting__state=MeetingState.HELD,
+        assigned_agency=world.vks_ks,
+        deadline=D(2024, 2, 1),
+    )
     assert services.leader_weekly_digest(at(D(2024, 3, 4))) == 2  # a Monday
     rows = dict(Reminder.objects.values_list("recipient__username", "stage"))
     # Khánh Sơn is below Khánh Hòa and the nation; Khánh Sơn's own leader has no units below.
@@ -269,8 +309,9 @@ def test_scan_now_says_so_when_the_broker_is_down(world, client_for, monkeypatch
     assert "Không kết nối được hàng đợi" in response.content.decode()
 
 
-def test_failed_digest_is_resent_by_the_sweep_and_delivered_once(world, enqueued, digests, settings,
-                                                                 django_capture_on_commit_callbacks):
+def test_failed_digest_is_resent_by_the_sweep_and_delivered_once(
+    world, enqueued, digests, settings, django_capture_on_commit_callbacks
+):
     RegulationFactory(host_agency=world.vks_ks, due=D(2024, 3, 20))
     with django_capture_on_commit_callbacks(execute=True):
         services.scan_reminders(at(TODAY))
@@ -293,7 +334,7 @@ def test_failed_digest_is_resent_by_the_sweep_and_delivered_once(world, enqueued
 
 
 def test_a_bell_is_settled_when_what_it_announced_is_done(world, monkeypatch):
-    """"Quá hạn sơ kết" leaves the unread bell once the review is held; "nhiệm vụ quá hạn" once the
+    """ "Quá hạn sơ kết" leaves the unread bell once the review is held; "nhiệm vụ quá hạn" once the
     directive is done; neither is mailed any more."""
     monkeypatch.setattr(services, "enqueue_email", lambda pk: None)
     monkeypatch.setattr(services, "enqueue_recompute", lambda kind, pk: None)
@@ -301,14 +342,19 @@ def test_a_bell_is_settled_when_what_it_announced_is_done(world, monkeypatch):
     reg = RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], due=today - datetime.timedelta(days=40))
     services.recompute_for("regulation", reg.pk)
     meeting = MeetingFactory(host_agency=world.vks_tc, state=MeetingState.HELD, kind=MeetingKind.INTERAGENCY)
-    directive = DirectiveFactory(meeting=meeting, assigned_agency=world.vks_ks,
-                                 deadline=today - datetime.timedelta(days=3))
+    directive = DirectiveFactory(
+        meeting=meeting, assigned_agency=world.vks_ks, deadline=today - datetime.timedelta(days=3)
+    )
     services.recompute_for("directive", directive.pk)
     unread = Notification.objects.filter(user=world.ks_staff, read_at__isnull=True)
     assert {n.reminder.kind for n in unread.all()} == {ReminderKind.REVIEW, ReminderKind.DIRECTIVE}
 
-    review = MeetingFactory(host_agency=world.vks_ks, kind=MeetingKind.INTERIM_REVIEW, state=MeetingState.HELD,
-                            starts_at=timezone.now() - datetime.timedelta(hours=2))
+    review = MeetingFactory(
+        host_agency=world.vks_ks,
+        kind=MeetingKind.INTERIM_REVIEW,
+        state=MeetingState.HELD,
+        starts_at=timezone.now() - datetime.timedelta(hours=2),
+    )
     review.regulations.add(reg)
     regulation_services.refresh_derived_dates([reg.pk])
     services.recompute_for("meeting", review.pk)

@@ -32,8 +32,20 @@ def at(day: datetime.date, hour: int = 7) -> datetime.datetime:
 
 @pytest.mark.parametrize(
     ("days_left", "stage"),
-    [(45, None), (31, None), (30, "before-30"), (8, "before-30"), (7, "before-7"), (1, "before-7"), (0, "due"),
-     (-6, "due"), (-7, "overdue-w1"), (-13, "overdue-w1"), (-14, "overdue-w2"), (-400, "overdue-w57")],
+    [
+        (45, None),
+        (31, None),
+        (30, "before-30"),
+        (8, "before-30"),
+        (7, "before-7"),
+        (1, "before-7"),
+        (0, "due"),
+        (-6, "due"),
+        (-7, "overdue-w1"),
+        (-13, "overdue-w1"),
+        (-14, "overdue-w2"),
+        (-400, "overdue-w57"),
+    ],
 )
 def test_review_stage(days_left, stage):
     today = datetime.date(2024, 3, 1)
@@ -42,8 +54,15 @@ def test_review_stage(days_left, stage):
 
 @pytest.mark.parametrize(
     ("days_left", "stage"),
-    [(4, None), (3, "before-3"), (0, "before-3"), (-1, "overdue"), (-6, "overdue"), (-7, "overdue-w1"),
-     (-21, "overdue-w3")],
+    [
+        (4, None),
+        (3, "before-3"),
+        (0, "before-3"),
+        (-1, "overdue"),
+        (-6, "overdue"),
+        (-7, "overdue-w1"),
+        (-21, "overdue-w3"),
+    ],
 )
 def test_directive_stage(days_left, stage):
     today = datetime.date(2024, 3, 1)
@@ -52,10 +71,15 @@ def test_directive_stage(days_left, stage):
 
 def test_thirty_day_reminder_falls_on_the_vietnam_date(world, enqueued):
     """Last reviewed 25/06/2022, 12-month interval: due 25/06/2023, 30-day reminder on 26/05/2023."""
-    reg = RegulationFactory(host_agency=world.vks_ks, signed_on=datetime.date(2021, 3, 1),
-                            in_force_from=datetime.date(2021, 3, 1))
-    review = MeetingFactory(kind=MeetingKind.INTERIM_REVIEW, host_agency=world.vks_ks, starts_at=vn(2022, 6, 25, 8),
-                            state=MeetingState.MINUTES_FINALISED)
+    reg = RegulationFactory(
+        host_agency=world.vks_ks, signed_on=datetime.date(2021, 3, 1), in_force_from=datetime.date(2021, 3, 1)
+    )
+    review = MeetingFactory(
+        kind=MeetingKind.INTERIM_REVIEW,
+        host_agency=world.vks_ks,
+        starts_at=vn(2022, 6, 25, 8),
+        state=MeetingState.MINUTES_FINALISED,
+    )
     review.regulations.add(reg)
     refresh_derived_dates([reg.pk])
     reg.refresh_from_db()
@@ -68,7 +92,12 @@ def test_thirty_day_reminder_falls_on_the_vietnam_date(world, enqueued):
     assert services.scan_reminders(datetime.datetime(2023, 5, 25, 17, 30, tzinfo=UTC))["review"] == 1
     reminder = Reminder.objects.get()
     assert (reminder.kind, reminder.subject_id, reminder.stage, reminder.due_on, reminder.recipient) == (
-        ReminderKind.REVIEW, reg.pk, "before-30", datetime.date(2023, 6, 25), world.ks_staff)
+        ReminderKind.REVIEW,
+        reg.pk,
+        "before-30",
+        datetime.date(2023, 6, 25),
+        world.ks_staff,
+    )
     # The 07:00 beat scan of the same day adds nothing.
     assert services.scan_reminders(vn(2023, 5, 26, 7, 0))["review"] == 0
     assert ScanRun.objects.filter(scan_date=datetime.date(2023, 5, 26)).count() == 2
@@ -151,8 +180,9 @@ def test_overdue_weekly_and_leaders_after_thirty_days(world, enqueued):
 def test_only_live_regulations_are_reminded(world, enqueued):
     live = RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 1))
     replaced = RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 1))
-    RegulationRelation.objects.create(source=live, target=replaced, kind="supersedes",
-                                      effective_on=datetime.date(2024, 1, 1))
+    RegulationRelation.objects.create(
+        source=live, target=replaced, kind="supersedes", effective_on=datetime.date(2024, 1, 1)
+    )
     refresh_derived_dates([replaced.pk])
     expired = RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 1))
     type(expired).objects.filter(pk=expired.pk).update(expires_on=datetime.date(2024, 3, 5))
@@ -162,8 +192,9 @@ def test_only_live_regulations_are_reminded(world, enqueued):
 
 def test_dissolved_host_goes_to_the_carrier(world, enqueued):
     old = AgencyFactory(code="VKS-OLD", locality=world.khanh_son, active_to=datetime.date(2025, 6, 30))
-    AgencySuccession.objects.create(predecessor=old, successor=world.vks_ks, kind="replaced_by",
-                                    effective_on=datetime.date(2025, 7, 1))
+    AgencySuccession.objects.create(
+        predecessor=old, successor=world.vks_ks, kind="replaced_by", effective_on=datetime.date(2025, 7, 1)
+    )
     UserFactory(username="old.staff", agency=old, role=Role.STAFF)
     RegulationFactory(host_agency=old, due=datetime.date(2025, 9, 1))
     services.scan_reminders(at(datetime.date(2025, 9, 1)))
@@ -171,10 +202,15 @@ def test_dissolved_host_goes_to_the_carrier(world, enqueued):
 
 
 def test_directive_reminders(world, enqueued):
-    directive = DirectiveFactory(meeting__host_agency=world.vks_tc, meeting__state=MeetingState.HELD,
-                                 assigned_agency=world.vks_kh, deadline=datetime.date(2024, 5, 10))
-    DirectiveFactory(meeting=directive.meeting, assigned_agency=world.vks_kh, deadline=datetime.date(2024, 5, 10),
-                     state="done")
+    directive = DirectiveFactory(
+        meeting__host_agency=world.vks_tc,
+        meeting__state=MeetingState.HELD,
+        assigned_agency=world.vks_kh,
+        deadline=datetime.date(2024, 5, 10),
+    )
+    DirectiveFactory(
+        meeting=directive.meeting, assigned_agency=world.vks_kh, deadline=datetime.date(2024, 5, 10), state="done"
+    )
     services.scan_reminders(at(datetime.date(2024, 5, 6)))
     assert not Reminder.objects.exists()
     services.scan_reminders(at(datetime.date(2024, 5, 7)))
@@ -206,8 +242,12 @@ def test_minutes_not_finalised_after_seven_days(world, enqueued):
 
 def test_email_is_vietnamese_html_and_text_with_absolute_link(world, enqueued, settings):
     settings.PORTAL_BASE_URL = "https://quyche.vks.example"
-    reg = RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20),
-                            number="03/2023/QCPH-VKSKS-TAKS", title="Quy chế phối hợp giải quyết án hình sự")
+    reg = RegulationFactory(
+        host_agency=world.vks_ks,
+        due=datetime.date(2024, 3, 20),
+        number="03/2023/QCPH-VKSKS-TAKS",
+        title="Quy chế phối hợp giải quyết án hình sự",
+    )
     services.scan_reminders(at(datetime.date(2024, 3, 20)))
     assert services.deliver_email(enqueued[0]) == "sent"
     [message] = mail.outbox
@@ -313,8 +353,9 @@ def test_admin_outbox_resend_action(world, enqueued, client_for, django_capture_
     assert page.status_code == 200 and "SMTP 451" in page.content.decode()
     enqueued.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/quan-tri/notifications/reminder/",
-                               {"action": "resend", "_selected_action": [reminder.pk]})
+        response = client.post(
+            "/quan-tri/notifications/reminder/", {"action": "resend", "_selected_action": [reminder.pk]}
+        )
     assert response.status_code == 302
     assert enqueued == [reminder.pk]
     reminder.refresh_from_db()

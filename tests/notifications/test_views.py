@@ -19,8 +19,13 @@ from tests.regulations.factories import RegulationFactory
 
 def notify(user, n: int = 1, read: bool = False) -> list[Notification]:
     return [
-        Notification.objects.create(user=user, title=f"Quá hạn sơ kết {i}: 0{i}/2022/QCPH", body="Đề nghị sơ kết.",
-                                    url="/", read_at=timezone.now() if read else None)
+        Notification.objects.create(
+            user=user,
+            title=f"Quá hạn sơ kết {i}: 0{i}/2022/QCPH",
+            body="Đề nghị sơ kết.",
+            url="/",
+            read_at=timezone.now() if read else None,
+        )
         for i in range(n)
     ]
 

@@ -31,8 +31,11 @@ from tests.notifications.factories import vn
 from tests.regulations.factories import RegulationFactory
 
 pytestmark = [
-    pytest.mark.skipif(not settings.REDIS_URL, reason="needs a real Redis: set REDIS_URL (CI sets "
-                       "redis://127.0.0.1:6379/0; locally use your own db number, e.g. redis://127.0.0.1:6379/7)"),
+    pytest.mark.skipif(
+        not settings.REDIS_URL,
+        reason="needs a real Redis: set REDIS_URL (CI sets "
+        "redis://127.0.0.1:6379/0; locally use your own db number, e.g. redis://127.0.0.1:6379/7)",
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -44,8 +47,9 @@ class Recorder:
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append((list(envelope.rcpt_tos),
-                              email.message_from_bytes(envelope.original_content, policy=policy.default)))
+        self.messages.append(
+            (list(envelope.rcpt_tos), email.message_from_bytes(envelope.original_content, policy=policy.default))
+        )
         return "250 OK"
 
 
@@ -74,12 +78,19 @@ def worker(smtp_port) -> Iterator[str]:
     queue = f"test-notifications-{uuid.uuid4().hex[:12]}"
     celery_app.loader.import_default_modules()
     with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=smtp_port,
-        EMAIL_USE_TLS=False, EMAIL_USE_SSL=False, EMAIL_HOST_USER="", EMAIL_HOST_PASSWORD="", EMAIL_TIMEOUT=5,
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=smtp_port,
+        EMAIL_USE_TLS=False,
+        EMAIL_USE_SSL=False,
+        EMAIL_HOST_USER="",
+        EMAIL_HOST_PASSWORD="",
+        EMAIL_TIMEOUT=5,
         NOTIFICATIONS_QUEUE=queue,
     ):
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue], loglevel="WARNING",
-                          shutdown_timeout=15):
+        with start_worker(
+            celery_app, pool="solo", perform_ping_check=False, queues=[queue], loglevel="WARNING", shutdown_timeout=15
+        ):
             yield queue
     import redis
 
@@ -88,9 +99,12 @@ def worker(smtp_port) -> Iterator[str]:
 
 def make_reminders() -> list[str]:
     world = build_world()
-    RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20),
-                      number="05/2023/QCPH-VKSKS-CSĐT",
-                      title="Quy chế phối hợp giải quyết tố giác, tin báo về tội phạm")
+    RegulationFactory(
+        host_agency=world.vks_ks,
+        due=datetime.date(2024, 3, 20),
+        number="05/2023/QCPH-VKSKS-CSĐT",
+        title="Quy chế phối hợp giải quyết tố giác, tin báo về tội phạm",
+    )
     return [world.ks_staff.email]
 
 
@@ -167,9 +181,17 @@ def test_saving_an_overdue_regulation_reaches_the_bell_without_a_scan_and_only_o
     world = build_world()
     today = timezone.localdate()
     start = add_months(today, -12)  # a 12-month cycle that falls due today
-    data = {"number": "07/QCPH-VKSKS", "title": "Quy chế phối hợp <ghi muộn>", "type": "coordination_rule",
-            "signed_on": start, "in_force_from": start, "expires_on": None, "review_interval_months": 12,
-            "summary": "", "notes": ""}
+    data = {
+        "number": "07/QCPH-VKSKS",
+        "title": "Quy chế phối hợp <ghi muộn>",
+        "type": "coordination_rule",
+        "signed_on": start,
+        "in_force_from": start,
+        "expires_on": None,
+        "review_interval_months": 12,
+        "summary": "",
+        "notes": "",
+    }
 
     def party(agency, role=PartyRole.PARTY):
         return {"agency": agency, "role": role, "signatory_name": "", "signatory_title": "", "signing_capacity": ""}

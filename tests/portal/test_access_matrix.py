@@ -88,16 +88,28 @@ FORBIDDEN = {
 }
 
 # Personal objects: the export job belongs to the staff member who started it.
-PERSONAL = {name: "staff" for name in ("regulations:register_job", "regulations:register_job_status",
-                                        "regulations:register_job_cancel", "regulations:register_job_file")}
+PERSONAL = {
+    name: "staff"
+    for name in (
+        "regulations:register_job",
+        "regulations:register_job_status",
+        "regulations:register_job_cancel",
+        "regulations:register_job_file",
+    )
+}
 
 
 def build_fixture(world) -> dict:
     regulation = RegulationFactory(host_agency=world.vks_ks, number="01/QCPH-VKSKS", partners=[world.ta_ks])
     content = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    original = Original(regulation=regulation, kind=OriginalKind.SIGNED_SCAN, original_name="bản ký.pdf",
-                        content_type="application/pdf", size=len(content),
-                        sha256=hashlib.sha256(content).hexdigest())
+    original = Original(
+        regulation=regulation,
+        kind=OriginalKind.SIGNED_SCAN,
+        original_name="bản ký.pdf",
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
     original.file.save("ban-ky.pdf", ContentFile(content), save=True)
     meeting = MeetingFactory(host_agency=world.vks_ks, state="held")
     meeting.regulations.add(regulation)
@@ -106,23 +118,35 @@ def build_fixture(world) -> dict:
     )
     directive = DirectiveFactory(meeting=meeting, assigned_agency=world.vks_ks, deadline=datetime.date(2024, 3, 1))
     notification = Notification.objects.create(user=world.ks_staff, title="Sắp đến hạn sơ kết", body="", url="/")
-    register_job = RegisterJob.objects.create(user=world.ks_staff, state=RegisterJobState.DONE, rows_total=1,
-                                              rows_done=1)
+    register_job = RegisterJob.objects.create(
+        user=world.ks_staff, state=RegisterJobState.DONE, rows_total=1, rows_done=1
+    )
     register_job.file.save("so-theo-doi.pdf", ContentFile(content), save=True)
-    import_job = ImportJob.objects.create(kind=ImportKind.REGULATIONS, created_by=world.ks_staff,
-                                          locality=world.khanh_son, original_name="so-theo-doi.xlsx",
-                                          status=ImportStatus.INVALID)
-    return {"register_job": register_job, "import_job": import_job,
-            "world": world, "regulation": regulation, "original": original, "meeting": meeting,
-            "document": document, "directive": directive, "notification": notification}
+    import_job = ImportJob.objects.create(
+        kind=ImportKind.REGULATIONS,
+        created_by=world.ks_staff,
+        locality=world.khanh_son,
+        original_name="so-theo-doi.xlsx",
+        status=ImportStatus.INVALID,
+    )
+    return {
+        "register_job": register_job,
+        "import_job": import_job,
+        "world": world,
+        "regulation": regulation,
+        "original": original,
+        "meeting": meeting,
+        "document": document,
+        "directive": directive,
+        "notification": notification,
+    }
 
 
 def matrix(world, urlconf: str | None = None):
     return run_matrix(
         objects=OBJECT_URLS,
         fixture=build_fixture(world),
-        owners={"staff": world.ks_staff, "clerk": world.ks_clerk, "leader": world.ks_leader,
-                "admin": world.ks_admin},
+        owners={"staff": world.ks_staff, "clerk": world.ks_clerk, "leader": world.ks_leader, "admin": world.ks_admin},
         sibling=world.hg_staff,
         forbidden=FORBIDDEN,
         urlconf=urlconf,

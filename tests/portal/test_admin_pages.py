@@ -8,12 +8,23 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-ENGLISH = ["Skip to main content", "Toggle theme", "Access attempts", "Access attempt", "Access failures",
-           "Access logs", "AXES", ">Axes<", "Sessions", "Toggle navigation", "Start typing to filter"]
+ENGLISH = [
+    "Skip to main content",
+    "Toggle theme",
+    "Access attempts",
+    "Access attempt",
+    "Access failures",
+    "Access logs",
+    "AXES",
+    ">Axes<",
+    "Sessions",
+    "Toggle navigation",
+    "Start typing to filter",
+]
 
 
 def menu_labels(html: str) -> list[str]:
-    nav = html[html.index('id="main-nav"'):html.index("</nav>", html.index('id="main-nav"'))]
+    nav = html[html.index('id="main-nav"') : html.index("</nav>", html.index('id="main-nav"'))]
     return re.findall(r"<a [^>]*>([^<]+)</a>", nav)
 
 
@@ -51,8 +62,15 @@ def test_an_admin_without_staff_status_does_not_get_the_django_admin_link(world,
     assert "Trang quản trị" not in labels and "Nhật ký" in labels
 
 
-@pytest.mark.parametrize("url_name", ["admin:index", "admin:axes_accessattempt_changelist",
-                                      "admin:axes_accessfailurelog_changelist", "admin:axes_accesslog_changelist"])
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:index",
+        "admin:axes_accessattempt_changelist",
+        "admin:axes_accessfailurelog_changelist",
+        "admin:axes_accesslog_changelist",
+    ],
+)
 def test_django_admin_speaks_vietnamese(world, client_for, url_name) -> None:
     world.supreme_admin.is_staff = world.supreme_admin.is_superuser = True
     world.supreme_admin.save()

@@ -40,8 +40,12 @@ def scratch_db():
 
 
 def tables(db_url: str) -> int:
-    out = subprocess.run(["psql", "-Atq", db_url, "-c", "SELECT count(*) FROM pg_tables WHERE schemaname='public'"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["psql", "-Atq", db_url, "-c", "SELECT count(*) FROM pg_tables WHERE schemaname='public'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(out.stdout.strip())
 
 

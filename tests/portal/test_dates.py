@@ -15,18 +15,31 @@ class DatesForm(BoundedDatesMixin, forms.Form):
     moment = forms.DateTimeField(required=False)
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("15/09/2025", "15/09/2025"), ("15092025", "15/09/2025"), (" 5/9/2025 ", "05/09/2025"),
-    ("15-09-2025", "15/09/2025"), ("15.09.2025", "15/09/2025"), ("2025-09-15", "2025-09-15"), ("abc", "abc"),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("15/09/2025", "15/09/2025"),
+        ("15092025", "15/09/2025"),
+        (" 5/9/2025 ", "05/09/2025"),
+        ("15-09-2025", "15/09/2025"),
+        ("15.09.2025", "15/09/2025"),
+        ("2025-09-15", "2025-09-15"),
+        ("abc", "abc"),
+    ],
+)
 def test_normalize_date_text(typed: str, expected: str) -> None:
     assert normalize_date_text(typed) == expected
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("15092025 0830", "15/09/2025 08:30"), ("15/09/2025 8:30", "15/09/2025 08:30"),
-    ("15/09/2025 8h30", "15/09/2025 08:30"), ("15/09/2025", "15/09/2025"),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("15092025 0830", "15/09/2025 08:30"),
+        ("15/09/2025 8:30", "15/09/2025 08:30"),
+        ("15/09/2025 8h30", "15/09/2025 08:30"),
+        ("15/09/2025", "15/09/2025"),
+    ],
+)
 def test_normalize_datetime_text(typed: str, expected: str) -> None:
     assert normalize_datetime_text(typed) == expected
 

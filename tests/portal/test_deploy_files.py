@@ -42,10 +42,21 @@ def ignored(path: str, patterns: list[str]) -> bool:
 
 
 def test_dockerignore_keeps_secrets_and_local_state_out_of_the_image():
-    patterns = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
-                if line.strip() and not line.startswith("#")]
-    for path in [".env", ".env.production", ".venv/bin/python", "node_modules/axe-core/axe.js", ".git/HEAD",
-                 "var/portal.sqlite3", "var/media/originals/x.pdf", "test-artifacts/a.png"]:
+    patterns = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    for path in [
+        ".env",
+        ".env.production",
+        ".venv/bin/python",
+        "node_modules/axe-core/axe.js",
+        ".git/HEAD",
+        "var/portal.sqlite3",
+        "var/media/originals/x.pdf",
+        "test-artifacts/a.png",
+    ]:
         assert ignored(path, patterns), path
     for path in ["manage.py", "requirements.txt", "portal/settings/base.py", "static/css/portal.css", ".env.example"]:
         assert not ignored(path, patterns), path
@@ -70,8 +81,14 @@ def test_database_password_with_url_characters(password):
         {"DATABASE_URL": "postgres://portal@db:5432/portal", "DATABASE_PASSWORD": password},
         {"DATABASE_URL": f"postgres://portal:{quote(password, safe='')}@db:5432/portal"},
     ):
-        out = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT,
-                             env={**base, **extra}, capture_output=True, text=True, check=True).stdout.splitlines()
+        out = subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {code}"],
+            cwd=ROOT,
+            env={**base, **extra},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
         assert out == [password, "db"], extra
     compose_env = compose()["x-app"]["environment"]
     assert "POSTGRES_PASSWORD" not in compose_env["DATABASE_URL"]

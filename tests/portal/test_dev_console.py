@@ -17,8 +17,9 @@ def send(settings, verbose: bool) -> str:
     settings.EMAIL_CONSOLE_VERBOSE = verbose
     stream = io.StringIO()
     backend = OneLineConsoleBackend(stream=stream)
-    message = EmailMultiAlternatives("Nhắc việc: sắp đến hạn sơ kết", "Nội dung thư\n" * 40,
-                                     "noreply@vks.local", ["chuyenvien@vks.local"])
+    message = EmailMultiAlternatives(
+        "Nhắc việc: sắp đến hạn sơ kết", "Nội dung thư\n" * 40, "noreply@vks.local", ["chuyenvien@vks.local"]
+    )
     message.attach_alternative("<p>Nội dung thư</p>" * 40, "text/html")
     backend.send_messages([message, message])
     return stream.getvalue()
@@ -47,7 +48,7 @@ def test_demo_logins_printed_again_without_loading() -> None:
 def test_run_script_sets_base_url_from_the_address_and_prints_it_last() -> None:
     script = (ROOT / "bin" / "run-dev.sh").read_text(encoding="utf-8")
     assert 'export PORTAL_BASE_URL="${PORTAL_BASE_URL:-http://${ADDRESS}}"' in script
-    tail = script[script.index("runserver"):]
+    tail = script[script.index("runserver") :]
     assert "load_demo --logins-only" in tail and "đang chạy tại" in tail
 
 

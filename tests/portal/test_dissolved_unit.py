@@ -27,8 +27,12 @@ def test_users_of_a_dissolved_unit_are_read_only(world, client_for):
     assert staff.get(reverse("regulations:list")).status_code == 200
     assert staff.get(reverse("regulations:detail", args=[regulation.pk])).status_code == 200
     assert staff.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 200
-    for url in (reverse("regulations:create"), reverse("regulations:edit", args=[regulation.pk]),
-                reverse("meetings:create"), reverse("meetings:edit", args=[meeting.pk])):
+    for url in (
+        reverse("regulations:create"),
+        reverse("regulations:edit", args=[regulation.pk]),
+        reverse("meetings:create"),
+        reverse("meetings:edit", args=[meeting.pk]),
+    ):
         for response in (staff.get(url), staff.post(url, {"title": "x"})):
             assert response.status_code == 403, url
             assert "đã giải thể từ ngày" in response.content.decode(), url

@@ -47,9 +47,33 @@ HOSTILE = [
 values = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=200), st.integers().map(str))
 # Parameter names the list pages read, plus junk ones.
 PARAMS = [
-    "q", "page", "sort", "agency", "kind", "type", "status", "state", "field", "partner_kind", "review_state",
-    "signed_from", "signed_to", "date_from", "date_to", "deadline_from", "deadline_to", "regulation", "period",
-    "year", "quarter", "view", "date", "action", "username", "held", "zzz",
+    "q",
+    "page",
+    "sort",
+    "agency",
+    "kind",
+    "type",
+    "status",
+    "state",
+    "field",
+    "partner_kind",
+    "review_state",
+    "signed_from",
+    "signed_to",
+    "date_from",
+    "date_to",
+    "deadline_from",
+    "deadline_to",
+    "regulation",
+    "period",
+    "year",
+    "quarter",
+    "view",
+    "date",
+    "action",
+    "username",
+    "held",
+    "zzz",
 ]
 SKIP_GET = {"logout"}
 
@@ -168,8 +192,11 @@ def test_every_url_and_form_survives_each_class_of_hostile_input(world, settings
         url = reverse(route.name, kwargs=kwargs)
         urls += 1
         page = client.get(url)
-        fields = sorted(set(FIELD_NAME.findall(page.content.decode(errors="replace"))) - {"csrfmiddlewaretoken"}) \
-            if page.status_code == 200 and "html" in page.get("Content-Type", "") else []
+        fields = (
+            sorted(set(FIELD_NAME.findall(page.content.decode(errors="replace"))) - {"csrfmiddlewaretoken"})
+            if page.status_code == 200 and "html" in page.get("Content-Type", "")
+            else []
+        )
         str_params = [p for p in route.params if not isinstance(kwargs.get(p), int)]
         # Whole documents (PDF, workbooks) share their parsing with the list pages: one value per class.
         heavy = url.endswith((".pdf", ".xlsx", "/xuat-csv/", "/xuat-excel/", "/in/", "/pdf/"))

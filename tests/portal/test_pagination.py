@@ -80,8 +80,7 @@ def test_bad_and_too_high_page_numbers_say_which_page_is_shown(seven, cap):
 @pytest.mark.django_db
 def test_the_lists_show_the_notice_and_never_fail_on_a_huge_page(world, client_for, seven):
     client = client_for(world.ks_staff)
-    for url in ("regulations:list", "meetings:list", "meetings:directives", "meetings:register",
-                "accounts:list"):
+    for url in ("regulations:list", "meetings:list", "meetings:directives", "meetings:register", "accounts:list"):
         response = client.get(reverse(url) + "?page=" + "9" * 25)
         assert response.status_code in (200, 403), url
     page = client.get(reverse("regulations:list") + "?page=99999999999999999999").content.decode()

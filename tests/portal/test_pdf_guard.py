@@ -30,9 +30,13 @@ def test_row_limit_refuses_before_any_work():
 def test_chunked_render_numbers_pages_on_and_reports_progress():
     seen = []
     contexts = [{"n": n} for n in range(3)]
-    data = pdf.render_chunked("regulations/register_pdf.html",
-                              [{"regulations": [], "chunked": True, "first": c["n"] == 0, **c} for c in contexts],
-                              timeout=30, max_pages=10, on_chunk=lambda c: seen.append(c["n"]))
+    data = pdf.render_chunked(
+        "regulations/register_pdf.html",
+        [{"regulations": [], "chunked": True, "first": c["n"] == 0, **c} for c in contexts],
+        timeout=30,
+        max_pages=10,
+        on_chunk=lambda c: seen.append(c["n"]),
+    )
     from io import BytesIO
 
     from pypdf import PdfReader
@@ -47,15 +51,17 @@ def test_chunked_render_stops_when_cancelled():
         raise pdf.PdfCancelled("Đã hủy theo yêu cầu.")
 
     with pytest.raises(pdf.PdfCancelled):
-        pdf.render_chunked("regulations/register_pdf.html", [{"regulations": []}] * 3, timeout=30, max_pages=10,
-                           on_chunk=cancel)
+        pdf.render_chunked(
+            "regulations/register_pdf.html", [{"regulations": []}] * 3, timeout=30, max_pages=10, on_chunk=cancel
+        )
 
 
 @pytest.mark.django_db
 def test_dashboard_pdf_over_the_limit_is_a_vietnamese_page_not_a_500(world, client_for, monkeypatch):
     monkeypatch.setattr(pdf, "DEFAULT_MAX_PAGES", 0)
-    response = client_for(world.kh_leader).get(reverse("dashboard:export_pdf"),
-                                              HTTP_REFERER="http://testserver/tong-quan/")
+    response = client_for(world.kh_leader).get(
+        reverse("dashboard:export_pdf"), HTTP_REFERER="http://testserver/tong-quan/"
+    )
     assert response.status_code == 422
     body = response.content.decode()
     assert "Không tạo được tệp PDF" in body and "vượt giới hạn" in body
@@ -66,8 +72,7 @@ def test_dashboard_pdf_over_the_limit_is_a_vietnamese_page_not_a_500(world, clie
 def test_register_pdf_time_limit_is_a_vietnamese_page(world, client_for, monkeypatch):
     RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks])
     monkeypatch.setattr(pdf, "DEFAULT_TIMEOUT_SECONDS", 0.001)
-    response = client_for(world.ks_staff).get(reverse("regulations:register_pdf"),
-                                             HTTP_REFERER="https://evil.test/")
+    response = client_for(world.ks_staff).get(reverse("regulations:register_pdf"), HTTP_REFERER="https://evil.test/")
     assert response.status_code == 503
     body = response.content.decode()
     assert "quá thời gian cho phép" in body and "evil.test" not in body

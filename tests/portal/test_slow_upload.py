@@ -62,8 +62,11 @@ def test_throttled_upload_survives_the_worker_timeout(request, tmp_path):
     if is_sync(args):
         request.applymarker(pytest.mark.xfail(strict=True, reason="sync gunicorn workers kill slow uploads"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))}
-    env.update(DJANGO_SETTINGS_MODULE="portal.settings.test", PYTHONPATH=str(ROOT),
-               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.test",
+        PYTHONPATH=str(ROOT),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
     # The refused upload (no CSRF token: 403) is written to the audit trail, so the database must exist.
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "log", "w"))
@@ -78,16 +81,22 @@ def test_throttled_upload_survives_the_worker_timeout(request, tmp_path):
         boundary = "slowupload"
         # A valid CSRF pair, so that Django reads the whole body (a missing cookie is refused before it).
         token = "slowuploadcsrftoken0123456789abc"
-        head = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
-                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="ban-ky.pdf"\r\n'
-                "Content-Type: application/pdf\r\n\r\n").encode()
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="ban-ky.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
         tail = f"\r\n--{boundary}--\r\n".encode()
         body_len = len(head) + size + len(tail)
         with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-            sock.sendall((f"POST /dang-nhap/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {body_len}\r\n"
-                          f"Content-Type: multipart/form-data; boundary={boundary}\r\nCookie: csrftoken={token}\r\n"
-                          "Connection: close\r\n\r\n"
-                          ).encode() + head)
+            sock.sendall(
+                (
+                    f"POST /dang-nhap/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {body_len}\r\n"
+                    f"Content-Type: multipart/form-data; boundary={boundary}\r\nCookie: csrftoken={token}\r\n"
+                    "Connection: close\r\n\r\n"
+                ).encode()
+                + head
+            )
             started = time.monotonic()
             sent_ok = True
             try:

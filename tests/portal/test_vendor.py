@@ -19,7 +19,8 @@ def test_vendored_tom_select_matches_node_modules() -> None:
     for name in FILES:
         source = next(dist.glob(f"dist/*/{name}"))
         assert (ROOT / "static" / "vendor" / "tom-select" / name).read_bytes() == source.read_bytes(), (
-            f"static/vendor/tom-select/{name} differs from node_modules: run `make vendor`")
+            f"static/vendor/tom-select/{name} differs from node_modules: run `make vendor`"
+        )
 
 
 def test_pages_load_the_vendored_files(client) -> None:

@@ -6,10 +6,12 @@ from portal.widgets import FastSelect, FastSelectMultiple
 
 
 class ChoiceForm(forms.Form):
-    one = forms.ChoiceField(choices=[("", "Tất cả"), ("1", "Viện kiểm sát <nhân dân>"), ("2", "Tòa án")],
-                            widget=FastSelect, required=False)
-    many = forms.MultipleChoiceField(choices=[("1", "Hình sự"), ("2", "Dân sự"), ("3", "Hành chính")],
-                                     widget=FastSelectMultiple, required=True)
+    one = forms.ChoiceField(
+        choices=[("", "Tất cả"), ("1", "Viện kiểm sát <nhân dân>"), ("2", "Tòa án")], widget=FastSelect, required=False
+    )
+    many = forms.MultipleChoiceField(
+        choices=[("1", "Hình sự"), ("2", "Dân sự"), ("3", "Hành chính")], widget=FastSelectMultiple, required=True
+    )
 
 
 def test_single_select_marks_the_chosen_option_and_escapes_labels() -> None:

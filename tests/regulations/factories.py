@@ -55,8 +55,13 @@ class RegulationFactory(DjangoModelFactory):
     def partners(self, create, extracted, **kwargs):
         if not create:
             return
-        RegulationParty.objects.create(regulation=self, agency=self.host_agency, role=PartyRole.HOST, order=0,
-                                       signatory_name=kwargs.get("host_signatory", ""))
+        RegulationParty.objects.create(
+            regulation=self,
+            agency=self.host_agency,
+            role=PartyRole.HOST,
+            order=0,
+            signatory_name=kwargs.get("host_signatory", ""),
+        )
         for order, agency in enumerate(extracted or [AgencyFactory(locality=self.locality)], start=1):
             RegulationParty.objects.create(regulation=self, agency=agency, role=PartyRole.PARTY, order=order)
 

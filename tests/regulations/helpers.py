@@ -39,8 +39,9 @@ def docx(name: str = "du-thao.docx") -> SimpleUploadedFile:
 
 
 def odt(name: str = "du-thao.odt") -> SimpleUploadedFile:
-    return _zip(name, {"mimetype": "application/vnd.oasis.opendocument.text",
-                       "content.xml": "<office:document-content/>"})
+    return _zip(
+        name, {"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<office:document-content/>"}
+    )
 
 
 def plain_zip(name: str = "khac.docx") -> SimpleUploadedFile:

@@ -22,8 +22,9 @@ DAYS = [D(2025, 10, 1), D(2026, 3, 1), D(2026, 6, 1), D(2026, 10, 1), D(2027, 2,
 
 
 def reg(world, number: str, signed_on: datetime.date, **kwargs) -> Regulation:
-    return RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], number=number, signed_on=signed_on,
-                             **kwargs)
+    return RegulationFactory(
+        host_agency=world.vks_ks, partners=[world.ta_ks], number=number, signed_on=signed_on, **kwargs
+    )
 
 
 def link(world, source: Regulation, target: Regulation, kind: str, on: datetime.date) -> None:
@@ -98,15 +99,21 @@ def test_in_force_on_each_case(cases):
     for name in ("amendment", "amendment2"):
         assert rules.review_state_on(cases[name], day) == ReviewState.NONE
         assert not rules.matches_status(cases[name], RegulationStatus.IN_FORCE, day)
-    overdue = set(Regulation.objects.filter(rules.review_state_q(ReviewState.OVERDUE, day)).values_list(
-        "number", flat=True))
+    overdue = set(
+        Regulation.objects.filter(rules.review_state_q(ReviewState.OVERDUE, day)).values_list("number", flat=True)
+    )
     assert overdue == {"02/QCPH-VKS-TA", "30/QCPH"}
 
 
 @pytest.mark.django_db
 def test_review_of_an_amendment_moves_the_amended_regulation(world, cases):
-    meeting = MeetingFactory(host_agency=world.vks_ks, kind=MeetingKind.INTERIM_REVIEW, state=MeetingState.HELD,
-                             starts_at=aware(2026, 10, 5), reviewed=[cases["amendment"]])
+    meeting = MeetingFactory(
+        host_agency=world.vks_ks,
+        kind=MeetingKind.INTERIM_REVIEW,
+        state=MeetingState.HELD,
+        starts_at=aware(2026, 10, 5),
+        reviewed=[cases["amendment"]],
+    )
     services.refresh_derived_dates([r.pk for r in meeting.regulations.all()])
     root = Regulation.objects.get(pk=cases["amended"].pk)
     assert root.last_review_on == D(2026, 10, 5) and root.next_review_due == D(2027, 10, 5)
@@ -116,8 +123,13 @@ def test_review_of_an_amendment_moves_the_amended_regulation(world, cases):
 @pytest.mark.django_db
 def test_removing_the_amends_relation_gives_back_a_cycle(world, cases):
     amendment2 = cases["amendment2"]
-    services.update_regulation(world.ks_staff, amendment2, {}, [
-        {"agency": world.vks_ks, "role": "host"}, {"agency": world.ta_ks, "role": "party"}], relations=[])
+    services.update_regulation(
+        world.ks_staff,
+        amendment2,
+        {},
+        [{"agency": world.vks_ks, "role": "host"}, {"agency": world.ta_ks, "role": "party"}],
+        relations=[],
+    )
     amendment2.refresh_from_db()
     assert amendment2.amendment_of_id is None and amendment2.next_review_due == D(2027, 9, 1)
     assert Regulation.objects.get(pk=cases["amended"].pk).amended_on == D(2026, 3, 1)
@@ -142,7 +154,7 @@ def test_list_filters_exports_and_dashboard_agree(world, client_for, cases, monk
         body = b"".join(response.streaming_content).decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(body)))
         header_at = next(i for i, r in enumerate(rows) if r and r[0] == "STT")
-        return {row[1] for row in rows[header_at + 1:] if row}
+        return {row[1] for row in rows[header_at + 1 :] if row}
 
     in_force = {"02/QCPH-VKS-TA", "06/QCPH-VKS-TA", "11/QCPH", "21/QCPH", "30/QCPH"}
     assert listed(status="in_force") == exported(status="in_force") == in_force
@@ -165,7 +177,7 @@ def test_list_filters_exports_and_dashboard_agree(world, client_for, cases, monk
 def test_pages_link_the_amended_regulation_and_its_amendments(world, client_for, cases, django_assert_max_num_queries):
     client = client_for(world.ks_staff)
     root = client.get(cases["amended"].get_absolute_url()).content.decode()
-    section = root[root.index('id="amendments-h"'):]
+    section = root[root.index('id="amendments-h"') :]
     assert section.index("03/QCPH-VKS-TA") < section.index("05/QCPH-VKS-TA")  # in the order they took effect
     assert "01/03/2026" in section and "01/09/2026" in section
     page = client.get(cases["amendment2"].get_absolute_url()).content.decode()
@@ -184,9 +196,14 @@ def test_record_an_amendment_through_the_form(world, client_for):
     client = client_for(world.ks_staff)
     form = client.get(reverse("regulations:create"), {"sua_doi": root.pk}).context["editor"].relations.forms[0]
     assert form.initial == {"kind": RelationKind.AMENDS, "target": root}
-    data = form_data(world, number="03/QCPH-VKS-TA", signed_on="2026-03-01", in_force_from="2026-03-01",
-                     review_interval_months="1", **{"relations-0-kind": "amends", "relations-0-target": root.pk,
-                                                    "relations-0-effective_on": ""})  # left empty: takes 01/03/2026
+    data = form_data(
+        world,
+        number="03/QCPH-VKS-TA",
+        signed_on="2026-03-01",
+        in_force_from="2026-03-01",
+        review_interval_months="1",
+        **{"relations-0-kind": "amends", "relations-0-target": root.pk, "relations-0-effective_on": ""},
+    )  # left empty: takes 01/03/2026
     assert client.post(reverse("regulations:create"), data).status_code == 302
     amendment = Regulation.objects.get(number="03/QCPH-VKS-TA")
     assert amendment.amendment_of_id == root.pk and amendment.next_review_due is None
@@ -211,11 +228,16 @@ def test_an_amendment_is_never_reviewed_on_its_own(world, client_for, cases):
     form = client.get(reverse("meetings:create") + f"?regulation={amendment.pk}&kind=interim_review").context["form"]
     assert form.initial["regulations"] == [root.pk]
     starts = timezone.make_aware(dt.datetime(2026, 9, 10, 8, 0))
-    data = {"kind": "interim_review", "title": "Sơ kết văn bản sửa đổi", "starts_at": starts.strftime("%d/%m/%Y %H:%M"),
-            "host_agency": world.vks_ks.pk, "regulations": [amendment.pk], "state": "held"}
+    data = {
+        "kind": "interim_review",
+        "title": "Sơ kết văn bản sửa đổi",
+        "starts_at": starts.strftime("%d/%m/%Y %H:%M"),
+        "host_agency": world.vks_ks.pk,
+        "regulations": [amendment.pk],
+        "state": "held",
+    }
     form = MeetingForm(data, user=world.ks_staff)
     assert not form.is_valid()
-    assert any("03/QCPH-VKS-TA là văn bản sửa đổi, bổ sung của 02/QCPH-VKS-TA" in e
-               for e in form.errors["regulations"])
+    assert any("03/QCPH-VKS-TA là văn bản sửa đổi, bổ sung của 02/QCPH-VKS-TA" in e for e in form.errors["regulations"])
     data["regulations"] = [root.pk]
     assert "regulations" not in MeetingForm(data, user=world.ks_staff).errors

@@ -43,10 +43,31 @@ def test_khanh_hoa_dashboard_matches_the_hand_count(demo):
     leader = User.objects.get(username="lanhdao.khanhhoa")
     period = dashboard.Period("custom", D(2022, 1, 1), D(2024, 12, 31))
     totals = dashboard.build(leader, None, period, TODAY).totals
-    assert {k: totals[k] for k in ("interim", "final", "interagency", "signing", "in_force", "amended",
-                                   "due_soon", "overdue", "directives_done", "directives_overdue")} == {
-        "interim": 7, "final": 0, "interagency": 10, "signing": 0, "in_force": 7, "amended": 0,
-        "due_soon": 0, "overdue": 7, "directives_done": 4, "directives_overdue": 10,
+    assert {
+        k: totals[k]
+        for k in (
+            "interim",
+            "final",
+            "interagency",
+            "signing",
+            "in_force",
+            "amended",
+            "due_soon",
+            "overdue",
+            "directives_done",
+            "directives_overdue",
+        )
+    } == {
+        "interim": 7,
+        "final": 0,
+        "interagency": 10,
+        "signing": 0,
+        "in_force": 7,
+        "amended": 0,
+        "due_soon": 0,
+        "overdue": 7,
+        "directives_done": 4,
+        "directives_overdue": 10,
     }
     year = dashboard.build(leader, None, dashboard.Period("year", D(2026, 1, 1), D(2026, 12, 31), 2026), TODAY)
     assert year.totals["interim"] == year.totals["interagency"] == 0

@@ -41,8 +41,13 @@ def today_vn() -> str:
 
 @pytest.fixture
 def hostile(world):
-    reg = RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], number="@SUM(1+1)",
-                            title=HOSTILE_TITLE, partners__host_signatory="=cmd|' /C calc'!A0")
+    reg = RegulationFactory(
+        host_agency=world.vks_ks,
+        partners=[world.ta_ks],
+        number="@SUM(1+1)",
+        title=HOSTILE_TITLE,
+        partners__host_signatory="=cmd|' /C calc'!A0",
+    )
     return reg
 
 
@@ -91,7 +96,7 @@ def test_exports_state_their_filters_date_and_count(world, client_for):
     assert rows[0] == ["Sổ theo dõi quy chế phối hợp"]
     assert [expected] in rows[:4]
     header_at = rows.index(next(r for r in rows if r and r[0] == "STT"))
-    assert [r[1] for r in rows[header_at + 1:]] == ["01/HS"]
+    assert [r[1] for r in rows[header_at + 1 :]] == ["01/HS"]
 
     wb = workbook(client.get(reverse("regulations:export_xlsx"), params))
     ws = wb.active
@@ -119,21 +124,28 @@ def test_unfiltered_export_says_so(world, client_for):
 
 @pytest.mark.django_db
 def test_exports_carry_the_register_columns(world, client_for):
-    dissolved = AgencyFactory(name="Viện kiểm sát nhân dân huyện Cam Lâm", locality=world.khanh_son,
-                              active_from=D(2000, 1, 1), active_to=D(2025, 6, 30))
+    dissolved = AgencyFactory(
+        name="Viện kiểm sát nhân dân huyện Cam Lâm",
+        locality=world.khanh_son,
+        active_from=D(2000, 1, 1),
+        active_to=D(2025, 6, 30),
+    )
     AgencySuccessionFactory(predecessor=dissolved, successor=world.vks_ks, effective_on=D(2025, 7, 1))
-    reg = RegulationFactory(host_agency=dissolved, partners=[world.ta_ks], partners__host_signatory="Đặng Văn A",
-                            signed_on=D(2020, 1, 10))
+    reg = RegulationFactory(
+        host_agency=dissolved, partners=[world.ta_ks], partners__host_signatory="Đặng Văn A", signed_on=D(2020, 1, 10)
+    )
     Regulation.objects.filter(pk=reg.pk).update(last_review_on=D(2024, 5, 6), next_review_due=D(2025, 5, 6))
     RegulationParty.objects.filter(regulation=reg, agency=world.ta_ks).update(
-        signatory_name="Trần Thị B", signatory_title="Chánh án")
+        signatory_name="Trần Thị B", signatory_title="Chánh án"
+    )
     client = client_for(world.ks_staff)
     rows = csv_rows(client.get(reverse("regulations:export_csv")))
     header_at = next(i for i, r in enumerate(rows) if r and r[0] == "STT")
     header, row = rows[header_at], dict(zip(rows[header_at], rows[header_at + 1], strict=True))
     assert {"Người ký", "Sơ kết gần nhất", "Hạn sơ kết tiếp theo", "Cơ quan chủ trì"} <= set(header)
     assert row["Cơ quan chủ trì"] == (
-        "Viện kiểm sát nhân dân huyện Cam Lâm (đã giải thể → nay là Viện kiểm sát nhân dân huyện Khánh Sơn)")
+        "Viện kiểm sát nhân dân huyện Cam Lâm (đã giải thể → nay là Viện kiểm sát nhân dân huyện Khánh Sơn)"
+    )
     assert "Đặng Văn A" in row["Người ký"] and "Trần Thị B (Chánh án, TAND huyện Khánh Sơn)" in row["Người ký"]
     assert row["Sơ kết gần nhất"] == "06/05/2024" and row["Hạn sơ kết tiếp theo"] == "06/05/2025"
 
@@ -150,7 +162,7 @@ def test_amendments_are_listed_under_their_regulation_not_counted(world, client_
     rows = csv_rows(client_for(world.ks_staff).get(reverse("regulations:export_csv")))
     assert any("— 1 văn bản —" in r[0] for r in rows[:4] if r)
     header_at = next(i for i, r in enumerate(rows) if r and r[0] == "STT")
-    data = rows[header_at + 1:]
+    data = rows[header_at + 1 :]
     assert [r[1] for r in data] == ["01/QC"]
     assert data[0][13] == "02/QC-SĐ"
 
@@ -166,7 +178,7 @@ def test_every_row_in_scope_with_bounded_queries(world, client_for, monkeypatch,
     with django_assert_max_num_queries(30):
         rows = csv_rows(client.get(reverse("regulations:export_csv")))
     header_at = next(i for i, r in enumerate(rows) if r and r[0] == "STT")
-    assert [r[0] for r in rows[header_at + 1:]] == [str(i) for i in range(1, 14)]
+    assert [r[0] for r in rows[header_at + 1 :]] == [str(i) for i in range(1, 14)]
     with django_assert_max_num_queries(30):
         ws = workbook(client.get(reverse("regulations:export_xlsx"))).active
     assert ws.max_row == header_at + 1 + 13
@@ -184,8 +196,9 @@ def test_export_is_audited_and_streams(world, client_for):
 
 @pytest.mark.django_db
 def test_filter_line_names_search_agency_and_years(world, client_for):
-    RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], title="Quy chế phối hợp thi hành án",
-                      signed_on=D(2021, 3, 1))
+    RegulationFactory(
+        host_agency=world.vks_ks, partners=[world.ta_ks], title="Quy chế phối hợp thi hành án", signed_on=D(2021, 3, 1)
+    )
     params = {"q": "thi hanh an", "agency": world.vks_ks.pk, "signed_from": "2020", "sort": "number"}
     rows = csv_rows(client_for(world.ks_staff).get(reverse("regulations:export_csv"), params))
     assert rows[2] == [
@@ -198,8 +211,9 @@ def test_filter_line_names_search_agency_and_years(world, client_for):
 @pytest.mark.django_db
 def test_an_invalid_filter_refuses_the_export_instead_of_dropping_it(world, client_for):
     RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks])
-    response = client_for(world.ks_staff).get(reverse("regulations:export_csv"),
-                                              {"status": "in_force", "signed_from": "abc"})
+    response = client_for(world.ks_staff).get(
+        reverse("regulations:export_csv"), {"status": "in_force", "signed_from": "abc"}
+    )
     assert response.status_code == 302 and response["Location"].startswith(reverse("regulations:list"))
     assert "signed_from=abc" in response["Location"]  # the list shows the same filters and the error
 
@@ -207,10 +221,18 @@ def test_an_invalid_filter_refuses_the_export_instead_of_dropping_it(world, clie
 def test_the_printed_register_marks_overdue_reviews(world, client_for):
     import datetime as dt
 
-    RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], number="01/QC-QUAHAN",
-                      due=dt.date.today() - dt.timedelta(days=30))
-    RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], number="02/QC-CONHAN",
-                      due=dt.date.today() + dt.timedelta(days=200))
+    RegulationFactory(
+        host_agency=world.vks_ks,
+        partners=[world.ta_ks],
+        number="01/QC-QUAHAN",
+        due=dt.date.today() - dt.timedelta(days=30),
+    )
+    RegulationFactory(
+        host_agency=world.vks_ks,
+        partners=[world.ta_ks],
+        number="02/QC-CONHAN",
+        due=dt.date.today() + dt.timedelta(days=200),
+    )
     pdf = client_for(world.ks_staff).get(reverse("regulations:register_pdf"))
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split())
     assert text.count("Quá hạn") == 1

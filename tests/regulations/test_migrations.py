@@ -23,8 +23,7 @@ def test_backfill_points_amendments_at_the_root(world):
     )
     # Rows as they were before amendment_of existed: relations recorded, every row with its own cycle.
     RegulationRelation.objects.create(source=first, target=root, kind=RelationKind.AMENDS, effective_on=D(2023, 1, 10))
-    RegulationRelation.objects.create(source=second, target=first, kind=RelationKind.AMENDS,
-                                      effective_on=D(2023, 6, 1))
+    RegulationRelation.objects.create(source=second, target=first, kind=RelationKind.AMENDS, effective_on=D(2023, 6, 1))
     Regulation.objects.update(amendment_of=None)
     assert Regulation.objects.get(pk=second.pk).next_review_due is not None
 

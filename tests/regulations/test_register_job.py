@@ -25,8 +25,12 @@ def many(world, monkeypatch):
     monkeypatch.setattr(pdf, "DIRECT_MAX_ROWS", 3)
     monkeypatch.setattr(jobs, "CHUNK_ROWS", 2)
     monkeypatch.setattr(jobs, "_enqueue", lambda job_id: render_register.apply(args=[job_id]).get())
-    return [RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], number=f"{n:02d}/QC-KS",
-                              field_codes=["criminal"]) for n in range(1, 8)]
+    return [
+        RegulationFactory(
+            host_agency=world.vks_ks, partners=[world.ta_ks], number=f"{n:02d}/QC-KS", field_codes=["criminal"]
+        )
+        for n in range(1, 8)
+    ]
 
 
 def start(client, params: str = "", capture=None):
@@ -40,7 +44,8 @@ def start(client, params: str = "", capture=None):
 
 @pytest.mark.django_db
 def test_large_scope_goes_through_a_job_with_progress_notification_and_file(
-        world, client_for, many, django_capture_on_commit_callbacks):
+    world, client_for, many, django_capture_on_commit_callbacks
+):
     client = client_for(world.ks_staff)
     job = start(client, "status=in_force", django_capture_on_commit_callbacks)
     job.refresh_from_db()
@@ -56,6 +61,7 @@ def test_large_scope_goes_through_a_job_with_progress_notification_and_file(
     response = client.get(status["download_url"])
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     from django.utils import timezone
+
     local = timezone.localtime(job.created_at)  # the file is named in Vietnam's time, as its pages are dated
     assert f"so-theo-doi-quy-che-phoi-hop-{local:%Y%m%d-%H%M}.pdf" in response["Content-Disposition"]
     reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
@@ -83,6 +89,7 @@ def test_progress_is_recorded_chunk_by_chunk(world, many, monkeypatch):
         def both(context):
             on_chunk(context)
             spy(context)
+
         return real_render(*args, on_chunk=both, **kwargs)
 
     monkeypatch.setattr(pdf, "render_chunked", render)

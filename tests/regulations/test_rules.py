@@ -136,8 +136,16 @@ def test_sql_forms_agree_with_python_forms():
         reg.__dict__.update(derived)
         reg.next_review_due = rules.compute_next_review_due(reg)
         Regulation.objects.filter(pk=reg.pk).update(next_review_due=reg.next_review_due, **derived)
-    days = [D(2021, 1, 1), D(2022, 3, 1), D(2022, 12, 15), D(2023, 1, 10), D(2023, 1, 11), D(2023, 7, 1),
-            D(2025, 2, 1), D(2031, 6, 1)]
+    days = [
+        D(2021, 1, 1),
+        D(2022, 3, 1),
+        D(2022, 12, 15),
+        D(2023, 1, 10),
+        D(2023, 1, 11),
+        D(2023, 7, 1),
+        D(2025, 2, 1),
+        D(2031, 6, 1),
+    ]
     rows = list(Regulation.objects.all())
     assert len(rows) == len(specs)
     for day in days:

@@ -32,9 +32,15 @@ def party(agency, role=PartyRole.PARTY, name=""):
 
 def data(**overrides):
     values = {
-        "number": "01/QCPH-VKSKS", "title": "Quy chế phối hợp trong thi hành án dân sự", "type": "coordination_rule",
-        "signed_on": D(2021, 3, 1), "in_force_from": D(2021, 3, 1), "expires_on": None,
-        "review_interval_months": 12, "summary": "", "notes": "",
+        "number": "01/QCPH-VKSKS",
+        "title": "Quy chế phối hợp trong thi hành án dân sự",
+        "type": "coordination_rule",
+        "signed_on": D(2021, 3, 1),
+        "in_force_from": D(2021, 3, 1),
+        "expires_on": None,
+        "review_interval_months": 12,
+        "summary": "",
+        "notes": "",
     }
     values.update(overrides)
     return values
@@ -42,17 +48,22 @@ def data(**overrides):
 
 def create(world, **overrides):
     parties = overrides.pop("parties", None) or [
-        party(world.vks_ks, PartyRole.HOST, "Bùi Văn Đức"), party(world.ta_ks, name="Phạm Thị Hoa"),
+        party(world.vks_ks, PartyRole.HOST, "Bùi Văn Đức"),
+        party(world.ta_ks, name="Phạm Thị Hoa"),
     ]
-    return services.create_regulation(world.ks_staff, data(**overrides), parties, **{
-        k: overrides.pop(k) for k in list(overrides) if k in ("articles", "files", "relations")
-    })
+    return services.create_regulation(
+        world.ks_staff,
+        data(**overrides),
+        parties,
+        **{k: overrides.pop(k) for k in list(overrides) if k in ("articles", "files", "relations")},
+    )
 
 
 @pytest.mark.django_db
 def test_create_sets_locality_creator_search_text_and_schedule(world):
     reg = services.create_regulation(
-        world.ks_staff, data(fields=Field.objects.filter(code="civil_enforcement")),
+        world.ks_staff,
+        data(fields=Field.objects.filter(code="civil_enforcement")),
         [party(world.vks_ks, PartyRole.HOST, "Bùi Văn Đức"), party(world.ta_ks, name="Phạm Thị Hoa")],
         articles=[{"number": 1, "chapter": 1, "heading": "Phạm vi", "text": ""}],
         files=[("signed_scan", helpers.pdf())],
@@ -121,17 +132,26 @@ def test_clerk_cannot_create(world):
 @pytest.mark.django_db
 def test_supersede_makes_old_one_superseded_and_stops_reviews(world):
     old = create(world)
-    new = create(world, number="02/QCPH-VKSKS", signed_on=D(2023, 5, 11), in_force_from=D(2023, 5, 11),
-                 relations=[{"kind": RelationKind.SUPERSEDES, "target": old, "effective_on": D(2023, 5, 11)}])
+    new = create(
+        world,
+        number="02/QCPH-VKSKS",
+        signed_on=D(2023, 5, 11),
+        in_force_from=D(2023, 5, 11),
+        relations=[{"kind": RelationKind.SUPERSEDES, "target": old, "effective_on": D(2023, 5, 11)}],
+    )
     old.refresh_from_db()
     assert old.superseded_on == D(2023, 5, 11)
     assert old.next_review_due is None
     assert status_on(old, D(2024, 1, 1)) == RegulationStatus.SUPERSEDED
     assert status_on(new, D(2024, 1, 1)) == RegulationStatus.IN_FORCE
     # Removing the relation on edit restores the old one.
-    services.update_regulation(world.ks_staff, new, data(number="02/QCPH-VKSKS", signed_on=D(2023, 5, 11),
-                                                         in_force_from=D(2023, 5, 11)),
-                               [party(world.vks_ks, PartyRole.HOST), party(world.ta_ks)], relations=[])
+    services.update_regulation(
+        world.ks_staff,
+        new,
+        data(number="02/QCPH-VKSKS", signed_on=D(2023, 5, 11), in_force_from=D(2023, 5, 11)),
+        [party(world.vks_ks, PartyRole.HOST), party(world.ta_ks)],
+        relations=[],
+    )
     old.refresh_from_db()
     assert old.superseded_on is None and old.next_review_due is not None
 
@@ -139,20 +159,30 @@ def test_supersede_makes_old_one_superseded_and_stops_reviews(world):
 @pytest.mark.django_db
 def test_self_relation_and_cycle_refused(world):
     a = create(world)
-    b = create(world, number="02/QCPH-VKSKS",
-               relations=[{"kind": RelationKind.SUPERSEDES, "target": a, "effective_on": D(2022, 1, 1)}])
+    b = create(
+        world,
+        number="02/QCPH-VKSKS",
+        relations=[{"kind": RelationKind.SUPERSEDES, "target": a, "effective_on": D(2022, 1, 1)}],
+    )
     with pytest.raises(ValidationError) as exc:
         services.add_relation(world.ks_staff, a, a, RelationKind.AMENDS, D(2022, 1, 1))
     assert exc.value.message_dict["target"] == [str(services.MSG_SELF_RELATION)]
     with pytest.raises(ValidationError) as exc:
         services.add_relation(world.ks_staff, a, b, RelationKind.SUPERSEDES, D(2022, 1, 1))
     assert "vòng lặp" in exc.value.message_dict["target"][0]
-    c = create(world, number="03/QCPH-VKSKS",
-               relations=[{"kind": RelationKind.AMENDS, "target": b, "effective_on": D(2022, 2, 1)}])
+    c = create(
+        world,
+        number="03/QCPH-VKSKS",
+        relations=[{"kind": RelationKind.AMENDS, "target": b, "effective_on": D(2022, 2, 1)}],
+    )
     with pytest.raises(ValidationError):  # a -> c would close c -> b -> a
-        services.update_regulation(world.ks_staff, a, data(), [party(world.vks_ks, PartyRole.HOST), party(world.ta_ks)],
-                                   relations=[{"kind": RelationKind.SUPERSEDES, "target": c,
-                                               "effective_on": D(2022, 3, 1)}])
+        services.update_regulation(
+            world.ks_staff,
+            a,
+            data(),
+            [party(world.vks_ks, PartyRole.HOST), party(world.ta_ks)],
+            relations=[{"kind": RelationKind.SUPERSEDES, "target": c, "effective_on": D(2022, 3, 1)}],
+        )
     # Repealing is not a chain link.
     services.add_relation(world.ks_staff, a, c, RelationKind.REPEALS, D(2022, 3, 1))
     c.refresh_from_db()
@@ -182,7 +212,8 @@ def test_add_original_checks_content(world):
 def test_accent_insensitive_search(world):
     create(world, title="Quy chế phối hợp trong thi hành án dân sự")
     services.create_regulation(
-        world.hg_staff, data(number="01/QCPH-BCSĐVKS-BCSĐTA", title="Quy chế phối hợp lãnh đạo, chỉ đạo"),
+        world.hg_staff,
+        data(number="01/QCPH-BCSĐVKS-BCSĐTA", title="Quy chế phối hợp lãnh đạo, chỉ đạo"),
         [party(world.vks_hg, PartyRole.HOST, "Đặng Bình Giang"), party(world.ta_hg, name="Thân Quốc Hùng")],
     )
     found = Regulation.objects.filter(matches_all_words("search_text", "quy che phoi hop thi hanh an"))
@@ -206,8 +237,7 @@ def test_search_text_follows_party_changes(world):
 def test_update_switches_host_without_breaking_constraints(world):
     reg = create(world)
     other_host = AgencyFactory(locality=world.khanh_son)
-    services.update_regulation(world.ks_staff, reg, data(),
-                               [party(world.vks_ks), party(other_host, PartyRole.HOST)])
+    services.update_regulation(world.ks_staff, reg, data(), [party(world.vks_ks), party(other_host, PartyRole.HOST)])
     reg.refresh_from_db()
     assert reg.host_agency == other_host
     assert reg.parties.get(role=PartyRole.HOST).agency == other_host

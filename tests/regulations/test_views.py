@@ -23,8 +23,11 @@ LIST = reverse("regulations:list")
 @pytest.fixture
 def ks_reg(world):
     return RegulationFactory(
-        host_agency=world.vks_ks, partners=[world.ta_ks], number="04/QCPH-VKSKS",
-        title="Quy chế phối hợp trong thi hành án dân sự", field_codes=["civil_enforcement"],
+        host_agency=world.vks_ks,
+        partners=[world.ta_ks],
+        number="04/QCPH-VKSKS",
+        title="Quy chế phối hợp trong thi hành án dân sự",
+        field_codes=["civil_enforcement"],
         signed_on=D(2020, 12, 15),
     )
 
@@ -32,8 +35,12 @@ def ks_reg(world):
 @pytest.fixture
 def hg_reg(world):
     return RegulationFactory(
-        host_agency=world.vks_hg, partners=[world.ta_hg], number="01/QCPH-BCSĐVKS-BCSĐTA",
-        title="Quy chế phối hợp lãnh đạo, chỉ đạo", field_codes=["leadership"], signed_on=D(2022, 8, 9),
+        host_agency=world.vks_hg,
+        partners=[world.ta_hg],
+        number="01/QCPH-BCSĐVKS-BCSĐTA",
+        title="Quy chế phối hợp lãnh đạo, chỉ đạo",
+        field_codes=["leadership"],
+        signed_on=D(2022, 8, 9),
         partners__host_signatory="Đặng Bình Giang",
     )
 
@@ -88,10 +95,12 @@ def test_filters(world, client_for, ks_reg, hg_reg):
 @pytest.mark.django_db
 def test_review_state_filter_and_badges(world, client_for):
     today = datetime.date.today()
-    soon = RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], number="SOON",
-                             signed_on=today - datetime.timedelta(days=350))
-    late = RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], number="LATE",
-                             signed_on=today - datetime.timedelta(days=400))
+    soon = RegulationFactory(
+        host_agency=world.vks_ks, partners=[world.ta_ks], number="SOON", signed_on=today - datetime.timedelta(days=350)
+    )
+    late = RegulationFactory(
+        host_agency=world.vks_ks, partners=[world.ta_ks], number="LATE", signed_on=today - datetime.timedelta(days=400)
+    )
     client = client_for(world.ks_staff)
     assert numbers(client.get(LIST, {"review_state": "due_soon"})) == ["SOON"]
     assert numbers(client.get(LIST, {"review_state": "overdue"})) == ["LATE"]
@@ -117,8 +126,12 @@ def test_list_query_count_is_bounded(world, client_for, django_assert_max_num_qu
 
     def add(count: int, start: int) -> None:
         for i in range(start, start + count):
-            RegulationFactory(host_agency=world.vks_ks, field_codes=["criminal", "complaints"], number=f"{i}/QC",
-                              partners=[world.ta_ks, AgencyFactory(locality=world.khanh_son)])
+            RegulationFactory(
+                host_agency=world.vks_ks,
+                field_codes=["criminal", "complaints"],
+                number=f"{i}/QC",
+                partners=[world.ta_ks, AgencyFactory(locality=world.khanh_son)],
+            )
 
     client = client_for(world.ks_staff)
     add(3, 0)
@@ -202,18 +215,39 @@ def test_agency_page_lists_its_regulations(world, client_for, ks_reg):
 
 def form_data(world, **overrides) -> dict:
     values = {
-        "number": "09/QCPH-VKSKS", "title": "Quy chế phối hợp trong công tác kiểm sát thi hành án",
-        "type": "coordination_rule", "signed_on": "2024-03-01", "in_force_from": "2024-03-01", "expires_on": "",
-        "chapters_count": "2", "articles_count": "3", "review_interval_months": "12", "final_review_on": "",
-        "summary": "", "notes": "",
-        "parties-TOTAL_FORMS": "4", "parties-INITIAL_FORMS": "0",
-        "parties-0-agency": world.vks_ks.pk, "parties-0-role": "host", "parties-0-signatory_name": "Bùi Văn Đức",
-        "parties-1-agency": world.ta_ks.pk, "parties-1-role": "party", "parties-1-signatory_name": "Lê Thị Hoa",
-        "parties-2-role": "party", "parties-3-role": "party",
-        "articles-TOTAL_FORMS": "2", "articles-INITIAL_FORMS": "0",
-        "articles-0-number": "1", "articles-0-chapter": "1", "articles-0-heading": "Phạm vi điều chỉnh",
-        "originals-TOTAL_FORMS": "1", "originals-INITIAL_FORMS": "0", "originals-0-kind": "signed_scan",
-        "relations-TOTAL_FORMS": "1", "relations-INITIAL_FORMS": "0", "relations-0-kind": "supersedes",
+        "number": "09/QCPH-VKSKS",
+        "title": "Quy chế phối hợp trong công tác kiểm sát thi hành án",
+        "type": "coordination_rule",
+        "signed_on": "2024-03-01",
+        "in_force_from": "2024-03-01",
+        "expires_on": "",
+        "chapters_count": "2",
+        "articles_count": "3",
+        "review_interval_months": "12",
+        "final_review_on": "",
+        "summary": "",
+        "notes": "",
+        "parties-TOTAL_FORMS": "4",
+        "parties-INITIAL_FORMS": "0",
+        "parties-0-agency": world.vks_ks.pk,
+        "parties-0-role": "host",
+        "parties-0-signatory_name": "Bùi Văn Đức",
+        "parties-1-agency": world.ta_ks.pk,
+        "parties-1-role": "party",
+        "parties-1-signatory_name": "Lê Thị Hoa",
+        "parties-2-role": "party",
+        "parties-3-role": "party",
+        "articles-TOTAL_FORMS": "2",
+        "articles-INITIAL_FORMS": "0",
+        "articles-0-number": "1",
+        "articles-0-chapter": "1",
+        "articles-0-heading": "Phạm vi điều chỉnh",
+        "originals-TOTAL_FORMS": "1",
+        "originals-INITIAL_FORMS": "0",
+        "originals-0-kind": "signed_scan",
+        "relations-TOTAL_FORMS": "1",
+        "relations-INITIAL_FORMS": "0",
+        "relations-0-kind": "supersedes",
     }
     values.update(overrides)
     return values
@@ -221,8 +255,15 @@ def form_data(world, **overrides) -> dict:
 
 @pytest.mark.django_db
 def test_create_through_form(world, client_for, ks_reg):
-    data = form_data(world, **{"originals-0-file": helpers.pdf(), "relations-0-target": ks_reg.pk,
-                               "relations-0-effective_on": "2024-03-01", "fields": ["1", "2"]})
+    data = form_data(
+        world,
+        **{
+            "originals-0-file": helpers.pdf(),
+            "relations-0-target": ks_reg.pk,
+            "relations-0-effective_on": "2024-03-01",
+            "fields": ["1", "2"],
+        },
+    )
     response = client_for(world.ks_staff).post(reverse("regulations:create"), data)
     assert response.status_code == 302, response.context["editor"].form.errors
     reg = Regulation.objects.get(number="09/QCPH-VKSKS")
@@ -238,12 +279,17 @@ def test_create_through_form(world, client_for, ks_reg):
 
 @pytest.mark.django_db
 def test_form_errors_in_vietnamese_keep_typed_rows(world, client_for, ks_reg):
-    data = form_data(world, **{
-        "in_force_from": "2024-02-01", "number": "04/QCPH-VKSKS",
-        "parties-1-agency": world.vks_ks.pk,
-        "originals-0-file": helpers.pdf(),
-        "relations-0-target": ks_reg.pk, "relations-0-effective_on": "31/02/2024",
-    })
+    data = form_data(
+        world,
+        **{
+            "in_force_from": "2024-02-01",
+            "number": "04/QCPH-VKSKS",
+            "parties-1-agency": world.vks_ks.pk,
+            "originals-0-file": helpers.pdf(),
+            "relations-0-target": ks_reg.pk,
+            "relations-0-effective_on": "31/02/2024",
+        },
+    )
     response = client_for(world.ks_staff).post(reverse("regulations:create"), data)
     assert response.status_code == 200
     html = response.content.decode()
@@ -251,7 +297,7 @@ def test_form_errors_in_vietnamese_keep_typed_rows(world, client_for, ks_reg):
     assert editor.form.errors["in_force_from"] == ["Ngày có hiệu lực không được trước ngày ký."]
     assert editor.parties.forms[1].errors["agency"] == ["Cơ quan này đã có trong danh sách các bên ký kết."]
     assert editor.relations.forms[0].errors["effective_on"]  # an impossible date; an empty one is allowed
-    banner = html[html.index('class="form-alert"'):html.index("</div>", html.index('class="form-alert"'))]
+    banner = html[html.index('class="form-alert"') : html.index("</div>", html.index('class="form-alert"'))]
     assert 'href="#relations-set">Văn bản này sửa đổi, thay thế hoặc bãi bỏ</a>: dòng 1 có lỗi' in banner
     assert 'href="#parties-set">Các bên ký kết</a>' in banner
     assert html.count("chọn lại tệp") == 1  # one banner, not a second message repeating it
@@ -284,8 +330,9 @@ def test_form_number_taken_and_party_count(world, client_for, ks_reg):
     ],
 )
 def test_form_refuses_bad_files(world, client_for, make, fragment):
-    response = client_for(world.ks_staff).post(reverse("regulations:create"),
-                                               form_data(world, **{"originals-0-file": make()}))
+    response = client_for(world.ks_staff).post(
+        reverse("regulations:create"), form_data(world, **{"originals-0-file": make()})
+    )
     assert response.status_code == 200
     assert fragment in " ".join(response.context["editor"].originals.forms[0].errors["file"])
     assert not Regulation.objects.exists() and not Original.objects.exists()
@@ -308,11 +355,18 @@ def test_relation_choices_are_scoped_and_cycle_refused(world, client_for, ks_reg
     assert set(editor.relations.forms[0].fields["target"].queryset) == {ks_reg}
     newer = RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], number="05/QC")
     RelationFactory(source=newer, target=ks_reg, kind=RelationKind.SUPERSEDES)
-    data = form_data(world, **{
-        "number": ks_reg.number, "signed_on": "2020-12-15", "in_force_from": "2020-12-15",
-        "parties-TOTAL_FORMS": "2", "parties-INITIAL_FORMS": "2",
-        "relations-0-target": newer.pk, "relations-0-effective_on": "2024-01-01",
-    })
+    data = form_data(
+        world,
+        **{
+            "number": ks_reg.number,
+            "signed_on": "2020-12-15",
+            "in_force_from": "2020-12-15",
+            "parties-TOTAL_FORMS": "2",
+            "parties-INITIAL_FORMS": "2",
+            "relations-0-target": newer.pk,
+            "relations-0-effective_on": "2024-01-01",
+        },
+    )
     response = client.post(reverse("regulations:edit", args=[ks_reg.pk]), data)
     assert "vòng lặp" in response.context["editor"].relations.forms[0].errors["target"][0]
 
@@ -322,10 +376,16 @@ def test_edit_records_history(world, client_for, ks_reg):
     client = client_for(world.ks_staff)
     initial = client.get(reverse("regulations:edit", args=[ks_reg.pk]))
     assert initial.status_code == 200
-    data = form_data(world, **{
-        "number": ks_reg.number, "title": "Quy chế phối hợp trong thi hành án dân sự (sửa đổi)",
-        "signed_on": "2020-12-15", "in_force_from": "2020-12-15", "fields": ["1", "2"],
-    })
+    data = form_data(
+        world,
+        **{
+            "number": ks_reg.number,
+            "title": "Quy chế phối hợp trong thi hành án dân sự (sửa đổi)",
+            "signed_on": "2020-12-15",
+            "in_force_from": "2020-12-15",
+            "fields": ["1", "2"],
+        },
+    )
     response = client.post(reverse("regulations:edit", args=[ks_reg.pk]), data)
     assert response.status_code == 302
     page = client.get(ks_reg.get_absolute_url()).content.decode()
@@ -351,9 +411,17 @@ def test_clerk_cannot_open_form(world, client_for):
 @pytest.mark.parametrize(
     "params",
     [
-        {"signed_from": "99999999999"}, {"signed_to": "abc"}, {"signed_from": "2021.5"}, {"agency": "x"},
-        {"field": "999999"}, {"sort": "password"}, {"status": "nope"}, {"review_state": "x"}, {"page": "-3"},
-        {"q": "\x00" + "a" * 500}, {"partner_kind": "spy"},
+        {"signed_from": "99999999999"},
+        {"signed_to": "abc"},
+        {"signed_from": "2021.5"},
+        {"agency": "x"},
+        {"field": "999999"},
+        {"sort": "password"},
+        {"status": "nope"},
+        {"review_state": "x"},
+        {"page": "-3"},
+        {"q": "\x00" + "a" * 500},
+        {"partner_kind": "spy"},
     ],
 )
 def test_bad_list_params_never_500(world, client_for, ks_reg, params):
@@ -374,8 +442,15 @@ def test_year_out_of_range_shows_error(world, client_for, ks_reg):
 @pytest.mark.django_db
 def test_huge_ids_are_invalid_choices(world, client_for):
     huge = "99999999999999999999999999"
-    data = form_data(world, **{"parties-1-agency": huge, "fields": [huge], "relations-0-target": huge,
-                               "relations-0-effective_on": "2024-01-01"})
+    data = form_data(
+        world,
+        **{
+            "parties-1-agency": huge,
+            "fields": [huge],
+            "relations-0-target": huge,
+            "relations-0-effective_on": "2024-01-01",
+        },
+    )
     response = client_for(world.ks_staff).post(reverse("regulations:create"), data)
     assert response.status_code == 200
     assert response.context["editor"].parties.forms[1].errors["agency"]

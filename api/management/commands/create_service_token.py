@@ -15,8 +15,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("username", help="tên tài khoản dịch vụ, ví dụ svc.baocao.khanhhoa")
         parser.add_argument("--agency", required=True, help="mã cơ quan, ví dụ VKS-KH")
-        parser.add_argument("--role", default=Role.LEADER, choices=Role.values,
-                            help="vai trò quyết định phạm vi xem (mặc định: leader, xem cả cấp dưới)")
+        parser.add_argument(
+            "--role",
+            default=Role.LEADER,
+            choices=Role.values,
+            help="vai trò quyết định phạm vi xem (mặc định: leader, xem cả cấp dưới)",
+        )
         parser.add_argument("--full-name", default="", help="tên hiển thị")
         parser.add_argument("--rotate", action="store_true", help="thu hồi mã cũ và cấp mã mới")
 
@@ -27,8 +31,12 @@ class Command(BaseCommand):
             raise CommandError(f"Không có cơ quan mã “{options['agency']}”.") from None
         user, created = User.objects.get_or_create(
             username=options["username"],
-            defaults={"agency": agency, "role": options["role"], "email_notifications": False,
-                      "full_name": options["full_name"] or f"Tài khoản dịch vụ {options['username']}"},
+            defaults={
+                "agency": agency,
+                "role": options["role"],
+                "email_notifications": False,
+                "full_name": options["full_name"] or f"Tài khoản dịch vụ {options['username']}",
+            },
         )
         if created:
             user.set_unusable_password()

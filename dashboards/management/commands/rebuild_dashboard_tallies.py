@@ -11,5 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         started = time.monotonic()
         rows = tallies.rebuild()
-        self.stdout.write(self.style.SUCCESS(
-            f"Đã đếm lại số liệu tổng hợp: {rows} dòng trong {time.monotonic() - started:.1f} giây."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Đã đếm lại số liệu tổng hợp: {rows} dòng trong {time.monotonic() - started:.1f} giây.")
+        )
