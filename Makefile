@@ -43,8 +43,9 @@ install: $(STAMP_PY) $(STAMP_NPM) ## Create .venv and install Python and npm dep
 migrate: install ## Apply database migrations
 	DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) manage.py migrate --no-input
 
-demo: migrate ## Load the demo data set (idempotent) and print the demo logins
+demo: migrate ## Load the demo data set (idempotent), its demo signing keys, and print the demo logins
 	DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) manage.py load_demo
+	DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) manage.py create_demo_signing_keys
 
 # Background services for `make run`. The Celery worker goes here: start it in the background and
 # stop it when runserver exits, e.g.

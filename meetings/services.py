@@ -36,6 +36,7 @@ from meetings.models import (
 )
 from notifications import services as reminder_services
 from portal.search import normalize
+from signing import services as signing_services
 
 
 class DocumentLocked(PermissionDenied):
@@ -416,6 +417,9 @@ def finalise_document(document: OfficialDocument, *, user: User | None, render: 
             meeting.state = MeetingState.MINUTES_FINALISED
             meeting.save(update_fields=["state", "updated_at"])
             _refresh_regulations(meeting.regulations.values_list("pk", flat=True))
+        if render and signing_services.signs_for(document.issuing_agency_id):
+            # Signed before commit: a signing failure leaves the document unissued, its number unused.
+            _store_signed_pdf(document)
     if render:
         store_pdf(document)
     return document
@@ -427,7 +431,7 @@ def store_pdf(document: OfficialDocument) -> OfficialDocument:
 
     if document.pdf:
         return document
-    data = render_document(document, draft=False)
+    data = signing_services.sign_issued_pdf(document, render_document(document, draft=False))
     document.pdf.save(f"{document.doc_type}-{document.serial}.pdf", ContentFile(data), save=False)
     # Two first downloads at once both render; only the first to record its file keeps it, the
     # other deletes its copy and serves the winner's (no orphan files in MEDIA_ROOT).
@@ -435,6 +439,15 @@ def store_pdf(document: OfficialDocument) -> OfficialDocument:
         document.pdf.storage.delete(document.pdf.name)
         document.pdf.name = OfficialDocument.objects.values_list("pdf", flat=True).get(pk=document.pk)
     return document
+
+
+def _store_signed_pdf(document: OfficialDocument) -> None:
+    from portal.pdf import PdfRenderError
+
+    try:
+        store_pdf(document)
+    except PdfRenderError as exc:
+        raise signing_services.SigningError(f"Chưa ban hành: không tạo được tệp PDF để ký số. {exc}") from exc
 
 
 # The blanks of a new correction letter's text; a letter still holding one is not issued.

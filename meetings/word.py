@@ -5,6 +5,7 @@ from __future__ import annotations
 from meetings.documents import document_context
 from meetings.models import DocumentType, OfficialDocument
 from portal.word import Decree30Docx, recipient_lines
+from signing.word import add_unsigned_footer
 
 
 def document_docx(document: OfficialDocument) -> bytes:
@@ -42,4 +43,6 @@ def document_docx(document: OfficialDocument) -> bytes:
         word.signatures(
             [(document.signer_capacity, document.signer_title, document.signer_name)], recipients=recipients
         )
+    if not draft:
+        add_unsigned_footer(word.doc, document)
     return word.bytes()

@@ -167,6 +167,12 @@ def require_write(user: User, locality_id: int | None, roles: Iterable[str] = ED
         raise PermissionDenied(read_only_message(since) if since else "Bạn không có quyền thực hiện thao tác này.")
 
 
+def require_supreme_admin(user: User) -> None:
+    """System-wide settings (signing keys, trust roots) are the supreme procuracy's admins' alone."""
+    if not is_supreme_admin(user):
+        raise PermissionDenied("Chỉ quản trị hệ thống (Viện kiểm sát nhân dân tối cao) được thực hiện thao tác này.")
+
+
 def require_role(user: User, roles: Iterable[str]) -> None:
     if not has_role(user, roles):
         raise PermissionDenied("Vai trò của bạn không được phép thực hiện thao tác này.")

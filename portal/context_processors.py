@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from portal import access
+
 PORTAL_NAME = "Cổng quy chế phối hợp ngành Kiểm sát"
 
 # (url name, label, description for the home page). Entries whose URL does not exist yet are skipped.
@@ -12,22 +14,27 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("meetings:calendar", "Lịch", "Lịch hội nghị, cuộc họp theo tháng và tuần."),
     ("meetings:directives", "Nhiệm vụ được giao", "Nhiệm vụ đang thực hiện và quá hạn."),
     ("agencies:tree", "Cơ quan, đơn vị", "Cây cơ quan, đơn vị, cán bộ lãnh đạo và quá trình sáp nhập."),
+    ("signing:verify", "Kiểm tra chữ ký số", "Kiểm tra chữ ký số của một tệp PDF hoặc mã xác thực in trên văn bản."),
 ]
 # Entries shown only to some roles.
 NAVIGATION_ROLES: dict[str, set[str]] = {
     "audit:list": {"admin"},
     "notifications:status": {"admin"},
     "accounts:list": {"admin"},
+    "signing:config": {"admin"},
 }
 ADMIN_NAVIGATION: list[tuple[str, str, str]] = [
     ("accounts:list", "Tài khoản", "Tài khoản của đơn vị: tạo mới, đổi vai trò, khóa, đặt lại mật khẩu."),
     ("audit:list", "Nhật ký", "Đăng nhập, xuất dữ liệu, tải văn bản và các lần bị từ chối truy cập."),
     ("notifications:status", "Trạng thái nhắc việc", "Lần quét nhắc việc gần nhất, thư đang chờ gửi và thư gửi lỗi."),
+    ("signing:config", "Ký số", "Khóa ký số, hình con dấu và chữ ký của từng đơn vị; chứng thư gốc tin cậy."),
     ("admin:index", "Trang quản trị", "Danh mục dữ liệu: lĩnh vực, cơ quan, tài khoản, hộp thư nhắc việc."),
 ]
 # Entries that need more than a role: the Django admin lets in the supreme procuracy's staff only
 # (portal.admin_site).
 NAVIGATION_STAFF_ONLY = {"admin:index"}
+# Entries for the supreme procuracy's admins only (system-wide settings).
+NAVIGATION_SUPREME_ONLY = {"signing:config"}
 
 
 def portal(request: HttpRequest) -> dict:
@@ -38,6 +45,8 @@ def portal(request: HttpRequest) -> dict:
             if roles and not (request.user.is_superuser or request.user.role in roles):
                 continue
             if name in NAVIGATION_STAFF_ONLY and not admin.site.has_permission(request):
+                continue
+            if name in NAVIGATION_SUPREME_ONLY and not access.is_supreme_admin(request.user):
                 continue
             try:
                 url = reverse(name)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("quy-che/", include("regulations.urls")),
     path("hoi-nghi/", include("meetings.urls")),
     path("tong-quan/", include("dashboards.urls")),
+    path("ky-so/", include("signing.urls")),
     path("nhat-ky/", include("audit.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("quan-tri/", admin.site.urls),

@@ -57,7 +57,7 @@ def detail(user: User, pk: int) -> Regulation:
         ),
         "fields",
         "articles",
-        Prefetch("originals", queryset=Original.objects.order_by("uploaded_at")),
+        Prefetch("originals", queryset=Original.objects.select_related("signature_check").order_by("uploaded_at")),
         Prefetch("outgoing_relations", queryset=RegulationRelation.objects.select_related("target")),
         Prefetch("incoming_relations", queryset=RegulationRelation.objects.select_related("source")),
     )

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "notifications",
     "dashboards",
     "imports",
+    "signing",
     "api",
     "portal",
 ]
@@ -188,6 +189,24 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cổng quy chế phối hợp <noreply@vks.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Digital signatures (signing/): PKCS#11 module of the tokens/HSM, an RFC 3161 timestamp server for
+# PAdES B-T (empty: B-B), extra trust roots as PEM/DER files besides those the supreme admin adds, the
+# fonts of the signature appearance, and where create_demo_signing_keys writes the demo keys.
+SIGNING_PKCS11_MODULE = env("SIGNING_PKCS11_MODULE", default="/usr/lib/softhsm/libsofthsm2.so")
+SIGNING_TIMESTAMP_URL = env("SIGNING_TIMESTAMP_URL", default="")
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+SIGNING_FONTS = [
+    "/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+]
+SIGNING_FONTS_BOLD = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/truetype/croscore/Arimo-Bold.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf",
+]
+SIGNING_DEMO_DIR = VAR_DIR / "signing"
 
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"

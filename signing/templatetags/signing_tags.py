@@ -1,0 +1,38 @@
+"""``{% signature_badge original %}``: the result of checking the signatures of an uploaded PDF
+original, as a badge (nothing for files without signatures)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+from signing.selectors import original_report
+
+register = template.Library()
+
+BADGE = (
+    '<span class="original-signature"><span class="badge badge-{}">{}</span> '
+    '<span class="muted small">{}{}</span></span>'
+)
+LABELS = {"ok": "Có chữ ký số hợp lệ", "warn": "Có chữ ký số, cần lưu ý", "bad": "Chữ ký số không hợp lệ"}
+
+
+@register.simple_tag
+def signature_badge(original: object) -> str:
+    report = original_report(original)  # type: ignore[arg-type]
+    if report is None or not report.verdict:
+        return ""
+    if not report.readable:
+        return format_html(
+            '<span class="original-signature"><span class="badge badge-bad">{}</span></span>', report.error
+        )
+    first = report.signatures[0]
+    detail = first.summary
+    who = ", ".join(p for p in (first.unit, first.signed_at_display) if p)
+    return format_html(
+        BADGE,
+        report.verdict,
+        LABELS[report.verdict],
+        f"{who}. " if who else "",
+        detail,
+    )
