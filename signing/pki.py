@@ -81,6 +81,7 @@ def issue_unit_certificate(
     province: str = "",
     valid_from: datetime.datetime | None = None,
     valid_to: datetime.datetime | None = None,
+    timestamping: bool = False,
 ) -> Issued:
     """A signing certificate for a unit: its name is the subject's CN and O."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -109,7 +110,12 @@ def issue_unit_certificate(
             ),
             critical=True,
         )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .add_extension(
+            x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.TIME_STAMPING] if timestamping else [ExtendedKeyUsageOID.EMAIL_PROTECTION]
+            ),
+            critical=timestamping,
+        )
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()),
             critical=False,

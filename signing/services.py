@@ -101,7 +101,8 @@ def _pkcs11_message(exc: BaseException) -> str:
         return "Sai mã PIN của token."
     if isinstance(exc, p11.PinLocked):
         return "Token đã bị khóa do nhập sai mã PIN nhiều lần."
-    if isinstance(exc, p11.TokenNotPresent | p11.DeviceRemoved | p11.NoSuchToken):
+    # pyHanko reports a token it did not find as a bare PKCS11Error "No token matching ...".
+    if isinstance(exc, p11.TokenNotPresent | p11.DeviceRemoved | p11.NoSuchToken) or "No token" in str(exc):
         return "Không tìm thấy token ký số (token chưa được cắm vào máy chủ?)."
     return f"Lỗi của token ký số: {type(exc).__name__}."
 
