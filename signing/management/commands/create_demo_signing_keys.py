@@ -30,7 +30,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if settings.SETTINGS_MODULE.endswith(".production"):
+        module = settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
+        if module.endswith(".production"):
             raise CommandError("Không tạo khóa ký số thử nghiệm trong cấu hình vận hành thật (production).")
         folder = Path(options["dir"])
         folder.mkdir(parents=True, exist_ok=True)
