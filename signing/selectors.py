@@ -28,11 +28,9 @@ def roots() -> QuerySet[TrustRoot]:
 
 def document_by_code(user: User, code: str) -> OfficialDocument:
     """The issued document of a verification code, or 404 (also for another agency's user)."""
-    from meetings.models import DocumentStatus, OfficialDocument
+    from meetings.models import OfficialDocument
 
-    qs = OfficialDocument.objects.select_related("meeting", "issuing_agency", "verification").exclude(
-        status=DocumentStatus.DRAFT
-    )
+    qs = OfficialDocument.objects.select_related("meeting", "issuing_agency", "verification")
     return access.get_or_404(user, qs, "meeting__locality", verification__code=normalise_code(code)[:16])
 
 

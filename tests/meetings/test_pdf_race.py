@@ -30,7 +30,10 @@ def test_concurrent_first_downloads_keep_one_file(world):
     services.finalise_document(draft, user=None, render=False)
     # Both requests loaded the document before either stored its PDF.
     first, second = OfficialDocument.objects.get(pk=draft.pk), OfficialDocument.objects.get(pk=draft.pk)
-    with mock.patch("meetings.documents.render_document", return_value=b"%PDF-1.4\n%%EOF\n"):
+    with (
+        mock.patch("meetings.documents.render_document", return_value=b"%PDF-1.4\n%%EOF\n"),
+        mock.patch("signing.services.sign_issued_pdf", side_effect=lambda _document, data: data),
+    ):
         services.store_pdf(first)
         services.store_pdf(second)
     stored = OfficialDocument.objects.get(pk=draft.pk).pdf.name

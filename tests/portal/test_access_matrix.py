@@ -16,6 +16,7 @@ from meetings import services as meeting_services
 from meetings.models import DocumentType
 from notifications.models import Notification
 from regulations.models import Original, OriginalKind, RegisterJob, RegisterJobState
+from signing.models import VerificationCode
 from tests.meetings.factories import DirectiveFactory, MeetingFactory
 from tests.portal.access_matrix import run_matrix
 from tests.regulations.factories import RegulationFactory
@@ -55,6 +56,7 @@ OBJECT_URLS = {
     "regulations:register_job_status": lambda f: {"pk": f["register_job"].pk},
     "regulations:register_job_cancel": lambda f: {"pk": f["register_job"].pk},
     "regulations:register_job_file": lambda f: {"pk": f["register_job"].pk},
+    "signing:code": lambda f: {"code": f["verification_code"].code},
     # Reached by the user's secret token, not by login: tests/meetings covers unknown and revoked tokens.
     "meetings:feed": lambda f: None,
 }
@@ -64,6 +66,8 @@ WRITE_STAFF = {Role.CLERK, Role.LEADER}  # regulations: staff and admins write
 MEETING_WRITE = {Role.LEADER}  # meetings: staff, clerks and admins write
 CLERK_ONLY = {Role.STAFF, Role.LEADER}  # numbering and finalising: clerks and admins
 ADMIN_ONLY = {Role.STAFF, Role.CLERK, Role.LEADER}
+# System-wide settings: the supreme procuracy's admins only, so every role of a district unit is refused.
+SUPREME_ONLY = {Role.STAFF, Role.CLERK, Role.LEADER, Role.ADMIN}
 FORBIDDEN = {
     "regulations:create": WRITE_STAFF,
     "regulations:edit": WRITE_STAFF,
@@ -81,6 +85,10 @@ FORBIDDEN = {
     "accounts:create": ADMIN_ONLY,
     "accounts:edit": ADMIN_ONLY,
     "accounts:password": ADMIN_ONLY,
+    "signing:config": SUPREME_ONLY,
+    "signing:key_edit": SUPREME_ONLY,
+    "signing:root_add": SUPREME_ONLY,
+    "signing:root_delete": SUPREME_ONLY,
     "imports:regulations": WRITE_STAFF,
     "imports:meetings": WRITE_STAFF,
     # Only the user who uploaded the file confirms it (here the staff member).
@@ -117,6 +125,7 @@ def build_fixture(world) -> dict:
         user=world.ks_clerk, meeting=meeting, doc_type=DocumentType.MINUTES, data={}
     )
     directive = DirectiveFactory(meeting=meeting, assigned_agency=world.vks_ks, deadline=datetime.date(2024, 3, 1))
+    verification_code = VerificationCode.objects.create(document=document, code="ABCD2345")
     notification = Notification.objects.create(user=world.ks_staff, title="Sắp đến hạn sơ kết", body="", url="/")
     register_job = RegisterJob.objects.create(
         user=world.ks_staff, state=RegisterJobState.DONE, rows_total=1, rows_done=1
@@ -139,6 +148,7 @@ def build_fixture(world) -> dict:
         "document": document,
         "directive": directive,
         "notification": notification,
+        "verification_code": verification_code,
     }
 
 
