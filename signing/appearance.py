@@ -75,7 +75,7 @@ def find_signing_place(pdf_bytes: bytes, signer_name: str, signer_title: str, bo
             else:  # nothing to anchor on: the right half of the page, above the bottom margin
                 centre, y1 = width * 0.68, 80.0
         x1 = centre - (box_width - TEXT_WIDTH) * 0.6
-        x1 = min(max(x1, 10.0), width - box_width - 10.0)
+        x1 = min(max(x1, 10.0), width - box_width - 40.0)  # within the 15 mm right margin
         y1 = min(max(y1, 10.0), height - BOX_HEIGHT - 10.0)
         return Placement(index, (x1, y1, x1 + box_width, y1 + BOX_HEIGHT))
     finally:
