@@ -73,7 +73,8 @@ def main(n: int) -> None:
                 state=MeetingState.HELD,
             )
             Attendee.objects.create(meeting=meeting, full_name="Nguyễn Đức Thắng", role=AttendeeRole.CHAIR)
-            body = "\n".join(f"{i}. " + "Các đơn vị tiếp tục phối hợp chặt chẽ trong công tác. " * 9 for i in range(1, 21))
+            sentence = "Các đơn vị tiếp tục phối hợp chặt chẽ trong công tác. "
+            body = "\n".join(f"{i}. " + sentence * 9 for i in range(1, 21))
             draft = meeting_services.save_document_draft(
                 user=None, meeting=meeting, doc_type=DocumentType.NOTICE, data={"body": body}
             )
