@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
+from regulations.models import Original
 from signing.selectors import original_report
 
 register = template.Library()
@@ -18,14 +19,11 @@ LABELS = {"ok": "Có chữ ký số hợp lệ", "warn": "Có chữ ký số, c�
 
 
 @register.simple_tag
-def signature_badge(original: object) -> str:
-    report = original_report(original)  # type: ignore[arg-type]
-    if report is None or not report.verdict:
+def signature_badge(original: Original) -> str:
+    report = original_report(original)
+    # A scan pyHanko cannot parse is not a bad signature: it just has none that can be read.
+    if report is None or not report.readable or not report.signatures:
         return ""
-    if not report.readable:
-        return format_html(
-            '<span class="original-signature"><span class="badge badge-bad">{}</span></span>', report.error
-        )
     first = report.signatures[0]
     detail = first.summary
     who = ", ".join(p for p in (first.unit, first.signed_at_display) if p)
