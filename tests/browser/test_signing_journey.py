@@ -61,3 +61,31 @@ def test_issue_download_and_verify_a_signed_notice(page, world, login, check_pag
         page.click("text=Tra mã")
     assert notice.number_display in page.content() and "Bản lưu trên Cổng" in page.content()
     check_page(page, f"signing-code-{size}")
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_supreme_admin_gives_a_unit_a_signing_key(page, world, login, check_page, size) -> None:
+    from tests.browser.conftest import choose
+
+    if size == "phone":
+        page.set_viewport_size(PHONE)
+    login(page, world.supreme_admin)
+    page.goto("/ky-so/cau-hinh/")
+    assert "Chưa đơn vị nào có khóa ký số" in page.content()
+    check_page(page, f"signing-config-empty-{size}")
+    with page.expect_navigation():
+        page.click("text=Thêm khóa ký số của đơn vị")
+    choose(page, "id_agency", world.vks_hg.name)
+    page.fill("#id_pkcs12_path", "/srv/portal/keys/VKS-HG.p12")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]:has-text('Lưu')")
+    # No PIN location yet: refused with a Vietnamese message, what was typed is kept.
+    assert "Hãy cho biết mã PIN nằm ở đâu" in page.content()
+    assert page.input_value("#id_pkcs12_path") == "/srv/portal/keys/VKS-HG.p12"
+    check_page(page, f"signing-key-form-errors-{size}")
+    page.fill("#id_pin_env", "SIGNING_PIN_VKSHG")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]:has-text('Lưu')")
+    content = page.content()
+    assert f"Đã lưu khóa ký số của {world.vks_hg.name}" in content and "SIGNING_PIN_VKSHG" in content
+    check_page(page, f"signing-config-{size}")
