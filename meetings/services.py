@@ -448,6 +448,8 @@ def _store_signed_pdf(document: OfficialDocument) -> None:
         store_pdf(document)
     except PdfRenderError as exc:
         raise signing_services.SigningError(f"Chưa ban hành: không tạo được tệp PDF để ký số. {exc}") from exc
+    except signing_services.SigningError as exc:
+        raise signing_services.not_issued(exc) from exc
 
 
 # The blanks of a new correction letter's text; a letter still holding one is not issued.

@@ -26,6 +26,7 @@ from portal import access, params
 from portal.pagination import CappedPaginator
 from portal.pdf import PdfRenderError
 from regulations.models import Regulation
+from signing.services import SigningError
 
 PAGE_SIZE = 25
 
@@ -266,6 +267,9 @@ def document_pdf(request: HttpRequest, doc_pk: int) -> HttpResponse:
             services.store_pdf(document)
         except PdfRenderError as exc:
             messages.error(request, str(exc))
+            return redirect(document.meeting)
+        except SigningError as exc:  # rendered again on download: signed again, or not stored at all
+            messages.error(request, exc.messages[0])
             return redirect(document.meeting)
     filename = f"{document.doc_type}-{document.serial:02d}-{document.year}.pdf"
     return FileResponse(document.pdf.open("rb"), content_type="application/pdf", filename=filename)

@@ -56,7 +56,13 @@ class SigningError(ValidationError):
 
 
 def _fail(reason: str) -> SigningError:
-    return SigningError(f"Chưa ban hành: không ký số được văn bản. {reason}")
+    return SigningError(f"Không ký số được văn bản. {reason}", params={"reason": reason})
+
+
+def not_issued(error: SigningError) -> SigningError:
+    """The same failure, as the clerk reads it when issuing: the document stays a draft."""
+    reason = (error.params or {}).get("reason", "") if hasattr(error, "params") else ""
+    return SigningError(f"Chưa ban hành: không ký số được văn bản. {reason}".rstrip(), params={"reason": reason})
 
 
 # --- keys -------------------------------------------------------------------------------------

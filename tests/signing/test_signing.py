@@ -220,3 +220,17 @@ def test_b_t_when_a_timestamp_server_is_configured(world, pkcs12_key, monkeypatc
     status = pyhanko_status(stored_pdf(document))
     assert status.intact and status.timestamp_validity is not None and status.timestamp_validity.intact
     assert verify_pdf(stored_pdf(document)).signatures[0].timestamped
+
+
+def test_a_signing_failure_on_first_download_is_said_and_nothing_is_stored(
+    world, pkcs12_key, client_for, monkeypatch
+) -> None:
+    document = meeting_services.finalise_document(notice_draft(world.vks_ks), user=None, render=False)
+    monkeypatch.setenv("PORTAL_TEST_PIN", "000000")
+    client = client_for(world.ks_staff)
+    response = client.get(f"/hoi-nghi/van-ban/{document.pk}/pdf/", follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Không ký số được văn bản. Sai mật khẩu (mã PIN)" in text and "Chưa ban hành" not in text
+    document.refresh_from_db()
+    assert not document.pdf
