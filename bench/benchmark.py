@@ -36,7 +36,7 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from agencies.models import Agency  # noqa: E402
-from portal import scale_data  # noqa: E402
+from demo import scale_data  # noqa: E402
 
 
 def p95(values: list[float]) -> float:

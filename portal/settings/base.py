@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "imports",
     "signing",
     "api",
+    "demo",
     "portal",
 ]
 

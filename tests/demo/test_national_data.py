@@ -8,8 +8,8 @@ from django.db.models import Count
 from accounts.models import User
 from agencies.models import Agency, AgencyKind, Locality, LocalityLevel
 from dashboards import selectors
+from demo import scale_data
 from meetings.models import Directive, Meeting
-from portal import scale_data
 from regulations.models import Regulation, RegulationParty
 
 

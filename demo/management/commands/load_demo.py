@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from accounts.models import User
-from portal import demo
+from demo import loader
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             ]
             self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         else:
-            logins = demo.load()
+            logins = loader.load()
             self.stdout.write(
                 self.style.SUCCESS(f"Đã nạp dữ liệu mẫu. Tài khoản đăng nhập (mật khẩu chung: {DEMO_PASSWORD}):")
             )
