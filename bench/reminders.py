@@ -51,7 +51,7 @@ from django.db.models.functions import Concat  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from notifications import services  # noqa: E402
+from notifications import scan  # noqa: E402
 from notifications.models import Digest, Notification, Reminder, ReminderStatus  # noqa: E402
 
 
@@ -107,7 +107,7 @@ def timed_scan(label: str) -> float:
         cpu_before = None
     with CaptureQueriesContext(connection) as ctx:
         start = time.perf_counter()
-        counts = services.scan_reminders()
+        counts = scan.scan_reminders()
         seconds = time.perf_counter() - start
     cpu = f", CPU {cpu_seconds(backend) + time.process_time() - cpu_before:.1f} s" if cpu_before is not None else ""
     print(f"{label}: {seconds:.1f} s wall{cpu}, {len(ctx.captured_queries)} queries, {counts} (load {load()})")

@@ -6,6 +6,7 @@ class DashboardsConfig(AppConfig):
     verbose_name = "Tổng quan"
 
     def ready(self) -> None:
-        from dashboards import signals
+        from dashboards import tallies
+        from portal import events
 
-        signals.connect()
+        events.subscribe("dashboards.tallies", tallies.on_events, *tallies.SUBSCRIBED)

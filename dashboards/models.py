@@ -38,9 +38,11 @@ class Tally(models.Model):
 
 
 class TallyState(models.Model):
-    """A single row: the day the standing figures (regulations, directives) were counted for."""
+    """A single row: the day the standing figures (regulations, directives) were counted for, and the
+    version of the figures (bumped by every recount; the dashboard's cache key)."""
 
     as_of = models.DateField(_("số liệu tính đến ngày"))
+    version = models.PositiveBigIntegerField(_("phiên bản số liệu"), default=1)
 
     class Meta:
         verbose_name = _("trạng thái số liệu tổng hợp")

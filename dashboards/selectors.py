@@ -513,9 +513,9 @@ def build(user: User, agency_id, period: Period, today: datetime.date | None = N
     version), so leaders opening the same dashboard share one computation."""
     today = today or datetime.date.today()
     ds = resolve_scope(user, agency_id)
-    tallies.ensure_fresh(today)
+    version = tallies.ensure_fresh(today)
     key = (
-        f"dashboards:v{tallies.data_version()}:{today.isoformat()}:{ds.cache_key()}:"
+        f"dashboards:v{version}:{today.isoformat()}:{ds.cache_key()}:"
         f"{period.start.isoformat()}:{period.end.isoformat()}"
     )
     cached = cache.get(key)

@@ -1,10 +1,17 @@
 """Keeping the dashboard's summary table (``Tally``) equal to the raw counts.
 
-Writes: every save or delete of a meeting, directive or regulation (signals, plus explicit calls in
-the services after their queryset ``update()``s) recounts the *own* rows of the localities it touched
-(a few hundred records at most) inside the writer's transaction, and adds the difference to the
-*subtree* rows of that locality and each locality above it with an atomic upsert. Reads: a national
-dashboard sums the subtree rows of 34 provinces, a province one those of its regions.
+Writes: every change of a meeting, directive or regulation is announced on the event path
+(``regulation.changed``, ``meeting.changed``, ``directive.changed``, ``import.finished``, see
+``portal.events``); once the writer's transaction has committed, ``on_events`` recounts the *own* rows of
+the localities it touched (a few hundred records at most) and adds the difference to the *subtree* rows
+of that locality and each locality above it with an atomic upsert, in a transaction of its own. A
+recount that fails (the database went away just then) stays in the outbox and is swept a minute later;
+the write itself never waits for it. Reads: a national dashboard sums the subtree rows of 34 provinces,
+a province one those of its regions.
+
+The figures' version (``TallyState.version``, the dashboard cache's key) is bumped in the recount's own
+transaction, in the database: a cache that is down or lost can never serve figures older than the
+tallies, and nothing about a write needs Redis.
 
 Regulation and directive figures depend on the calendar (overdue, in force); they are counted at
 ``TallyState.as_of`` and recounted for the whole country once a day (beat task, or the first dashboard
@@ -13,22 +20,20 @@ request of the day); meeting figures are per month and never go stale.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 
 from agencies.models import Locality
 from dashboards.models import NO_MONTH, Tally, TallyState
 from meetings.models import Directive, DirectiveState, Meeting, MeetingState
+from portal import events
 from regulations import rules
 from regulations.models import PartyRole, Regulation, RegulationParty, RegulationStatus, ReviewState
 
@@ -36,7 +41,6 @@ HELD_STATES = (MeetingState.HELD, MeetingState.MINUTES_FINALISED)
 MEETINGS, REGULATIONS, DIRECTIVES = "m:", "r:", "d:"
 FAMILIES = (MEETINGS, REGULATIONS, DIRECTIVES)
 STANDING = (REGULATIONS, DIRECTIVES)
-VERSION_KEY = "dashboards:data-version"
 
 Key = tuple[int, str, datetime.date]  # (locality id, figure, month)
 
@@ -179,34 +183,8 @@ def state() -> TallyState | None:
     return TallyState.objects.filter(pk=1).first()
 
 
-_pending: contextvars.ContextVar[dict[str, set[int]] | None] = contextvars.ContextVar("tally_pending", default=None)
-
-
-@contextlib.contextmanager
-def deferred() -> Iterator[None]:
-    """Within a bulk write (an import of thousands of rows), collect the localities each save would
-    recount and recount each once when the block ends, in the same transaction. A recount per save
-    was most of an import's time."""
-    if _pending.get() is not None:  # already deferring: the outer block recounts
-        yield
-        return
-    pending: dict[str, set[int]] = defaultdict(set)
-    token = _pending.set(pending)
-    try:
-        yield
-    finally:
-        _pending.reset(token)
-    for family, ids in pending.items():  # not reached if the block raised: it is rolled back
-        touch(ids, (family,))
-
-
 def touch(locality_ids: Iterable[int | None], families: Iterable[str] = FAMILIES) -> None:
-    """Recount these localities' own figures and carry the difference up the tree (same transaction)."""
-    pending = _pending.get()
-    if pending is not None:
-        for family in families:
-            pending[family].update(i for i in locality_ids if i is not None)
-        return
+    """Recount these localities' own figures and carry the difference up the tree, in one transaction."""
     ids = sorted({i for i in locality_ids if i is not None})
     current = state()
     if not ids or current is None:  # no tallies yet: the first read builds them
@@ -234,10 +212,7 @@ def touch(locality_ids: Iterable[int | None], families: Iterable[str] = FAMILIES
                 Tally(locality_id=k[0], subtree=False, figure=k[1], month=k[2], count=n) for k, n in new.items() if n
             )
             _add(delta, subtree=True)
-        # Now for readers of this transaction, and again at commit for everyone else (a reader that
-        # cached the old figures in between cached them under a version that is then already gone).
         bump_version()
-        transaction.on_commit(bump_version)
 
 
 def rebuild(day: datetime.date | None = None, families: Iterable[str] = FAMILIES) -> int:
@@ -265,35 +240,69 @@ def rebuild(day: datetime.date | None = None, families: Iterable[str] = FAMILIES
             Tally.objects.bulk_create(rows, batch_size=2000)
             written += len(rows)
         bump_version()
-        transaction.on_commit(bump_version)
     return written
 
 
-def ensure_fresh(today: datetime.date) -> None:
-    """Count the standing figures for ``today`` if they were counted for another day (once a day)."""
+def ensure_fresh(today: datetime.date) -> int:
+    """Count the standing figures for ``today`` if they were counted for another day (once a day).
+    Returns the figures' version."""
     current = state()
     if current is not None and current.as_of == today:
-        return
+        return current.version
     with transaction.atomic():
         locked = TallyState.objects.select_for_update().filter(pk=1).first()
-        if locked is not None and locked.as_of == today:  # another request did it meanwhile
-            return
-        rebuild(today, FAMILIES if locked is None else STANDING)
+        if locked is None or locked.as_of != today:  # else another request did it meanwhile
+            rebuild(today, FAMILIES if locked is None else STANDING)
+    return data_version()
 
 
-# ---------------------------------------------------------------- cache version
+# ---------------------------------------------------------------- version
 
 
 def data_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
-    return int(version)
+    """The figures' version: part of every dashboard cache key, bumped by each recount."""
+    current = state()
+    return current.version if current is not None else 0
 
 
 def bump_version() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.add(VERSION_KEY, 2, timeout=None)
+    """Inside the recount's transaction: its readers see the new version exactly with the new rows."""
+    TallyState.objects.filter(pk=1).update(version=F("version") + 1)
+
+
+# ---------------------------------------------------------------- the event path
+
+
+def localities_of(events_: Sequence[events.Event]) -> dict[str, set[int]]:
+    """The localities to recount per family for these events: those they name, and the current
+    locality of each record they name (a party or a field changed: the regulation's own locality)."""
+    out: dict[str, set[int]] = {family: set() for family in FAMILIES}
+    records = {REGULATIONS: set(), MEETINGS: set(), DIRECTIVES: set()}
+    keys = {REGULATIONS: "regulations", MEETINGS: "meetings", DIRECTIVES: "directives"}
+    family_of = {
+        events.REGULATION_CHANGED: (REGULATIONS,),
+        events.MEETING_CHANGED: (MEETINGS,),
+        events.DIRECTIVE_CHANGED: (DIRECTIVES,),
+        events.IMPORT_FINISHED: FAMILIES,  # one recount per unit at the end of an import
+    }
+    for event in events_:
+        for family in family_of.get(event.name, ()):
+            out[family] |= event.ids("localities")
+            records[family] |= event.ids(keys[family])
+    models = {REGULATIONS: Regulation, MEETINGS: Meeting, DIRECTIVES: Directive}
+    for family, ids in records.items():
+        if ids:
+            out[family] |= set(
+                models[family].objects.filter(pk__in=ids).values_list("locality_id", flat=True).distinct()
+            )
+    return out
+
+
+def on_events(events_: Sequence[events.Event]) -> None:
+    """Subscriber of the change events: recount what they touched (after the writer's commit)."""
+    for family, ids in localities_of(events_).items():
+        if ids:
+            touch(ids, (family,))
+
+
+SUBSCRIBED = (events.REGULATION_CHANGED, events.MEETING_CHANGED, events.DIRECTIVE_CHANGED, events.IMPORT_FINISHED)

@@ -13,6 +13,7 @@ import datetime
 import logging
 import types
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,13 +25,12 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import User
 from audit.models import AuditAction, AuditEvent
-from dashboards import tallies
 from imports import checks
 from imports.models import ImportJob, ImportKind, ImportStatus
 from imports.reading import ReadError, Upload, read_upload
 from meetings import services as meeting_services
-from meetings.models import Meeting
-from portal import access, jobs
+from meetings.models import Meeting, MeetingState
+from portal import access, events, jobs
 from regulations import services as regulation_services
 from regulations.models import Field, PartyRole, Regulation
 
@@ -108,7 +108,7 @@ def create_job(user: User, kind: str, name: str, data: bytes) -> ImportJob:
         set_progress(job.pk, 0, job.total_rows)
         from imports.tasks import check_import_task
 
-        transaction.on_commit(lambda: check_import_task.apply_async(args=[job.pk], queue=_queue()))
+        transaction.on_commit(lambda: _start_task(check_import_task, job.pk, ImportStatus.CHECKING), robust=True)
     else:
         job = run_check(job.pk, upload)
     return job
@@ -116,6 +116,22 @@ def create_job(user: User, kind: str, name: str, data: bytes) -> ImportJob:
 
 def _queue() -> str | None:
     return getattr(settings, "IMPORTS_QUEUE", None) or None
+
+
+MSG_QUEUE_DOWN = (
+    "Hệ thống xử lý nền đang tạm ngừng nên chưa xử lý được tệp; không dòng nào được lưu. "
+    "Vui lòng thử lại sau ít phút hoặc báo quản trị hệ thống."
+)
+
+
+def _start_task(task: Any, job_id: int, state: str) -> None:
+    """Hand a big file to a worker. A broker that is down must not leave the job waiting for ever:
+    it fails at once with a Vietnamese message."""
+    try:
+        task.apply_async(args=[job_id], queue=_queue(), retry=False)
+    except Exception:
+        logger.exception("could not queue import %s", job_id)
+        ImportJob.objects.filter(pk=job_id, status=state).update(status=ImportStatus.FAILED, message=MSG_QUEUE_DOWN)
 
 
 def _read(job: ImportJob) -> Upload:
@@ -174,7 +190,7 @@ def confirm(user: User, job: ImportJob) -> ImportJob:
         set_progress(job.pk, 0, job.total_rows)
         from imports.tasks import apply_import_task
 
-        transaction.on_commit(lambda: apply_import_task.apply_async(args=[job.pk], queue=_queue()))
+        transaction.on_commit(lambda: _start_task(apply_import_task, job.pk, ImportStatus.IMPORTING), robust=True)
         return job
     return run_apply(job.pk)
 
@@ -253,7 +269,9 @@ def apply_plan(user: User, plan: checks.Plan, progress: Callable[[int], None], r
     )
     fields = Field.objects.in_bulk()
     started = timezone.now()
-    with tallies.deferred():  # the dashboard's counts: recounted once per unit, not once per row
+    # One "import.finished" at the end instead of an event per row: the dashboards recount and the
+    # reminders are recomputed once per unit, after the import's transaction commits.
+    with events.batch(as_event=events.IMPORT_FINISHED):
         _apply_items(user, plan, progress, reason, agencies, fields, started)
 
 
@@ -349,6 +367,6 @@ def _apply_meeting(user: User, item: checks.Item, agencies: dict, created_regula
         return meeting_services.save_meeting(user=user, data=data, rows=rows)
     meeting = Meeting.objects.get(pk=item.existing_id)
     access.require_write(user, meeting.locality_id, access.MEETING_ROLES)
-    if meeting.state != "minutes_finalised":
+    if meeting.state != MeetingState.MINUTES_FINALISED:
         data["state"] = d["state"]
     return meeting_services.save_meeting(user=user, data=data, meeting=meeting)

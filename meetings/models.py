@@ -33,6 +33,9 @@ class MeetingState(models.TextChoices):
     CANCELLED = "cancelled", _("Đã hủy")
 
 
+HELD_STATES = (MeetingState.HELD, MeetingState.MINUTES_FINALISED)  # the meeting took place
+
+
 class Meeting(models.Model):
     kind = models.CharField(_("loại"), max_length=30, choices=MeetingKind.choices)
     title = models.CharField(_("tên hội nghị, cuộc họp"), max_length=500)

@@ -7,7 +7,6 @@ import datetime
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +16,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from agencies.models import Agency
-from dashboards import tallies
 from meetings.models import (
     IN_FORCE,
     AgendaItem,
@@ -34,8 +32,10 @@ from meetings.models import (
     OfficialDocument,
     RemoteSite,
 )
-from notifications import services as reminder_services
+from meetings.signals import announce_directives
+from portal import access, events
 from portal.search import normalize
+from regulations.services import refresh_derived_dates
 from signing import services as signing_services
 
 
@@ -65,8 +65,6 @@ def _refresh_regulations(ids: Iterable[int]) -> None:
     ids = {i for i in ids if i}
     if not ids:
         return
-    from regulations.services import refresh_derived_dates
-
     refresh_derived_dates(ids)
 
 
@@ -155,15 +153,15 @@ def save_meeting(
         _replace_rows(meeting, rows)
     # Directives with no assigned agency follow the meeting's locality.
     moved = meeting.directives.filter(assigned_agency__isnull=True).exclude(locality_id=meeting.locality_id)
-    moved_from = set(moved.values_list("locality_id", flat=True))
-    if moved_from:
+    moved_rows = list(moved.values_list("pk", "locality_id"))
+    if moved_rows:
         moved.update(locality_id=meeting.locality_id)
-        tallies.touch(moved_from | {meeting.locality_id}, (tallies.DIRECTIVES,))
+        announce_directives([pk for pk, _loc in moved_rows], {loc for _pk, loc in moved_rows} | {meeting.locality_id})
     Meeting.objects.filter(pk=meeting.pk).update(search_text=_search_text(meeting))
     new_regulations = set(meeting.regulations.values_list("pk", flat=True))
     _refresh_regulations(old_regulations | new_regulations)
-    # Reminders of the meeting, its directives and the regulations it reviews follow the save.
-    transaction.on_commit(partial(reminder_services.enqueue_recompute, "meeting", meeting.pk), robust=True)
+    # Figures and reminders of the meeting, its directives and the regulations it reviews follow the
+    # save: the changes announced above are delivered once this transaction commits.
     return meeting
 
 
@@ -182,8 +180,6 @@ def allowed_transitions(meeting: Meeting) -> list[MeetingState]:
 def set_state(meeting: Meeting, state: str, *, user: User | None = None) -> Meeting:
     """Move a meeting to ``state`` by hand. ``user`` None is the system (demo, tests); a person must
     be allowed to write meetings of its locality (PermissionDenied otherwise). Nothing changes on refusal."""
-    from portal import access
-
     if user is not None and not access.can_write(user, meeting.locality_id, access.MEETING_ROLES):
         raise PermissionDenied("Bạn không có quyền chuyển trạng thái cuộc họp này.")
     meeting.state = Meeting.objects.select_for_update().values_list("state", flat=True).get(pk=meeting.pk)
@@ -383,8 +379,6 @@ def issue_number(agency: Agency, doc_type: str, year: int) -> int:
 
 def _require_clerk(user: User | None, document: OfficialDocument) -> None:
     """Numbers are issued by clerks and admins of the meeting's unit; ``user`` None is the system."""
-    from portal import access
-
     if user is not None and not access.can_write(user, document.meeting.locality_id, access.CLERK_ROLES):
         raise PermissionDenied("Chỉ văn thư hoặc quản trị của đơn vị mới được ban hành, đính chính văn bản.")
 
@@ -420,6 +414,7 @@ def finalise_document(document: OfficialDocument, *, user: User | None, render: 
         if render and signing_services.signs_for(document.issuing_agency_id):
             # Signed before commit: a signing failure leaves the document unissued, its number unused.
             _store_signed_pdf(document)
+        events.publish(events.DOCUMENT_ISSUED, documents=[document.pk], meetings=[meeting.pk])
     if render:
         store_pdf(document)
     return document

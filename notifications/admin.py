@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from notifications import services
+from notifications import delivery
 from notifications.models import Notification, Reminder, ScanRun
 
 
@@ -35,8 +35,8 @@ class ReminderAdmin(admin.ModelAdmin):
     @admin.action(description=_("Gửi lại thư đã chọn"))
     def resend(self, request, queryset) -> None:
         try:
-            count = services.requeue(queryset.values_list("pk", flat=True))
-        except services.BrokerUnavailable:
+            count = delivery.requeue(queryset.values_list("pk", flat=True))
+        except delivery.BrokerUnavailable:
             self.message_user(
                 request,
                 _(

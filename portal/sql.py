@@ -1,5 +1,5 @@
-"""Small SQL building blocks of the set-based reminder scan, portable between PostgreSQL (production,
-CI) and SQLite (quick local tests): day differences, Vietnamese date text, and a translated message
+"""Small SQL building blocks (the set-based reminder scan and its providers), portable between PostgreSQL
+(production, CI) and SQLite (quick local tests): day differences, Vietnamese date text, and a translated message
 template turned into a SQL concatenation so that titles and bodies are built by the database."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import datetime
 import re
 
 from django.db import connection
-from django.db.models import Case, CharField, DateField, Expression, F, Func, IntegerField, Value, When
+from django.db.models import CharField, DateField, Expression, ExpressionWrapper, F, Func, IntegerField, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 
@@ -89,21 +89,10 @@ def q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def agency_with_carrier(prefix: str) -> Expression:
-    """The agency's name and, for a dissolved one, the unit that carries its work now:
-    "VKSND huyện Khánh Sơn (đã giải thể → nay là Viện kiểm sát nhân dân khu vực 7 - Khánh Hòa)"."""
-    name = F(f"{prefix}__name")
-    return Case(
-        When(
-            **{f"{prefix}__current_carrier__isnull": False},
-            then=Concat(
-                name,
-                Value(" (đã giải thể → nay là "),
-                F(f"{prefix}__current_carrier__name"),
-                Value(")"),
-                output_field=CharField(),
-            ),
-        ),
-        default=name,
+def overdue_weeks(days_left: str) -> Expression:
+    """The stage "overdue-w<k>": whole weeks past the date whose day count is in ``days_left``."""
+    return Concat(
+        Value("overdue-w"),
+        Cast(ExpressionWrapper((Value(0) - F(days_left)) / Value(7), output_field=IntegerField()), CharField()),
         output_field=CharField(),
     )

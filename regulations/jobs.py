@@ -10,6 +10,7 @@ with a link. A job and its file belong to the user who started it.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,11 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from notifications.models import Notification
-from portal import pdf
+from portal import events, pdf
 from portal.jobs import progress
 from regulations import exports
 from regulations.models import RegisterJob, RegisterJobState
+
+logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 100  # a progress step every few seconds on a busy worker
 KEEP_FILES = datetime.timedelta(days=7)
@@ -38,7 +40,7 @@ def start(user: User, params: QueryDict) -> RegisterJob:
     job = RegisterJob.objects.create(
         user=user, query=params.urlencode()[:2000], filter_line=export.line[:2000], rows_total=export.count
     )
-    transaction.on_commit(lambda: _enqueue(job.pk))
+    transaction.on_commit(lambda: _enqueue(job.pk), robust=True)
     return job
 
 
@@ -58,10 +60,24 @@ def forget_old(user: User) -> int:
     return len(old)
 
 
-def _enqueue(job_id: int) -> None:
-    from regulations.tasks import render_register
+MSG_QUEUE_DOWN = (
+    "Hệ thống xử lý nền đang tạm ngừng nên chưa tạo được sổ theo dõi. Vui lòng thử lại sau ít phút "
+    "hoặc báo quản trị hệ thống."
+)
 
-    render_register.delay(job_id)
+
+def _enqueue(job_id: int) -> None:
+    """Hand the job to a worker. A broker that is down must not leave the job queued for ever: it is
+    failed at once with a Vietnamese message (the page shows it; the user may start again)."""
+    from regulations.tasks import render_register  # the tasks import this module
+
+    try:
+        render_register.apply_async((job_id,), retry=False)
+    except Exception:
+        logger.exception("could not queue register job %s", job_id)
+        RegisterJob.objects.filter(pk=job_id, state=RegisterJobState.QUEUED).update(
+            state=RegisterJobState.FAILED, message=MSG_QUEUE_DOWN, finished_at=timezone.now()
+        )
 
 
 def cancel(job: RegisterJob) -> None:
@@ -125,9 +141,9 @@ def _finish(job: RegisterJob, state: str, message: str, *fields: str) -> None:
 
 
 def _notify(job: RegisterJob, title: str, body: str) -> None:
-    Notification.objects.create(
-        user=job.user, title=title[:300], body=body, url=reverse("regulations:register_job", args=[job.pk])
-    )
+    """Tell the job's owner in the bell (``job.finished``: notifications adds the item)."""
+    url = reverse("regulations:register_job", args=[job.pk])
+    events.publish(events.JOB_FINISHED, user=job.user_id, title=title, body=body, url=url)
 
 
 def status(job: RegisterJob) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -13,9 +14,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from agencies.models import Agency
 from portal import access
-from regulations import rules
+from regulations import reviews, rules
 from regulations.models import Article, Field, Original, Regulation, RegulationParty, RegulationRelation
-from regulations.services import REVIEW_MEETING_KINDS
 
 
 def today() -> datetime.date:
@@ -86,15 +86,12 @@ def amended_regulation(user: User, regulation: Regulation) -> Regulation | None:
     return visible(user).filter(pk=regulation.amendment_of_id).first()
 
 
-def review_meetings(user: User, regulation: Regulation):
-    """Reviews of the regulation as amended: its own and those recorded on its amending documents."""
-    from meetings.models import Meeting
-
+def review_meetings(user: User, regulation: Regulation) -> list[Any]:
+    """Reviews of the regulation as amended: its own and those recorded on its amending documents
+    (meetings, read through ``regulations.reviews``), in the user's scope."""
     ids = [regulation.pk, *Regulation.objects.filter(amendment_of=regulation).values_list("pk", flat=True)]
-    meetings = Meeting.objects.filter(
-        pk__in=Meeting.objects.filter(regulations__in=ids, kind__in=REVIEW_MEETING_KINDS).values("pk")
-    )
-    return access.restrict(user, meetings).order_by("starts_at")
+    meetings = reviews.of(ids)
+    return [] if meetings is None else list(access.restrict(user, meetings).order_by("starts_at"))
 
 
 def _url(name: str, pk: int) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -15,12 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from agencies.models import Agency
-from dashboards import tallies
-from meetings.models import Meeting
-from notifications import services as reminder_services
 from portal import access
 from portal.search import normalize
-from regulations import rules
+from regulations import reviews, rules
 from regulations.models import (
     Article,
     Original,
@@ -30,10 +26,8 @@ from regulations.models import (
     RegulationRelation,
     RelationKind,
 )
+from regulations.signals import announce
 from regulations.uploads import CheckedFile, check_original
-
-REVIEW_MEETING_KINDS = ("interim_review", "final_review")
-REVIEW_MEETING_STATES = ("held", "minutes_finalised")
 
 
 def _amendment_component(ids: set[int]) -> set[int]:
@@ -77,7 +71,8 @@ def refresh_derived_dates(regulation_ids: Iterable[int]) -> None:
 
     Called after any change to relations or to review meetings (meetings.services calls it when a
     review is held, edited, cancelled or deleted). The regulations linked to them by amendments are
-    recomputed too: a review of an amending document moves the dates of the regulation it amends."""
+    recomputed too: a review of an amending document moves the dates of the regulation it amends.
+    The columns are written by queryset updates (no signal): the change is announced here."""
     ids = {pk for pk in regulation_ids if pk}
     ids |= set(
         Regulation.objects.filter(pk__in=ids, amendment_of__isnull=False).values_list("amendment_of_id", flat=True)
@@ -104,9 +99,7 @@ def refresh_derived_dates(regulation_ids: Iterable[int]) -> None:
         )
         reg.superseded_on = by_kind.get(RelationKind.SUPERSEDES)
         reg.repealed_on = by_kind.get(RelationKind.REPEALS)
-        last = Meeting.objects.filter(
-            regulations__in=group, kind__in=REVIEW_MEETING_KINDS, state__in=REVIEW_MEETING_STATES
-        ).aggregate(last=Max("starts_at"))["last"]
+        last = reviews.last_held(group)
         reg.last_review_on = timezone.localtime(last).date() if last else None
         reg.next_review_due = rules.compute_next_review_due(reg)
         Regulation.objects.filter(pk=reg.pk).update(
@@ -117,7 +110,7 @@ def refresh_derived_dates(regulation_ids: Iterable[int]) -> None:
             next_review_due=reg.next_review_due,
         )
         localities.add(reg.locality_id)
-    tallies.touch(localities, (tallies.REGULATIONS,))
+    announce(ids, localities)
 
 
 # --- Validation ---------------------------------------------------------------------------------
@@ -410,8 +403,8 @@ def _save(
     refresh_search_text(regulation)
     refresh_derived_dates(touched | {regulation.pk})
     regulation.refresh_from_db()
-    # Its reminders follow the save (bell within a minute), once the new dates are committed.
-    transaction.on_commit(partial(reminder_services.enqueue_recompute, "regulation", regulation.pk), robust=True)
+    # Its figures and reminders follow the save: ``regulation.changed`` (announced by the saves above)
+    # is delivered to the dashboards and the reminders once this transaction commits.
     return regulation
 
 

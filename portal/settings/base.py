@@ -255,6 +255,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.tasks.refresh_standing_tallies",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Delivers the events whose subscribers failed (Redis, the broker or the database away) or never ran.
+    "portal-sweep-events": {
+        "task": "portal.tasks.sweep_events",
+        "schedule": crontab(minute="*"),
+    },
     "notifications-resend-unsent": {
         "task": "notifications.tasks.resend_unsent_task",
         "schedule": crontab(minute="*/15"),
@@ -264,22 +269,42 @@ CELERY_BEAT_SCHEDULE = {
 # then weekly while overdue).
 REMINDER_REVIEW_STAGES = tuple(env.list("REMINDER_REVIEW_STAGES", cast=int, default=[30, 7]))
 
+# Redis is a cache here, never a store: when it is down or slow, a read is a miss and a write is
+# skipped (django-redis IGNORE_EXCEPTIONS, short timeouts), each error logged and counted
+# (portal.cache.CacheErrors), so no page and no save fails with it.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+                "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=1.0),
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "portal.cache"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "portal.redact.RedactSecretsFilter"}},
+    "filters": {
+        "redact_secrets": {"()": "portal.redact.RedactSecretsFilter"},
+        "cache_errors": {"()": "portal.cache.CacheErrors"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every step of a render at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "portal.cache": {"filters": ["cache_errors"]},
+    },
 }
 
 

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
-from notifications.services import scan_reminders
+from notifications.scan import scan_reminders
 from regulations import services
 from regulations.models import RelationKind
 from tests.dashboards.factories import build_dashboard_world

@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from meetings.models import MeetingState
-from notifications import services
+from notifications import delivery, scan, services
 from tests.meetings.factories import DirectiveFactory
 from tests.notifications.factories import vn
 from tests.regulations.factories import RegulationFactory
@@ -17,8 +17,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_staff_reads_reminders_and_turns_mail_off(page, world, login, check_page, monkeypatch):
-    monkeypatch.setattr(services, "enqueue_email", lambda pk: None)
-    monkeypatch.setattr(services, "_enqueue_after_commit", lambda pk: None)
+    monkeypatch.setattr(delivery, "enqueue_email", lambda pk: None)
+    monkeypatch.setattr(delivery, "enqueue_after_commit", lambda pk: None)
     today = datetime.date.today()
     RegulationFactory(
         host_agency=world.vks_ks,
@@ -33,7 +33,7 @@ def test_staff_reads_reminders_and_turns_mail_off(page, world, login, check_page
         assigned_agency=world.vks_ks,
         deadline=today + datetime.timedelta(days=2),
     )
-    services.scan_reminders(vn(today.year, today.month, today.day, 7))
+    scan.scan_reminders(vn(today.year, today.month, today.day, 7))
 
     login(page, world.ks_staff)
     bell = page.locator(".notif-bell")
@@ -70,12 +70,12 @@ def test_staff_reads_reminders_and_turns_mail_off(page, world, login, check_page
 
 
 def test_admin_status_page(page, world, login, check_page, monkeypatch):
-    monkeypatch.setattr(services, "_enqueue_after_commit", lambda pk: None)
-    monkeypatch.setattr(services, "enqueue_digest", lambda pk: None)
+    monkeypatch.setattr(delivery, "enqueue_after_commit", lambda pk: None)
+    monkeypatch.setattr(delivery, "enqueue_digest", lambda pk: None)
     started: list[bool] = []
     monkeypatch.setattr(services, "enqueue_scan", lambda: started.append(True) or True)
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date.today())
-    services.scan_reminders()
+    scan.scan_reminders()
     login(page, world.ks_admin)
     page.goto("/thong-bao/trang-thai/")
     assert page.get_by_role("heading", name="Trạng thái nhắc việc").is_visible()

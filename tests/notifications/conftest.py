@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from notifications import services
+from notifications import delivery
 
 
 @pytest.fixture
@@ -13,9 +13,9 @@ def enqueued(monkeypatch) -> list[int]:
     transaction never commits, so the after-commit hook records at once (test_enqueue_waits_for_commit
     checks the real hook)."""
     ids: list[int] = []
-    monkeypatch.setattr(services, "enqueue_email", ids.append)
-    monkeypatch.setattr(services, "_enqueue_after_commit", ids.append)
-    monkeypatch.setattr(services, "enqueue_emails", ids.extend)
+    monkeypatch.setattr(delivery, "enqueue_email", ids.append)
+    monkeypatch.setattr(delivery, "enqueue_after_commit", ids.append)
+    monkeypatch.setattr(delivery, "enqueue_emails", ids.extend)
     return ids
 
 
@@ -23,5 +23,5 @@ def enqueued(monkeypatch) -> list[int]:
 def digests(monkeypatch) -> list[int]:
     """Record the digest ids handed to Celery (after commit: use django_capture_on_commit_callbacks)."""
     ids: list[int] = []
-    monkeypatch.setattr(services, "enqueue_digest", ids.append)
+    monkeypatch.setattr(delivery, "enqueue_digest", ids.append)
     return ids

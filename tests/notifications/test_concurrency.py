@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import connection
 
 from meetings.models import MeetingState
-from notifications import services
+from notifications import delivery, scan
 from notifications.models import Digest, Notification, Reminder, ReminderStatus, ScanRun
 from tests.factories import build_world
 from tests.meetings.factories import DirectiveFactory
@@ -67,9 +67,9 @@ def test_two_scans_at_once_deliver_each_reminder_once(monkeypatch):
 
         return append
 
-    monkeypatch.setattr(services, "enqueue_email", record(enqueued))
-    monkeypatch.setattr(services, "enqueue_digest", record(digests))
-    errors = run_in_threads(lambda: services.scan_reminders(vn(2024, 3, 10, 7)))
+    monkeypatch.setattr(delivery, "enqueue_email", record(enqueued))
+    monkeypatch.setattr(delivery, "enqueue_digest", record(digests))
+    errors = run_in_threads(lambda: scan.scan_reminders(vn(2024, 3, 10, 7)))
     assert errors == []
     # 4 regulations × ks staff (overdue 9 days, stage overdue-w1) + a directive × (kh staff, kh leader),
     # each with one bell item, none due today: no e-mail of their own, one digest per user.
@@ -85,7 +85,7 @@ def test_two_scans_at_once_deliver_each_reminder_once(monkeypatch):
     # Two workers get every task (a retried task, a re-enqueue by the sweep): one e-mail each.
     def work() -> None:
         for pk in set(digests):
-            services.deliver_digest(pk)
+            delivery.deliver_digest(pk)
 
     assert run_in_threads(work) == []
     assert len(mail.outbox) == 3
@@ -110,10 +110,10 @@ def test_two_scans_at_once_on_many_subjects_insert_each_reminder_once(monkeypatc
             assigned_agency=world.vks_kh,
             deadline=datetime.date(2024, 3, 5),
         )
-    monkeypatch.setattr(services, "enqueue_email", lambda pk: None)
-    monkeypatch.setattr(services, "enqueue_digest", lambda pk: None)
+    monkeypatch.setattr(delivery, "enqueue_email", lambda pk: None)
+    monkeypatch.setattr(delivery, "enqueue_digest", lambda pk: None)
     for day in (10, 17):
-        assert run_in_threads(lambda day=day: services.scan_reminders(vn(2024, 3, day, 7)), count=3) == []
+        assert run_in_threads(lambda day=day: scan.scan_reminders(vn(2024, 3, day, 7)), count=3) == []
     # two weekly stages each: 40 × ks staff, 20 × (kh staff, kh leader)
     assert Reminder.objects.count() == 2 * (40 + 40)
     assert Notification.objects.count() == Reminder.objects.count()

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 
 from accounts.models import Role
-from notifications import services
+from notifications import delivery
 from notifications.models import Reminder, ReminderStatus
 from notifications.tasks import send_reminder_email
 from tests.factories import UserFactory
@@ -60,7 +60,7 @@ def test_resend_enqueues_the_batch_over_one_connection(world, broker):
     reminders = failed(world, 5)
     broker("memory://")
     with mock.patch.object(send_reminder_email, "apply_async") as apply_async:
-        assert services.requeue([r.pk for r in reminders]) == 5
+        assert delivery.requeue([r.pk for r in reminders]) == 5
     connections = {id(call.kwargs["connection"]) for call in apply_async.call_args_list}
     assert apply_async.call_count == 5 and len(connections) == 1
     assert all(call.kwargs["retry"] is False for call in apply_async.call_args_list)
@@ -70,9 +70,9 @@ def test_sweep_does_not_start_a_second_retry_chain(world, monkeypatch):
     from django.utils import timezone
 
     enqueued: list[int] = []
-    monkeypatch.setattr(services, "enqueue_email", enqueued.append)
+    monkeypatch.setattr(delivery, "enqueue_email", enqueued.append)
     live, quiet = failed(world, 2)
     now = timezone.now()
     Reminder.objects.filter(pk=live.pk).update(updated_at=now - datetime.timedelta(minutes=9))  # retried 9 min ago
     Reminder.objects.filter(pk=quiet.pk).update(updated_at=now - datetime.timedelta(minutes=30))
-    assert services.resend_unsent(now) == 1 and enqueued == [quiet.pk]
+    assert delivery.resend_unsent(now) == 1 and enqueued == [quiet.pk]

@@ -16,10 +16,12 @@ from django.utils import timezone
 
 from accounts.models import Role
 from agencies.models import AgencySuccession
+from meetings import reminders as meeting_reminders
 from meetings import services as meeting_services
 from meetings.models import MeetingKind, MeetingState
-from notifications import services
+from notifications import delivery, digests, scan, services
 from notifications.models import Digest, Notification, Reminder, ReminderKind, ReminderStatus
+from regulations import reminders as regulation_reminders
 from regulations import services as regulation_services
 from regulations.models import PartyRole, RelationKind
 from tests.factories import AgencyFactory, UserFactory
@@ -43,16 +45,16 @@ def test_sql_stage_and_texts_match_the_python_rule(world, enqueued, offset):
     directive = DirectiveFactory(
         meeting__host_agency=world.vks_tc, meeting__state=MeetingState.HELD, assigned_agency=world.vks_kh, deadline=due
     )
-    services.scan_reminders(at(TODAY))
+    scan.scan_reminders(at(TODAY))
     reg.refresh_from_db()
     due = reg.next_review_due  # the factory clamps month ends (29/02 - 12 months + 12 months = 28/02)
     review = set(Reminder.objects.filter(kind=ReminderKind.REVIEW, subject_id=reg.pk).values_list("stage", "due_on"))
-    expected = services.review_stage(due, TODAY, (30, 7))
+    expected = regulation_reminders.review_stage(due, TODAY, (30, 7))
     assert review == ({(expected, due)} if expected else set())
     task = set(
         Reminder.objects.filter(kind=ReminderKind.DIRECTIVE, subject_id=directive.pk).values_list("stage", flat=True)
     )
-    expected = services.directive_stage(directive.deadline, TODAY)
+    expected = meeting_reminders.directive_stage(directive.deadline, TODAY)
     assert task == ({expected} if expected else set())
     for note in Notification.objects.filter(reminder__kind=ReminderKind.REVIEW):
         days = (due - TODAY).days
@@ -80,13 +82,13 @@ def _load(world, n: int) -> None:
 def test_scan_queries_do_not_grow_with_the_candidates(world, enqueued, django_assert_max_num_queries):
     _load(world, 3)
     with CaptureQueriesContext(connection) as small:
-        services.scan_reminders(at(TODAY))
+        scan.scan_reminders(at(TODAY))
     Reminder.objects.all().delete()
     Notification.objects.all().delete()
     Digest.objects.all().delete()
     _load(world, 25)
     with django_assert_max_num_queries(40), CaptureQueriesContext(connection) as large:
-        counts = services.scan_reminders(at(TODAY))
+        counts = scan.scan_reminders(at(TODAY))
     assert counts["review"] == 28 * 2 + 28 and counts["directive"] == 28 * 2 and counts["minutes"] == 28
 
     def shapes(ctx):
@@ -95,13 +97,13 @@ def test_scan_queries_do_not_grow_with_the_candidates(world, enqueued, django_as
     assert shapes(large) == shapes(small)
     assert Notification.objects.count() == Reminder.objects.count()
     with django_assert_max_num_queries(40):
-        assert services.scan_reminders(at(TODAY, 9))["review"] == 0
+        assert scan.scan_reminders(at(TODAY, 9))["review"] == 0
 
 
 def test_minutes_reminders_only_for_meetings_of_the_last_sixty_days(world, enqueued):
     MeetingFactory(host_agency=world.vks_ks, starts_at=vn(2023, 12, 1, 9), state=MeetingState.HELD)  # 91 days
     recent = MeetingFactory(host_agency=world.vks_ks, starts_at=vn(2024, 1, 15, 9), state=MeetingState.HELD)
-    services.scan_reminders(at(TODAY))
+    scan.scan_reminders(at(TODAY))
     assert list(Reminder.objects.values_list("kind", "subject_id", "recipient")) == [
         (ReminderKind.MINUTES, recent.pk, world.ks_clerk.pk)
     ]
@@ -116,8 +118,8 @@ def test_an_imported_old_record_gets_its_current_stage_once(world, enqueued):
         assigned_agency=world.vks_kh,
         deadline=D(2022, 1, 10),
     )
-    services.scan_reminders(at(TODAY))
-    services.scan_reminders(at(TODAY + datetime.timedelta(days=1)))  # same week: nothing more
+    scan.scan_reminders(at(TODAY))
+    scan.scan_reminders(at(TODAY + datetime.timedelta(days=1)))  # same week: nothing more
     days = (TODAY - D(2021, 6, 1)).days
     assert set(Reminder.objects.filter(subject_id=reg.pk, kind="review").values_list("stage", flat=True)) == {
         f"overdue-w{days // 7}"
@@ -133,7 +135,7 @@ def test_amending_documents_have_no_reminders_of_their_own(world, enqueued):
     regulation_services.refresh_derived_dates([amendment.pk, amended.pk])
     amendment.refresh_from_db()
     assert amendment.amendment_of == amended and amendment.next_review_due is None
-    services.scan_reminders(at(TODAY))
+    scan.scan_reminders(at(TODAY))
     assert set(Reminder.objects.values_list("subject_id", flat=True)) == {amended.pk}
 
 
@@ -148,7 +150,7 @@ def test_dissolved_unit_goes_to_its_one_carrier_without_multiplying(world, enque
         predecessor=old, successor=world.vks_kh, kind="merged_into", effective_on=D(2023, 7, 1)
     )
     reg = RegulationFactory(host_agency=old, due=D(2024, 2, 20))
-    services.scan_reminders(at(TODAY))
+    scan.scan_reminders(at(TODAY))
     old.refresh_from_db()
     assert old.current_carrier_id in (world.vks_ks.pk, world.vks_kh.pk)
     rows = list(Reminder.objects.values_list("subject_id", "recipient__agency", "agency"))
@@ -173,12 +175,12 @@ def test_digest_lists_every_item_grouped_by_kind_and_unit_in_plain_text(
         text="Giao VKSND tỉnh Khánh Hòa báo cáo.",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.scan_reminders(at(TODAY))
+        scan.scan_reminders(at(TODAY))
     assert enqueued == []  # nothing falls due today
     digest = Digest.objects.get(user=world.kh_staff)
     assert set(digests) == set(Digest.objects.values_list("pk", flat=True))
     assert not Digest.objects.filter(user__username="kh.staff2").exists()  # e-mail off: the bell only
-    assert services.deliver_digest(digest.pk) == "sent"
+    assert delivery.deliver_digest(digest.pk) == "sent"
     [message] = [m for m in mail.outbox if m.to == [world.kh_staff.email]]
     assert message.subject == "[Nhắc việc] Tổng hợp ngày 01/03/2024: 3 việc cần xử lý"
     text, html = message.body, message.alternatives[0][0]
@@ -200,7 +202,7 @@ def test_only_what_falls_due_today_is_mailed_at_once(world, enqueued, digests, d
     today_reg = RegulationFactory(host_agency=world.vks_ks, due=TODAY)
     RegulationFactory(host_agency=world.vks_ks, due=TODAY + datetime.timedelta(days=7))
     with django_capture_on_commit_callbacks(execute=True):
-        services.scan_reminders(at(TODAY))
+        scan.scan_reminders(at(TODAY))
     immediate = Reminder.objects.get(status=ReminderStatus.PENDING)
     assert immediate.subject_id == today_reg.pk and enqueued == [immediate.pk]
     assert Reminder.objects.filter(status=ReminderStatus.DIGEST).count() == 1 and len(digests) == 1
@@ -214,9 +216,9 @@ def party(agency, role=PartyRole.PARTY):
 def test_saving_a_regulation_recomputes_its_reminders_after_commit(
     world, monkeypatch, django_capture_on_commit_callbacks
 ):
-    calls: list[tuple[str, int]] = []
-    monkeypatch.setattr(services, "enqueue_recompute", lambda kind, pk: calls.append((kind, pk)))
-    monkeypatch.setattr(services, "enqueue_email", lambda pk: None)
+    calls: list[dict[str, list[int]]] = []
+    monkeypatch.setattr(scan, "enqueue_recompute", lambda **subjects: calls.append(subjects))
+    monkeypatch.setattr(delivery, "enqueue_email", lambda pk: None)
     today = timezone.localdate()
     data = {
         "number": "09/QCPH-VKSKS",
@@ -236,29 +238,29 @@ def test_saving_a_regulation_recomputes_its_reminders_after_commit(
     assert calls == []
     for callback in callbacks:
         callback()
-    assert calls == [("regulation", reg.pk)]
+    assert calls == [{"regulations": [reg.pk], "directives": [], "meetings": []}]
     for _ in range(2):  # the task run twice (a second save, a retried task): nothing twice
-        services.recompute_for("regulation", reg.pk)
+        scan.recompute_for("regulation", reg.pk)
     [note] = Notification.objects.filter(user=world.ks_staff)
     assert "Quá hạn sơ kết" in note.title and note.reminder.subject_id == reg.pk
     assert Reminder.objects.count() == 2  # ks staff and, more than 30 days overdue, ks leader
     assert set(Reminder.objects.values_list("status", flat=True)) == {ReminderStatus.DIGEST}  # next digest
     # The daily scan finds them done and gathers them into the digests, once.
-    counts = services.scan_reminders()
+    counts = scan.scan_reminders()
     assert counts["review"] == 0 and not Reminder.objects.filter(digest__isnull=True).exists()
 
 
 def test_saving_a_meeting_recomputes_its_directives(world, monkeypatch, django_capture_on_commit_callbacks):
-    calls: list[tuple[str, int]] = []
-    monkeypatch.setattr(services, "enqueue_recompute", lambda kind, pk: calls.append((kind, pk)))
+    calls: list[dict[str, list[int]]] = []
+    monkeypatch.setattr(scan, "enqueue_recompute", lambda **subjects: calls.append(subjects))
     meeting = MeetingFactory(host_agency=world.vks_tc, state=MeetingState.HELD, kind=MeetingKind.INTERAGENCY)
     DirectiveFactory(
         meeting=meeting, assigned_agency=world.vks_kh, deadline=timezone.localdate() - datetime.timedelta(days=2)
     )
     with django_capture_on_commit_callbacks(execute=True):
         meeting_services.save_meeting(user=world.supreme_staff, data={"title": "Họp liên ngành"}, meeting=meeting)
-    assert calls == [("meeting", meeting.pk)]
-    counts = services.recompute_for("meeting", meeting.pk)
+    assert calls == [{"regulations": [], "directives": [], "meetings": [meeting.pk]}]
+    counts = scan.recompute_for("meeting", meeting.pk)
     assert counts["directive"] == 2
     assert set(Reminder.objects.values_list("recipient__username", "stage")) == {
         ("kh.staff", "overdue"),
@@ -274,7 +276,7 @@ def test_leaders_get_a_weekly_digest_of_the_units_below(world, enqueued):
         assigned_agency=world.vks_ks,
         deadline=D(2024, 2, 1),
     )
-    assert services.leader_weekly_digest(at(D(2024, 3, 4))) == 2  # a Monday
+    assert digests.leader_weekly_digest(at(D(2024, 3, 4))) == 2  # a Monday
     rows = dict(Reminder.objects.values_list("recipient__username", "stage"))
     # Khánh Sơn is below Khánh Hòa and the nation; Khánh Sơn's own leader has no units below.
     assert rows == {"kh.leader": "week-2024-W10", "supreme.leader": "week-2024-W10"}
@@ -282,8 +284,8 @@ def test_leaders_get_a_weekly_digest_of_the_units_below(world, enqueued):
     assert "1 quy chế quá hạn sơ kết, 1 nhiệm vụ quá hạn" in note.title
     assert "Khánh Sơn" in note.body and note.url == reverse("dashboard:index")
     assert sorted(enqueued) == sorted(Reminder.objects.values_list("pk", flat=True))
-    assert services.leader_weekly_digest(at(D(2024, 3, 6))) == 0  # same week: nothing twice
-    assert services.leader_weekly_digest(at(D(2024, 3, 11))) == 2
+    assert digests.leader_weekly_digest(at(D(2024, 3, 6))) == 0  # same week: nothing twice
+    assert digests.leader_weekly_digest(at(D(2024, 3, 11))) == 2
 
 
 def test_admin_starts_a_scan_from_the_status_page(world, client_for, monkeypatch):
@@ -314,38 +316,38 @@ def test_failed_digest_is_resent_by_the_sweep_and_delivered_once(
 ):
     RegulationFactory(host_agency=world.vks_ks, due=D(2024, 3, 20))
     with django_capture_on_commit_callbacks(execute=True):
-        services.scan_reminders(at(TODAY))
+        scan.scan_reminders(at(TODAY))
     [pk] = digests
     settings.EMAIL_BACKEND = "tests.notifications.test_scan.RefusingBackend"
     with pytest.raises(ConnectionRefusedError):
-        services.deliver_digest(pk)
+        delivery.deliver_digest(pk)
     assert Digest.objects.get(pk=pk).status == ReminderStatus.FAILED
     digests.clear()
-    assert services.resend_unsent() == 0  # its retry chain is still live: no second chain
+    assert delivery.resend_unsent() == 0  # its retry chain is still live: no second chain
     # Once the chain has gone quiet (exhausted or lost), the sweep takes the digest up again.
-    Digest.objects.filter(pk=pk).update(updated_at=timezone.now() - services.CHAIN_QUIET)
-    assert services.resend_unsent() == 1 and digests == [pk]
+    Digest.objects.filter(pk=pk).update(updated_at=timezone.now() - delivery.CHAIN_QUIET)
+    assert delivery.resend_unsent() == 1 and digests == [pk]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert services.deliver_digest(pk) == "sent"
-    assert services.deliver_digest(pk) == ReminderStatus.SENT
+    assert delivery.deliver_digest(pk) == "sent"
+    assert delivery.deliver_digest(pk) == ReminderStatus.SENT
     assert len(mail.outbox) == 1
     digests.clear()
-    assert services.resend_unsent() == 0 and digests == []
+    assert delivery.resend_unsent() == 0 and digests == []
 
 
 def test_a_bell_is_settled_when_what_it_announced_is_done(world, monkeypatch):
     """ "Quá hạn sơ kết" leaves the unread bell once the review is held; "nhiệm vụ quá hạn" once the
     directive is done; neither is mailed any more."""
-    monkeypatch.setattr(services, "enqueue_email", lambda pk: None)
-    monkeypatch.setattr(services, "enqueue_recompute", lambda kind, pk: None)
+    monkeypatch.setattr(delivery, "enqueue_email", lambda pk: None)
+    monkeypatch.setattr(scan, "enqueue_recompute", lambda **subjects: None)
     today = timezone.localdate()
     reg = RegulationFactory(host_agency=world.vks_ks, partners=[world.ta_ks], due=today - datetime.timedelta(days=40))
-    services.recompute_for("regulation", reg.pk)
+    scan.recompute_for("regulation", reg.pk)
     meeting = MeetingFactory(host_agency=world.vks_tc, state=MeetingState.HELD, kind=MeetingKind.INTERAGENCY)
     directive = DirectiveFactory(
         meeting=meeting, assigned_agency=world.vks_ks, deadline=today - datetime.timedelta(days=3)
     )
-    services.recompute_for("directive", directive.pk)
+    scan.recompute_for("directive", directive.pk)
     unread = Notification.objects.filter(user=world.ks_staff, read_at__isnull=True)
     assert {n.reminder.kind for n in unread.all()} == {ReminderKind.REVIEW, ReminderKind.DIRECTIVE}
 
@@ -357,9 +359,9 @@ def test_a_bell_is_settled_when_what_it_announced_is_done(world, monkeypatch):
     )
     review.regulations.add(reg)
     regulation_services.refresh_derived_dates([reg.pk])
-    services.recompute_for("meeting", review.pk)
+    scan.recompute_for("meeting", review.pk)
     assert {n.reminder.kind for n in unread.all()} == {ReminderKind.DIRECTIVE}
     meeting_services.mark_directive_done(directive, note="Đã xong.")
-    services.recompute_for("directive", directive.pk)
+    scan.recompute_for("directive", directive.pk)
     assert not unread.all().exists()
     assert not Reminder.objects.filter(status__in=[ReminderStatus.PENDING, ReminderStatus.DIGEST]).exists()

@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from accounts.models import Role
 from agencies.models import AgencySuccession
+from meetings import reminders as meeting_reminders
 from meetings.models import AttendeeRole, MeetingKind, MeetingState
-from notifications import services
+from notifications import delivery, scan
 from notifications.models import Digest, Notification, Reminder, ReminderKind, ReminderStatus, ScanRun
 from portal.celery import app as celery_app
+from regulations import reminders as regulation_reminders
 from regulations.models import RegulationRelation
 from regulations.services import refresh_derived_dates
 from tests.factories import AgencyFactory, UserFactory
@@ -49,7 +51,7 @@ def at(day: datetime.date, hour: int = 7) -> datetime.datetime:
 )
 def test_review_stage(days_left, stage):
     today = datetime.date(2024, 3, 1)
-    assert services.review_stage(today + datetime.timedelta(days=days_left), today, (30, 7)) == stage
+    assert regulation_reminders.review_stage(today + datetime.timedelta(days=days_left), today, (30, 7)) == stage
 
 
 @pytest.mark.parametrize(
@@ -66,7 +68,7 @@ def test_review_stage(days_left, stage):
 )
 def test_directive_stage(days_left, stage):
     today = datetime.date(2024, 3, 1)
-    assert services.directive_stage(today + datetime.timedelta(days=days_left), today) == stage
+    assert meeting_reminders.directive_stage(today + datetime.timedelta(days=days_left), today) == stage
 
 
 def test_thirty_day_reminder_falls_on_the_vietnam_date(world, enqueued):
@@ -87,9 +89,9 @@ def test_thirty_day_reminder_falls_on_the_vietnam_date(world, enqueued):
     assert reg.next_review_due == datetime.date(2023, 6, 25)
 
     # 23:59 on the 25th in Vietnam (16:59 UTC): 31 days left, nothing yet.
-    assert services.scan_reminders(datetime.datetime(2023, 5, 25, 16, 59, tzinfo=UTC))["review"] == 0
+    assert scan.scan_reminders(datetime.datetime(2023, 5, 25, 16, 59, tzinfo=UTC))["review"] == 0
     # 00:30 on the 26th in Vietnam is still the 25th in UTC: the Vietnam date decides.
-    assert services.scan_reminders(datetime.datetime(2023, 5, 25, 17, 30, tzinfo=UTC))["review"] == 1
+    assert scan.scan_reminders(datetime.datetime(2023, 5, 25, 17, 30, tzinfo=UTC))["review"] == 1
     reminder = Reminder.objects.get()
     assert (reminder.kind, reminder.subject_id, reminder.stage, reminder.due_on, reminder.recipient) == (
         ReminderKind.REVIEW,
@@ -99,7 +101,7 @@ def test_thirty_day_reminder_falls_on_the_vietnam_date(world, enqueued):
         world.ks_staff,
     )
     # The 07:00 beat scan of the same day adds nothing.
-    assert services.scan_reminders(vn(2023, 5, 26, 7, 0))["review"] == 0
+    assert scan.scan_reminders(vn(2023, 5, 26, 7, 0))["review"] == 0
     assert ScanRun.objects.filter(scan_date=datetime.date(2023, 5, 26)).count() == 2
     note = reminder.notification
     assert note.user == world.ks_staff
@@ -134,22 +136,22 @@ def test_second_scan_sends_nothing(world, enqueued, digests, django_capture_on_c
     reg = RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20))
     UserFactory(username="ks.staff2", agency=world.vks_ks, role=Role.STAFF)
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.scan_reminders(at(datetime.date(2024, 3, 15)))
+        first = scan.scan_reminders(at(datetime.date(2024, 3, 15)))
     assert first["review"] == 2
     # Not due today: no e-mail of its own, one daily digest per user instead.
     assert enqueued == []
     assert set(Reminder.objects.values_list("status", flat=True)) == {ReminderStatus.DIGEST}
     assert sorted(digests) == sorted(Digest.objects.values_list("pk", flat=True)) and len(digests) == 2
     for pk in digests:
-        assert services.deliver_digest(pk) == "sent"
+        assert delivery.deliver_digest(pk) == "sent"
     assert len(mail.outbox) == 2
     assert set(Reminder.objects.values_list("status", flat=True)) == {ReminderStatus.SENT}
     with django_capture_on_commit_callbacks(execute=True):
-        second = services.scan_reminders(at(datetime.date(2024, 3, 15), 9))
+        second = scan.scan_reminders(at(datetime.date(2024, 3, 15), 9))
     assert second == {"review": 0, "directive": 0, "minutes": 0, "resent": 0}
     assert len(digests) == 2 and Reminder.objects.count() == 2 and Notification.objects.count() == 2
     # A retried task for a digest already sent sends nothing either.
-    assert services.deliver_digest(digests[0]) == ReminderStatus.SENT
+    assert delivery.deliver_digest(digests[0]) == ReminderStatus.SENT
     assert len(mail.outbox) == 2
     assert reg.pk == Reminder.objects.first().subject_id
 
@@ -157,22 +159,22 @@ def test_second_scan_sends_nothing(world, enqueued, digests, django_capture_on_c
 def test_catch_up_sends_only_the_stage_that_applies_now(world, enqueued):
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20))
     # The server was down over the 30-day mark; 5 days before the due date only "before-7" goes out.
-    services.scan_reminders(at(datetime.date(2024, 3, 15)))
+    scan.scan_reminders(at(datetime.date(2024, 3, 15)))
     assert list(Reminder.objects.values_list("stage", flat=True)) == ["before-7"]
     # Down again until 10 days after: one weekly overdue reminder, not "due" as well.
-    services.scan_reminders(at(datetime.date(2024, 3, 30)))
+    scan.scan_reminders(at(datetime.date(2024, 3, 30)))
     assert sorted(Reminder.objects.values_list("stage", flat=True)) == ["before-7", "overdue-w1"]
 
 
 def test_overdue_weekly_and_leaders_after_thirty_days(world, enqueued):
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 1))
-    services.scan_reminders(at(datetime.date(2024, 3, 1)))
-    services.scan_reminders(at(datetime.date(2024, 3, 8)))
-    services.scan_reminders(at(datetime.date(2024, 3, 9)))  # same week: nothing new
-    services.scan_reminders(at(datetime.date(2024, 3, 31)))  # 30 days: still staff only
+    scan.scan_reminders(at(datetime.date(2024, 3, 1)))
+    scan.scan_reminders(at(datetime.date(2024, 3, 8)))
+    scan.scan_reminders(at(datetime.date(2024, 3, 9)))  # same week: nothing new
+    scan.scan_reminders(at(datetime.date(2024, 3, 31)))  # 30 days: still staff only
     rows = set(Reminder.objects.values_list("stage", "recipient__username"))
     assert rows == {("due", "ks.staff"), ("overdue-w1", "ks.staff"), ("overdue-w4", "ks.staff")}
-    services.scan_reminders(at(datetime.date(2024, 4, 1)))  # 31 days: the leader joins
+    scan.scan_reminders(at(datetime.date(2024, 4, 1)))  # 31 days: the leader joins
     assert Reminder.objects.filter(recipient=world.ks_leader, stage="overdue-w4").exists()
     assert not Reminder.objects.filter(recipient__in=[world.ks_clerk, world.ks_admin]).exists()
 
@@ -186,7 +188,7 @@ def test_only_live_regulations_are_reminded(world, enqueued):
     refresh_derived_dates([replaced.pk])
     expired = RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 1))
     type(expired).objects.filter(pk=expired.pk).update(expires_on=datetime.date(2024, 3, 5))
-    services.scan_reminders(at(datetime.date(2024, 3, 10)))
+    scan.scan_reminders(at(datetime.date(2024, 3, 10)))
     assert set(Reminder.objects.values_list("subject_id", flat=True)) == {live.pk}
 
 
@@ -197,7 +199,7 @@ def test_dissolved_host_goes_to_the_carrier(world, enqueued):
     )
     UserFactory(username="old.staff", agency=old, role=Role.STAFF)
     RegulationFactory(host_agency=old, due=datetime.date(2025, 9, 1))
-    services.scan_reminders(at(datetime.date(2025, 9, 1)))
+    scan.scan_reminders(at(datetime.date(2025, 9, 1)))
     assert list(Reminder.objects.values_list("recipient__username", flat=True)) == ["ks.staff"]
 
 
@@ -211,12 +213,12 @@ def test_directive_reminders(world, enqueued):
     DirectiveFactory(
         meeting=directive.meeting, assigned_agency=world.vks_kh, deadline=datetime.date(2024, 5, 10), state="done"
     )
-    services.scan_reminders(at(datetime.date(2024, 5, 6)))
+    scan.scan_reminders(at(datetime.date(2024, 5, 6)))
     assert not Reminder.objects.exists()
-    services.scan_reminders(at(datetime.date(2024, 5, 7)))
-    services.scan_reminders(at(datetime.date(2024, 5, 10)))
-    services.scan_reminders(at(datetime.date(2024, 5, 11)))
-    services.scan_reminders(at(datetime.date(2024, 5, 17)))
+    scan.scan_reminders(at(datetime.date(2024, 5, 7)))
+    scan.scan_reminders(at(datetime.date(2024, 5, 10)))
+    scan.scan_reminders(at(datetime.date(2024, 5, 11)))
+    scan.scan_reminders(at(datetime.date(2024, 5, 17)))
     rows = set(Reminder.objects.values_list("stage", "recipient__username"))
     stages = ("before-3", "overdue", "overdue-w1")
     assert rows == {(stage, who) for stage in stages for who in ("kh.staff", "kh.leader")}
@@ -230,10 +232,10 @@ def test_minutes_not_finalised_after_seven_days(world, enqueued):
     AttendeeFactory(meeting=meeting, full_name="Lê Văn Thư", role=AttendeeRole.SECRETARY)
     AttendeeFactory(meeting=meeting, full_name="Không Có Tài Khoản", role=AttendeeRole.SECRETARY)
     MeetingFactory(host_agency=world.vks_ks, starts_at=vn(2024, 4, 1, 14), state=MeetingState.MINUTES_FINALISED)
-    services.scan_reminders(at(datetime.date(2024, 4, 7)))
+    scan.scan_reminders(at(datetime.date(2024, 4, 7)))
     assert not Reminder.objects.exists()
-    services.scan_reminders(at(datetime.date(2024, 4, 8)))
-    services.scan_reminders(at(datetime.date(2024, 4, 20)))
+    scan.scan_reminders(at(datetime.date(2024, 4, 8)))
+    scan.scan_reminders(at(datetime.date(2024, 4, 20)))
     assert set(Reminder.objects.values_list("recipient", "stage", "due_on")) == {
         (secretary.pk, "minutes-7", datetime.date(2024, 4, 8)),
         (world.ks_clerk.pk, "minutes-7", datetime.date(2024, 4, 8)),
@@ -248,8 +250,8 @@ def test_email_is_vietnamese_html_and_text_with_absolute_link(world, enqueued, s
         number="03/2023/QCPH-VKSKS-TAKS",
         title="Quy chế phối hợp giải quyết án hình sự",
     )
-    services.scan_reminders(at(datetime.date(2024, 3, 20)))
-    assert services.deliver_email(enqueued[0]) == "sent"
+    scan.scan_reminders(at(datetime.date(2024, 3, 20)))
+    assert delivery.deliver_email(enqueued[0]) == "sent"
     [message] = mail.outbox
     assert message.to == ["ks.staff@vks.test"]
     assert message.subject == "[Nhắc việc] Đến hạn sơ kết hôm nay: 03/2023/QCPH-VKSKS-TAKS"
@@ -269,7 +271,7 @@ def test_email_preference_off_gives_notification_only(world, enqueued):
     world.ks_staff.email_notifications = False
     world.ks_staff.save()
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20))
-    services.scan_reminders(at(datetime.date(2024, 3, 13)))
+    scan.scan_reminders(at(datetime.date(2024, 3, 13)))
     reminder = Reminder.objects.get()
     assert reminder.status == ReminderStatus.SKIPPED and reminder.notification is not None
     assert enqueued == [] and mail.outbox == []
@@ -287,51 +289,51 @@ class RefusingBackend:
 
 def test_failed_send_is_visible_then_resent_and_delivered_once(world, enqueued, settings):
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20))
-    services.scan_reminders(at(datetime.date(2024, 3, 20)))
+    scan.scan_reminders(at(datetime.date(2024, 3, 20)))
     [pk] = enqueued
     settings.EMAIL_BACKEND = "tests.notifications.test_scan.RefusingBackend"
     for _ in range(2):
         with pytest.raises(ConnectionRefusedError):
-            services.deliver_email(pk)
+            delivery.deliver_email(pk)
     reminder = Reminder.objects.get(pk=pk)
     assert reminder.status == ReminderStatus.FAILED and reminder.attempts == 2
     assert "ConnectionRefusedError" in reminder.last_error
     # While its retry chain is alive the sweep leaves it alone (no second chain); once the chain
     # has gone quiet the sweep re-enqueues it; once the server is back it goes out, once.
     enqueued.clear()
-    assert services.resend_unsent() == 0 and enqueued == []
-    assert services.resend_unsent(timezone.now() + services.CHAIN_QUIET) == 1 and enqueued == [pk]
+    assert delivery.resend_unsent() == 0 and enqueued == []
+    assert delivery.resend_unsent(timezone.now() + delivery.CHAIN_QUIET) == 1 and enqueued == [pk]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert services.deliver_email(pk) == "sent"
-    assert services.deliver_email(pk) == ReminderStatus.SENT
+    assert delivery.deliver_email(pk) == "sent"
+    assert delivery.deliver_email(pk) == ReminderStatus.SENT
     assert len(mail.outbox) == 1
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.SENT and reminder.attempts == 3 and reminder.last_error == ""
     enqueued.clear()
-    assert services.resend_unsent() == 0
+    assert delivery.resend_unsent() == 0
 
 
 def test_claimed_reminder_is_not_sent_twice_and_stale_claims_recover(world, enqueued):
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20))
-    services.scan_reminders(at(datetime.date(2024, 3, 20)))
+    scan.scan_reminders(at(datetime.date(2024, 3, 20)))
     [pk] = enqueued
     Reminder.objects.filter(pk=pk).update(status=ReminderStatus.SENDING, claimed_at=timezone.now())
-    assert services.deliver_email(pk) == ReminderStatus.SENDING
+    assert delivery.deliver_email(pk) == ReminderStatus.SENDING
     assert mail.outbox == []
     enqueued.clear()
-    assert services.resend_unsent() == 0  # a fresh claim belongs to a live worker
+    assert delivery.resend_unsent() == 0  # a fresh claim belongs to a live worker
     Reminder.objects.filter(pk=pk).update(claimed_at=timezone.now() - datetime.timedelta(hours=1))
-    assert services.resend_unsent() == 1 and enqueued == [pk]
-    assert services.deliver_email(pk) == "sent" and len(mail.outbox) == 1
+    assert delivery.resend_unsent() == 1 and enqueued == [pk]
+    assert delivery.deliver_email(pk) == "sent" and len(mail.outbox) == 1
 
 
 def test_pending_reminder_whose_task_was_lost_is_resent(world, enqueued):
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20))
-    services.scan_reminders(at(datetime.date(2024, 3, 20)))
+    scan.scan_reminders(at(datetime.date(2024, 3, 20)))
     enqueued.clear()
-    assert services.resend_unsent() == 0  # fresh: its task is still in the queue
+    assert delivery.resend_unsent() == 0  # fresh: its task is still in the queue
     Reminder.objects.update(updated_at=timezone.now() - datetime.timedelta(minutes=10))
-    assert services.resend_unsent() == 1
+    assert delivery.resend_unsent() == 1
 
 
 def test_management_command_prints_counts(world, enqueued, capsys):
@@ -344,7 +346,7 @@ def test_management_command_prints_counts(world, enqueued, capsys):
 
 def test_admin_outbox_resend_action(world, enqueued, client_for, django_capture_on_commit_callbacks):
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20))
-    services.scan_reminders(at(datetime.date(2024, 3, 20)))
+    scan.scan_reminders(at(datetime.date(2024, 3, 20)))
     reminder = Reminder.objects.get()
     Reminder.objects.filter(pk=reminder.pk).update(status=ReminderStatus.FAILED, attempts=50, last_error="SMTP 451")
     admin = UserFactory(username="root", role=Role.ADMIN, agency=world.vks_tc, is_staff=True, is_superuser=True)
@@ -364,10 +366,10 @@ def test_admin_outbox_resend_action(world, enqueued, client_for, django_capture_
 
 def test_enqueue_waits_for_commit(world, monkeypatch, django_capture_on_commit_callbacks):
     ids: list[int] = []
-    monkeypatch.setattr(services, "enqueue_email", ids.append)
+    monkeypatch.setattr(delivery, "enqueue_email", ids.append)
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.scan_reminders(at(datetime.date(2024, 3, 20)))
+        scan.scan_reminders(at(datetime.date(2024, 3, 20)))
     assert ids == [] and len(callbacks) == 1
     callbacks[0]()
     assert ids == list(Reminder.objects.values_list("pk", flat=True))

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import Role
-from notifications import services
+from notifications import scan
 from notifications.context_processors import notifications as bell_context
 from notifications.models import Notification, ScanRun
 from tests.factories import UserFactory
@@ -135,7 +135,7 @@ def test_status_page_forbidden_to_non_admins(world, client_for, who):
 
 def test_status_page_shows_last_scan_and_counts(world, client_for, enqueued):
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date(2024, 3, 20))
-    services.scan_reminders(vn(2024, 3, 13, 7))
+    scan.scan_reminders(vn(2024, 3, 13, 7))
     for who in ("ks_admin", "supreme_admin"):
         response = client_for(world.users[who]).get("/thong-bao/trang-thai/")
         assert response.status_code == 200

@@ -23,7 +23,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.test import override_settings
 
-from notifications import services
+from notifications import delivery, scan
 from notifications.models import Reminder, ReminderStatus
 from portal.celery import app as celery_app
 from tests.factories import build_world
@@ -119,11 +119,11 @@ def test_worker_delivers_vietnamese_mail_over_smtp(worker, smtp_port):
     controller = Controller(recorder, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     try:
-        counts = services.scan_reminders(vn(2024, 3, 13, 7))
+        counts = scan.scan_reminders(vn(2024, 3, 13, 7))
         assert counts["review"] == 1
         assert wait_for(lambda: all_sent() and len(recorder.messages) == 1), list(Reminder.objects.values())
         # A second scan (another beat, a retried scan task) sends nothing more.
-        assert services.scan_reminders(vn(2024, 3, 13, 7, 5))["review"] == 0
+        assert scan.scan_reminders(vn(2024, 3, 13, 7, 5))["review"] == 0
         time.sleep(1.5)
     finally:
         controller.stop()
@@ -143,7 +143,7 @@ def test_worker_delivers_vietnamese_mail_over_smtp(worker, smtp_port):
 
 def test_refused_smtp_is_retried_and_delivered_once_back(worker, smtp_port):
     recipients = make_reminders()
-    services.scan_reminders(vn(2024, 3, 20, 7))  # due today: an e-mail of its own
+    scan.scan_reminders(vn(2024, 3, 20, 7))  # due today: an e-mail of its own
     reminder = Reminder.objects.get()
     # Nothing listens on the port: the send fails, is recorded and retried with backoff.
     assert wait_for(lambda: Reminder.objects.filter(pk=reminder.pk, attempts__gte=2).exists(), timeout=30)
@@ -158,7 +158,7 @@ def test_refused_smtp_is_retried_and_delivered_once_back(worker, smtp_port):
     try:
         assert wait_for(all_sent, timeout=60), list(Reminder.objects.values())
         # The sweep re-enqueueing (or a duplicate task) changes nothing once sent.
-        services.enqueue_email(reminder.pk)
+        delivery.enqueue_email(reminder.pk)
         time.sleep(2)
     finally:
         controller.stop()

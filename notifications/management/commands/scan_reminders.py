@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from notifications import services
+from notifications import scan
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--now: {exc}") from exc
             if timezone.is_naive(now):
                 now = timezone.make_aware(now)
-        counts = services.scan_reminders(now)
+        counts = scan.scan_reminders(now)
         self.stdout.write(
             f"Nhắc việc mới: sơ kết {counts['review']}, nhiệm vụ {counts['directive']}, "
             f"biên bản {counts['minutes']}; thư gửi lại {counts['resent']}."

@@ -1,0 +1,340 @@
+"""Getting reminders to people: the bell items, the e-mails (one per reminder due today, one digest per
+user and day) and their delivery, exactly once.
+
+Delivery (``deliver_email``, ``deliver_digest``) claims the row with a conditional UPDATE before sending,
+so two workers never both send it; a failed send is retried by Celery and, whatever happens to the task,
+re-enqueued by ``resend_unsent`` until it goes out. E-mails are enqueued only after the transaction that
+created their reminders commits.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from notifications.models import UNSENT_STATUSES, Digest, Notification, Reminder, ReminderKind, ReminderStatus
+
+logger = logging.getLogger(__name__)
+
+# A claim older than this is from a worker that died mid-send (twice the hard task time limit).
+STALE_CLAIM = datetime.timedelta(seconds=2 * 300)
+RETRY_BACKOFF_MAX = 600  # seconds; the longest wait between two retries of one e-mail task
+CHAIN_QUIET = datetime.timedelta(seconds=RETRY_BACKOFF_MAX + 300)
+
+
+def fmt(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def path_plain(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return "/"
+
+
+# ---------------------------------------------------------------------------------------- the bell
+
+
+def notify_missing(kind: str, subject_ids: list[int], texts: Callable[[int], tuple[str, str, str]]) -> None:
+    """Bell items, built in Python, for the reminders of a small set of subjects that have none."""
+    missing = Reminder.objects.filter(kind=kind, subject_id__in=subject_ids, notification__isnull=True)
+    Notification.objects.bulk_create(
+        [
+            Notification(user_id=user_id, title=title[:300], body=body, url=url[:500], reminder_id=pk)
+            for pk, subject_id, user_id in missing.values_list("pk", "subject_id", "recipient_id")
+            for title, body, url in [texts(subject_id)]
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+
+
+def enqueue_immediate(since: datetime.datetime) -> None:
+    """After commit, hand Celery the reminders created since ``since`` that fall due today (one e-mail each)."""
+    ids = list(
+        Reminder.objects.filter(status=ReminderStatus.PENDING, created_at__gte=since).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        enqueue_after_commit(pk)
+
+
+# -------------------------------------------------------------------------------------- enqueueing
+
+
+def enqueue_email(reminder_id: int) -> None:
+    """Hand the e-mail of one reminder to Celery. ``settings.NOTIFICATIONS_QUEUE`` (optional) names
+    the queue, so a deployment or a test can keep its reminders apart on a shared broker."""
+    from notifications.tasks import send_reminder_email
+
+    queue = getattr(settings, "NOTIFICATIONS_QUEUE", None)
+    send_reminder_email.apply_async((reminder_id,), **({"queue": queue} if queue else {}))
+
+
+class BrokerUnavailable(Exception):
+    """The task queue could not be reached; nothing was handed over."""
+
+
+def enqueue_emails(reminder_ids: list[int]) -> None:
+    """Hand many reminders to Celery over ONE broker connection, failing fast (no publish retries)
+    so that the admin who asked is told the truth when the broker is down."""
+    from notifications.tasks import send_reminder_email
+
+    if not reminder_ids:
+        return
+    queue = getattr(settings, "NOTIFICATIONS_QUEUE", None)
+    app = send_reminder_email.app
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.5, timeout=5)
+            for pk in reminder_ids:
+                send_reminder_email.apply_async(
+                    (pk,), connection=connection, retry=False, **({"queue": queue} if queue else {})
+                )
+    except Exception as exc:  # kombu's OperationalError, socket errors, a full disk...
+        logger.warning("could not enqueue %s reminders: %s", len(reminder_ids), exc)
+        raise BrokerUnavailable(str(exc)) from exc
+
+
+def enqueue_after_commit(reminder_id: int) -> None:
+    # robust: a broker that is down must not break the scan; the reminder stays pending and
+    # resend_unsent picks it up later.
+    transaction.on_commit(lambda: enqueue_email(reminder_id), robust=True)
+
+
+def enqueue_digest(digest_id: int) -> None:
+    from notifications.tasks import send_digest_email
+
+    queue = getattr(settings, "NOTIFICATIONS_QUEUE", None)
+    send_digest_email.apply_async((digest_id,), **({"queue": queue} if queue else {}))
+
+
+# ---------------------------------------------------------------------------------------- messages
+
+
+def digest_sections(digest: Digest) -> list[dict]:
+    """The items of a digest grouped by kind, then by unit (as the reminder named it), in order.
+    Each unit's list is also rendered here, once, as plain text and as escaped HTML: a digest can
+    list hundreds of items and a template loop over them costs more than the query and the send."""
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    rows = digest.reminders.order_by("agency__name", "due_on", "pk").values_list(
+        "kind", "agency__name", "subject_number", "subject_title", "due_on", "notification__title", "notification__url"
+    )
+    labels = dict(ReminderKind.choices)
+    due_word = _("hạn")
+    sections: dict[str, dict] = {}
+    for kind, unit, number, subject, due_on, title, url in rows:
+        section = sections.setdefault(kind, {"label": labels.get(kind, kind), "units": {}})
+        items = section["units"].setdefault(unit or _("Không rõ đơn vị"), [])
+        items.append(
+            {
+                "title": title or number,
+                "subject": subject if subject != number else "",
+                "link": f"{base}{url or '/'}",
+                "due": fmt(due_on),
+            }
+        )
+    order = list(ReminderKind.values)
+    result = []
+    for _kind, section in sorted(sections.items(), key=lambda item: order.index(item[0])):
+        units = []
+        for name, items in section["units"].items():
+            text_lines, html_lines = [], []
+            for item in items:
+                subject = item["subject"] if len(item["subject"]) <= 200 else item["subject"][:199] + "…"
+                text_lines.append(
+                    f"  - {item['title']} ({due_word} {item['due']})"
+                    + (f"\n    {subject}" if subject else "")
+                    + f"\n    {item['link']}"
+                )
+                html_lines.append(
+                    f'<li><a href="{escape(item["link"])}" style="color:#a31515;">{escape(item["title"])}</a> '
+                    f"({due_word} {item['due']})"
+                    + (f'<br><span style="color:#555;">{escape(subject)}</span>' if subject else "")
+                    + "</li>"
+                )
+            units.append(
+                {"name": name, "items": items, "text": "\n".join(text_lines), "html": mark_safe("\n".join(html_lines))}
+            )  # noqa: S308 - every part escaped above
+        result.append({"label": section["label"], "units": units})
+    return result
+
+
+def build_digest_email(digest: Digest) -> EmailMultiAlternatives:
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    sections = digest_sections(digest)
+    context = {
+        "recipient": digest.user,
+        "day": fmt(digest.day),
+        "sections": sections,
+        "count": sum(len(unit["items"]) for section in sections for unit in section["units"]),
+        "notifications_link": f"{base}{path_plain('notifications:list')}",
+        "preferences_link": f"{base}{path_plain('notifications:preferences')}",
+    }
+    return _mail_message("digest", context, digest.user.email)
+
+
+def notification_of(reminder: Reminder) -> Notification | None:
+    try:
+        return reminder.notification
+    except Notification.DoesNotExist:
+        return None
+
+
+def build_email(reminder: Reminder) -> EmailMultiAlternatives:
+    notification = notification_of(reminder)
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    path = notification.url if notification and notification.url else "/"
+    context = {
+        "reminder": reminder,
+        "notification": notification,
+        "recipient": reminder.recipient,
+        "due": fmt(reminder.due_on),
+        "link": f"{base}{path}",
+        "notifications_link": f"{base}{path_plain('notifications:list')}",
+        "preferences_link": f"{base}{path_plain('notifications:preferences')}",
+    }
+    return _mail_message("reminder", context, reminder.recipient.email)
+
+
+def _mail_message(template: str, context: dict, to: str) -> EmailMultiAlternatives:
+    """notifications/email/<template>_subject.txt, .txt and .html as one text + HTML message."""
+    subject = " ".join(render_to_string(f"notifications/email/{template}_subject.txt", context).split())
+    text = render_to_string(f"notifications/email/{template}.txt", context)
+    html = render_to_string(f"notifications/email/{template}.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+# ---------------------------------------------------------------------------------------- delivery
+
+
+def resend_unsent(now: datetime.datetime | None = None, min_age: datetime.timedelta | None = None) -> int:
+    """Re-enqueue reminders and digests whose e-mail has not gone out: failed ones, pending ones older
+    than ``min_age`` (their task was lost: broker down at commit time, a purged queue), and claims
+    left by a worker that died mid-send. Enqueuing one twice is harmless: delivery claims first."""
+    now = now or timezone.now()
+    min_age = datetime.timedelta(minutes=5) if min_age is None else min_age
+    total = 0
+    for model, enqueue in ((Reminder, enqueue_email), (Digest, enqueue_digest)):
+        stale = list(
+            model.objects.filter(status=ReminderStatus.SENDING, claimed_at__lt=now - STALE_CLAIM).values_list(
+                "pk", flat=True
+            )
+        )
+        model.objects.filter(pk__in=stale, status=ReminderStatus.SENDING).update(
+            status=ReminderStatus.FAILED,
+            last_error=_("Tiến trình gửi bị dừng giữa chừng; sẽ gửi lại."),
+            updated_at=now,
+        )
+        # A failed message touched within CHAIN_QUIET still has a live retry chain (each retry is at
+        # most RETRY_BACKOFF_MAX after the previous and records its failure); enqueuing it again would
+        # start a second, overlapping chain. Only quiet ones (chain exhausted or lost) are re-enqueued.
+        ids = list(
+            model.objects.filter(
+                Q(status=ReminderStatus.FAILED, updated_at__lte=now - CHAIN_QUIET)
+                | Q(status=ReminderStatus.FAILED, pk__in=stale)  # its worker died: no chain left
+                | Q(status=ReminderStatus.PENDING, updated_at__lte=now - min_age)
+            ).values_list("pk", flat=True)
+        )
+        for pk in ids:
+            try:
+                enqueue(pk)
+            except Exception:  # broker down: they stay unsent and the next sweep tries again
+                logger.exception("could not enqueue %s %s", model.__name__, pk)
+                return total
+        total += len(ids)
+    return total
+
+
+def requeue(reminder_ids: Iterable[int]) -> int:
+    """The admin's "gửi lại": put failed or skipped reminders back to pending and enqueue them in one
+    batch. Raises ``BrokerUnavailable`` if the queue is down: they stay pending and the sweep retries."""
+    ids = list(
+        Reminder.objects.filter(pk__in=list(reminder_ids))
+        .exclude(status__in=[ReminderStatus.SENT, ReminderStatus.SENDING])
+        .values_list("pk", flat=True)
+    )
+    Reminder.objects.filter(pk__in=ids).update(status=ReminderStatus.PENDING, updated_at=timezone.now())
+    enqueue_emails(ids)
+    return len(ids)
+
+
+def deliver_email(reminder_id: int) -> str:
+    """Send one reminder's e-mail, at most once. Returns what happened; raises the SMTP/OS error of a
+    failed send (after recording it) so the task can retry."""
+    reminder = Reminder.objects.select_related("recipient", "notification").filter(pk=reminder_id).first()
+    if reminder is None:
+        return "missing"
+    if reminder.status not in UNSENT_STATUSES:
+        return reminder.status
+    user = reminder.recipient
+    now = timezone.now()
+    if not (user.is_active and user.email_notifications and user.email):
+        Reminder.objects.filter(pk=reminder_id, status__in=UNSENT_STATUSES).update(
+            status=ReminderStatus.SKIPPED, updated_at=now
+        )
+        return "skipped"
+    claimed = Reminder.objects.filter(pk=reminder_id, status__in=UNSENT_STATUSES).update(
+        status=ReminderStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+    )
+    if not claimed:
+        return "claimed-elsewhere"
+    try:
+        build_email(reminder).send(fail_silently=False)
+    except Exception as exc:
+        Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.SENDING).update(
+            status=ReminderStatus.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000], updated_at=timezone.now()
+        )
+        raise
+    Reminder.objects.filter(pk=reminder_id).update(
+        status=ReminderStatus.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now()
+    )
+    return "sent"
+
+
+def deliver_digest(digest_id: int) -> str:
+    """Send one digest, at most once (claimed by a conditional UPDATE like a reminder's e-mail)."""
+    digest = Digest.objects.select_related("user").filter(pk=digest_id).first()
+    if digest is None:
+        return "missing"
+    if digest.status not in UNSENT_STATUSES:
+        return digest.status
+    user, now = digest.user, timezone.now()
+    if not (user.is_active and user.email_notifications and user.email):
+        Digest.objects.filter(pk=digest_id, status__in=UNSENT_STATUSES).update(
+            status=ReminderStatus.SKIPPED, updated_at=now
+        )
+        digest.reminders.filter(status=ReminderStatus.DIGEST).update(status=ReminderStatus.SKIPPED, updated_at=now)
+        return "skipped"
+    claimed = Digest.objects.filter(pk=digest_id, status__in=UNSENT_STATUSES).update(
+        status=ReminderStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+    )
+    if not claimed:
+        return "claimed-elsewhere"
+    try:
+        build_digest_email(digest).send(fail_silently=False)
+    except Exception as exc:
+        Digest.objects.filter(pk=digest_id, status=ReminderStatus.SENDING).update(
+            status=ReminderStatus.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000], updated_at=timezone.now()
+        )
+        raise
+    now = timezone.now()
+    Digest.objects.filter(pk=digest_id).update(status=ReminderStatus.SENT, sent_at=now, last_error="", updated_at=now)
+    digest.reminders.filter(status=ReminderStatus.DIGEST).update(
+        status=ReminderStatus.SENT, sent_at=now, updated_at=now
+    )
+    return "sent"
