@@ -16,6 +16,7 @@ from dashboards import selectors, tallies
 from dashboards.models import Tally, TallyState
 from meetings import services as meeting_services
 from meetings.models import Directive, DirectiveState, Meeting, MeetingKind, MeetingState
+from portal import events
 from regulations.models import Field, Regulation, RegulationRelation, RelationKind
 from regulations.services import refresh_derived_dates
 from tests.dashboards.factories import at, build_dashboard_world
@@ -145,7 +146,8 @@ def random_write(rng: random.Random, dw) -> str:
 
 
 @pytest.mark.django_db(transaction=False)
-def test_tallies_equal_raw_counts_after_random_writes():
+def test_tallies_equal_raw_counts_after_random_writes(django_capture_on_commit_callbacks):
+    """After each write has been announced and its events delivered (as after a commit)."""
     dw = build_dashboard_world()
     assert TallyState.objects.count() == 0
     call_command("rebuild_dashboard_tallies", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -154,22 +156,25 @@ def test_tallies_equal_raw_counts_after_random_writes():
     rng = random.Random(20251)
     done = []
     for _step in range(60):
-        done.append(random_write(rng, dw))
+        with django_capture_on_commit_callbacks(execute=True):  # the write commits: its events are delivered
+            done.append(random_write(rng, dw))
         assert stored_rows() == raw_rows(day), done
     assert len(set(done)) >= 8  # the walk really exercised most kinds of write
 
 
-def test_dashboard_figures_follow_writes_without_rebuild(db):
-    """A read builds the tallies; later writes through the services show at once (no rebuild)."""
+def test_dashboard_figures_follow_writes_without_rebuild(db, django_capture_on_commit_callbacks):
+    """A read builds the tallies; later writes through the services show as soon as they commit (no rebuild)."""
     dw = build_dashboard_world()
     w, today = dw.world, dw.today
     period = selectors.Period("year", datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31), today.year)
     before = selectors.build(w.kh_leader, None, period, today).totals
-    MeetingFactory(
-        host_agency=w.vks_ks, kind=MeetingKind.INTERAGENCY, state=MeetingState.HELD, starts_at=at(today.year, 1, 9)
-    )
-    directive = Directive.objects.filter(locality__path__startswith=w.khanh_hoa.path, state="open").first()
-    meeting_services.mark_directive_done(directive, note="xong")
+    with django_capture_on_commit_callbacks(execute=True):
+        MeetingFactory(
+            host_agency=w.vks_ks, kind=MeetingKind.INTERAGENCY, state=MeetingState.HELD, starts_at=at(today.year, 1, 9)
+        )
+    directive = Directive.objects.filter(locality__path__startswith=w.khanh_hoa.path, state=DirectiveState.OPEN).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_services.mark_directive_done(directive, note="xong")
     after = selectors.build(w.kh_leader, None, period, today).totals
     assert after["interagency"] == before["interagency"] + 1
     assert after["directives_done"] == before["directives_done"] + 1
@@ -188,17 +193,18 @@ def test_standing_figures_are_recounted_on_a_new_day(db):
     assert dash.totals["directives_overdue"] == want > 0
 
 
-def test_amending_documents_are_never_counted(db):
+def test_amending_documents_are_never_counted(db, django_capture_on_commit_callbacks):
     dw = build_dashboard_world()
     w, today = dw.world, dw.today
     period = selectors.Period("year", datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31), today.year)
     before = selectors.build(w.kh_leader, None, period, today).totals
     base = Regulation.objects.filter(host_agency=w.vks_kh).order_by("pk").first()
-    amending = RegulationFactory(host_agency=w.vks_kh, partners=[w.ta_kh], signed_on=datetime.date(2019, 1, 1))
-    RegulationRelation.objects.create(
-        source=amending, target=base, kind=RelationKind.AMENDS, effective_on=datetime.date(2019, 1, 1)
-    )
-    refresh_derived_dates([amending.pk, base.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        amending = RegulationFactory(host_agency=w.vks_kh, partners=[w.ta_kh], signed_on=datetime.date(2019, 1, 1))
+        RegulationRelation.objects.create(
+            source=amending, target=base, kind=RelationKind.AMENDS, effective_on=datetime.date(2019, 1, 1)
+        )
+        refresh_derived_dates([amending.pk, base.pk])
     amending.refresh_from_db()
     assert amending.amendment_of == base
     after = selectors.build(w.kh_leader, None, period, today).totals
@@ -208,14 +214,16 @@ def test_amending_documents_are_never_counted(db):
     assert after["amended"] == before["amended"] + 1  # the base regulation, in force as amended
 
 
-def test_a_write_costs_the_same_queries_whatever_the_data_size(db):
-    """Recounting a locality reads that locality's records only: the cost of a save does not grow."""
-    dw = build_dashboard_world()
+def test_a_write_costs_the_same_queries_whatever_the_data_size(db, django_capture_on_commit_callbacks):
+    """Recounting a locality reads that locality's records only: the cost of a save (with the recount
+    its event brings after the commit) does not grow."""
+    with django_capture_on_commit_callbacks(execute=True):  # the world's own events are delivered first
+        dw = build_dashboard_world()
     w, today = dw.world, dw.today
     tallies.rebuild(today)
 
     def save_one():
-        with CaptureQueriesContext(connection) as ctx:
+        with CaptureQueriesContext(connection) as ctx, django_capture_on_commit_callbacks(execute=True):
             MeetingFactory(
                 host_agency=w.vks_kh,
                 kind=MeetingKind.INTERAGENCY,
@@ -225,6 +233,13 @@ def test_a_write_costs_the_same_queries_whatever_the_data_size(db):
         return len(ctx.captured_queries)
 
     before = save_one()
+    with django_capture_on_commit_callbacks(execute=True):
+        more_data(w, today)
+    assert save_one() == before
+    assert stored_rows() == raw_rows(today)
+
+
+def more_data(w, today: datetime.date) -> None:
     for n in range(20):
         MeetingFactory(
             host_agency=w.vks_hg,
@@ -233,8 +248,6 @@ def test_a_write_costs_the_same_queries_whatever_the_data_size(db):
             starts_at=at(today.year - 1, 1 + n % 12, 5),
         )
         RegulationFactory(host_agency=w.vks_tc, partners=[w.ta_tc], signed_on=datetime.date(2020, 1, 1 + n))
-    assert save_one() == before
-    assert stored_rows() == raw_rows(today)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -284,9 +297,10 @@ def test_concurrent_writes_keep_the_tallies_exact():
 
 
 @pytest.mark.django_db(transaction=False)
-def test_deferred_writes_recount_once_and_stay_exact(monkeypatch):
-    """An import defers the recounts (``tallies.deferred``): one per family at the end of the block,
-    the same figures as recounting after every save, and nothing when the block fails."""
+def test_batched_writes_recount_once_and_stay_exact(monkeypatch, django_capture_on_commit_callbacks):
+    """An import batches its events (``events.batch``): one recount per family when the block's
+    transaction commits, the same figures as recounting after every save, and nothing when the block
+    fails."""
     dw = build_dashboard_world()
     call_command("rebuild_dashboard_tallies", stdout=open("/dev/null", "w"))  # noqa: SIM115
     day = TallyState.objects.get().as_of
@@ -296,15 +310,18 @@ def test_deferred_writes_recount_once_and_stay_exact(monkeypatch):
         tallies, "count_own", lambda family, ids, on: recounts.append(family) or real_count_own(family, ids, on)
     )
     rng = random.Random(7)
-    with tallies.deferred():
-        for _step in range(25):
-            random_write(rng, dw)
-        assert not recounts  # nothing recounted inside the block
+    with django_capture_on_commit_callbacks(execute=True):
+        with events.batch(as_event=events.IMPORT_FINISHED):
+            for _step in range(25):
+                random_write(rng, dw)
+        assert not recounts  # nothing recounted before the commit
     assert len(recounts) == len(set(recounts)) <= len(tallies.FAMILIES)
     assert stored_rows() == raw_rows(day)
 
     before = stored_rows()
-    with pytest.raises(RuntimeError), tallies.deferred():
-        RegulationFactory(host_agency=Regulation.objects.first().host_agency)
-        raise RuntimeError("the import failed half way")
-    assert stored_rows() == before  # the caller's transaction rolls the rows back; no recount ran
+    with django_capture_on_commit_callbacks(execute=True) as delivered:
+        with pytest.raises(RuntimeError), events.batch(as_event=events.IMPORT_FINISHED):
+            RegulationFactory(host_agency=Regulation.objects.first().host_agency)
+            raise RuntimeError("the import failed half way")
+    assert delivered == []  # nothing published: the caller's transaction rolls the rows back
+    assert stored_rows() == before  # and nothing recounted
