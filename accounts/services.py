@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts import selectors
-from accounts.models import User
+from accounts.models import User, new_feed_token
 from agencies.models import Agency
 from portal import access
 
@@ -78,3 +78,10 @@ def set_password(admin: User, account: User, password: str) -> str:
     account.set_password(password)
     account.save(update_fields=["password"])
     return f"Đặt lại mật khẩu tài khoản {account.username}"
+
+
+def renew_feed_token(user: User) -> str:
+    """A new secret address for the user's calendar feed; the old one stops working at once."""
+    user.feed_token = new_feed_token()
+    user.save(update_fields=["feed_token"])
+    return user.feed_token

@@ -21,7 +21,16 @@ class LocalityLevel(models.TextChoices):
     REGION = "region", _("Khu vực")
 
 
+class LocalityQuerySet(models.QuerySet):
+    def subtree(self, root: Locality | str) -> LocalityQuerySet:
+        """``root`` (a locality or its path) and every locality below it."""
+        path = root if isinstance(root, str) else root.path
+        return self.filter(path__startswith=path)
+
+
 class Locality(models.Model):
+    objects = LocalityQuerySet.as_manager()
+
     name = models.CharField(_("tên địa bàn"), max_length=200)
     level = models.CharField(_("cấp"), max_length=20, choices=LocalityLevel.choices)
     parent = models.ForeignKey(
@@ -55,7 +64,7 @@ class Locality(models.Model):
             Locality.objects.filter(pk=self.pk).update(path=new_path)
             self.path = new_path
             if old_path:
-                for child in Locality.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                for child in Locality.objects.subtree(old_path).exclude(pk=self.pk):
                     child.save()
 
 

@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
 from audit.models import AuditAction, AuditEvent
 from portal import access
 from portal.forms import BoundedDatesMixin
@@ -28,10 +27,7 @@ class AuditDatesForm(BoundedDatesMixin, forms.Form):
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
     """The audit log, for admins: supreme admins see all events, other admins their locality's users."""
-    access.require_role(request.user, {Role.ADMIN})
-    events = AuditEvent.objects.select_related("user")
-    if not access.scope_of(request.user).read_all:
-        events = events.filter(user__agency__locality__in=access.scope_of(request.user).readable)
+    events = access.audit_events(request.user, AuditEvent.objects.select_related("user"))
     action = request.GET.get("action", "")
     if action in AuditAction.values:
         events = events.filter(action=action)

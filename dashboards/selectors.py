@@ -12,29 +12,24 @@ import datetime
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agencies.models import Agency, AgencyKind, Locality
 from dashboards import tallies
+from dashboards.links import attach_chart_links, link_map, list_link  # noqa: F401 - their home
 from dashboards.models import NO_MONTH, Tally
-from meetings.models import Meeting, MeetingKind, MeetingState
+from dashboards.periods import Period, PeriodError, fmt, parse_date, parse_period  # noqa: F401 - their home
+from meetings.models import HELD_STATES, REVIEW_KINDS, Meeting, MeetingKind
 from portal import access
-from portal.forms import sane_year
 from portal.search import natural_key
 from regulations import rules
 from regulations.models import Field, ReviewState
 
-HELD_STATES = (MeetingState.HELD, MeetingState.MINUTES_FINALISED)
-REVIEW_KINDS = (MeetingKind.INTERIM_REVIEW, MeetingKind.FINAL_REVIEW)
 TREND_YEARS = 10
 OVERDUE_LIST_SIZE = 20
 
@@ -42,96 +37,6 @@ MEETING_FIGURES = ("interim", "final", "interagency", "signing")
 REGULATION_FIGURES = ("in_force", "amended", "due_soon", "overdue")
 DIRECTIVE_FIGURES = ("directives_open", "directives_done", "directives_overdue")
 ALL_FIGURES = (*MEETING_FIGURES, "reviews", *REGULATION_FIGURES, "live", *DIRECTIVE_FIGURES, "directives_in_time")
-
-
-# ---------------------------------------------------------------- period
-
-
-class PeriodError(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class Period:
-    kind: str  # year | quarter | custom
-    start: datetime.date
-    end: datetime.date  # inclusive
-    year: int | None = None
-    quarter: int | None = None
-
-    @property
-    def label(self) -> str:
-        if self.kind == "year":
-            return _("Năm %(year)s") % {"year": self.year}
-        if self.kind == "quarter":
-            return _("Quý %(q)s năm %(year)s") % {"q": self.quarter, "year": self.year}
-        return _("Từ %(a)s đến %(b)s") % {"a": fmt(self.start), "b": fmt(self.end)}
-
-    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
-        """Aware datetimes [start, end) in the portal's time zone, so starts_at can use its index."""
-        tz = ZoneInfo(settings.TIME_ZONE)
-        lo = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=tz)
-        hi = datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-        return lo, hi
-
-
-def fmt(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def parse_date(text: str) -> datetime.date:
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            day = datetime.datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-        try:
-            sane_year(day)
-        except ValidationError as exc:
-            raise PeriodError(exc.messages[0]) from None
-        return day
-    raise PeriodError(_("Ngày “%(v)s” không đúng dạng ngày/tháng/năm (ví dụ 31/12/2024).") % {"v": text})
-
-
-def parse_period(params, today: datetime.date) -> tuple[Period, dict[str, str]]:
-    """The period chosen in GET ``params``; on bad input the default (this year) plus errors by field."""
-    errors: dict[str, str] = {}
-    kind = params.get("period") or "year"
-    try:
-        year = int(params.get("year") or today.year)
-        if not 1990 <= year <= 2100:
-            raise ValueError
-    except ValueError:
-        errors["year"] = _("Năm không hợp lệ.")
-        year = today.year
-    if kind == "quarter":
-        try:
-            quarter = int(params.get("quarter") or (today.month - 1) // 3 + 1)
-            if not 1 <= quarter <= 4:
-                raise ValueError
-        except ValueError:
-            errors["quarter"] = _("Quý phải từ 1 đến 4.")
-            quarter = (today.month - 1) // 3 + 1
-        start = datetime.date(year, 3 * quarter - 2, 1)
-        end = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - datetime.timedelta(days=1)
-        return Period("quarter", start, end, year, quarter), errors
-    if kind == "custom":
-        start = end = None
-        try:
-            start = parse_date(params.get("date_from") or "")
-        except PeriodError as exc:
-            errors["date_from"] = str(exc) if params.get("date_from") else _("Nhập ngày bắt đầu.")
-        try:
-            end = parse_date(params.get("date_to") or "")
-        except PeriodError as exc:
-            errors["date_to"] = str(exc) if params.get("date_to") else _("Nhập ngày kết thúc.")
-        if start and end and end < start:
-            errors["date_to"] = _("Ngày kết thúc phải sau ngày bắt đầu.")
-        if not errors:
-            return Period("custom", start, end), errors
-    elif kind != "year":
-        errors["period"] = _("Kỳ báo cáo không hợp lệ.")
-    return Period("year", datetime.date(year, 1, 1), datetime.date(year, 12, 31), year), errors
 
 
 # ---------------------------------------------------------------- scope
@@ -198,9 +103,8 @@ def resolve_scope(user: User, agency_id: str | int | None) -> DashboardScope:
             raise PermissionDenied(_("Bạn chỉ xem được số liệu của đơn vị mình."))
         agency = access.get_or_404(user, Agency.objects.select_related("locality"), pk=agency_id)
     root = agency.locality
-    scope = access.scope_of(user)
-    subtree = list(Locality.objects.filter(path__startswith=root.path).values("id", "parent_id", "path", "name"))
-    readable = [row for row in subtree if scope.can_read(row["id"])]
+    subtree, readable_ids = access.readable_subtree(user, root)
+    readable = [row for row in subtree if row["id"] in readable_ids]
     ids = [row["id"] for row in readable]
     # The whole tree readable (a national leader or admin): no filter at all, so the aggregates can
     # read the covering indexes instead of probing a list of several hundred locality ids.
@@ -217,7 +121,6 @@ def resolve_scope(user: User, agency_id: str | int | None) -> DashboardScope:
         head = row["path"][len(root.path) :].split("/", 1)[0]
         bucket_of[row["id"]] = int(head) if head and int(head) in child_ids else root.pk
     # A child is read from its subtree tallies when every locality below it is readable.
-    readable_ids = set(ids)
     unreadable_heads = set()
     for row in subtree:
         if row["id"] not in readable_ids:
@@ -560,69 +463,6 @@ def without_figures(user: User, agency_id, period: Period, today: datetime.date)
         trend=[],
         overdue=[],
     )
-
-
-def link_map(agency_id: int | None, period: Period) -> dict[str, str]:
-    """Each figure's link, leaving out lists whose page does not exist (yet)."""
-
-    if agency_id is None:
-        return {}
-    out: dict[str, str] = {}
-    dates = {"date_from": fmt(period.start), "date_to": fmt(period.end)}
-    specs = {
-        "interim": ("meetings:list", {"kind": MeetingKind.INTERIM_REVIEW.value, "held": 1, **dates}),
-        "final": ("meetings:list", {"kind": MeetingKind.FINAL_REVIEW.value, "held": 1, **dates}),
-        "interagency": ("meetings:list", {"kind": MeetingKind.INTERAGENCY.value, "held": 1, **dates}),
-        "signing": ("meetings:list", {"kind": MeetingKind.SIGNING.value, "held": 1, **dates}),
-        "in_force": ("regulations:list", {"status": "in_force"}),
-        "amended": ("regulations:list", {"status": "amended"}),
-        "due_soon": ("regulations:list", {"review_state": ReviewState.DUE_SOON.value}),
-        "overdue": ("regulations:list", {"review_state": ReviewState.OVERDUE.value}),
-        "directives_open": ("meetings:directives", {"state": "open"}),
-        "directives_in_time": ("meetings:directives", {"state": "in_time"}),
-        "directives_done": ("meetings:directives", {"state": "done"}),
-        "directives_overdue": ("meetings:directives", {"state": "overdue"}),
-    }
-    for key, (name, params) in specs.items():
-        base = _base_url(name)
-        if base is not None:
-            out[key] = f"{base}?{urlencode({'agency': agency_id, **params})}"
-    return out
-
-
-_BASE_URLS: dict[tuple, str | None] = {}
-
-
-def _base_url(name: str) -> str | None:
-    """``reverse(name)`` memoised per URLconf and script prefix (a breakdown row needs a dozen links)."""
-    key = (name, get_urlconf(), get_script_prefix())
-    if key not in _BASE_URLS:
-        try:
-            _BASE_URLS[key] = reverse(name)
-        except NoReverseMatch:
-            _BASE_URLS[key] = None
-    return _BASE_URLS[key]
-
-
-def list_link(name: str, agency_id: int | None, **params) -> str | None:
-    """A link to a list filtered by ``agency`` and ``params``; None when that list does not exist."""
-    base = _base_url(name) if agency_id is not None else None
-    if base is None:
-        return None
-    return f"{base}?{urlencode({'agency': agency_id, **params})}"
-
-
-def attach_chart_links(dash: Dashboard) -> None:
-    agency_id = dash.scope.agency.pk
-    for item in dash.by_field:
-        item["url"] = list_link("regulations:list", agency_id, status="in_force", field=item["id"])
-    for item in dash.by_partner_kind:
-        item["url"] = list_link("regulations:list", agency_id, status="in_force", partner_kind=item["code"])
-    for item in dash.trend:
-        dates = {"date_from": f"01/01/{item['year']}", "date_to": f"31/12/{item['year']}", "held": 1}
-        item["interagency_url"] = list_link("meetings:list", agency_id, kind=MeetingKind.INTERAGENCY.value, **dates)
-        item["interim_url"] = list_link("meetings:list", agency_id, kind=MeetingKind.INTERIM_REVIEW.value, **dates)
-        item["final_url"] = list_link("meetings:list", agency_id, kind=MeetingKind.FINAL_REVIEW.value, **dates)
 
 
 # Headline figures in display order: (key, label, tone of the badge when non-zero).

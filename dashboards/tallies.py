@@ -32,12 +32,11 @@ from django.db.models.functions import TruncMonth
 
 from agencies.models import Locality
 from dashboards.models import NO_MONTH, Tally, TallyState
-from meetings.models import Directive, DirectiveState, Meeting, MeetingState
+from meetings.models import HELD_STATES, Directive, DirectiveState, Meeting
 from portal import events
 from regulations import rules
 from regulations.models import PartyRole, Regulation, RegulationParty, RegulationStatus, ReviewState
 
-HELD_STATES = (MeetingState.HELD, MeetingState.MINUTES_FINALISED)
 MEETINGS, REGULATIONS, DIRECTIVES = "m:", "r:", "d:"
 FAMILIES = (MEETINGS, REGULATIONS, DIRECTIVES)
 STANDING = (REGULATIONS, DIRECTIVES)

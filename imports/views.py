@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from imports import services, template
 from imports.forms import UploadForm
-from imports.models import ImportJob, ImportKind
+from imports.models import ImportJob, ImportKind, ImportStatus
 from portal import access
 
 MAX_ERRORS_SHOWN = 500
@@ -79,8 +79,9 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "state": services.status(job),
             "errors": errors,
             "errors_hidden": len(job.errors) - len(errors),
-            "can_confirm": job.status == "ready" and job.created_by_id == request.user.pk,
-            "nothing_to_do": job.status == "ready" and not (job.counts.get("created") or job.counts.get("updated")),
+            "can_confirm": job.status == ImportStatus.READY and job.created_by_id == request.user.pk,
+            "nothing_to_do": job.status == ImportStatus.READY
+            and not (job.counts.get("created") or job.counts.get("updated")),
             "preview_hidden": max(
                 0, (job.counts.get("created") or 0) + (job.counts.get("updated") or 0) - len(job.preview)
             ),
@@ -110,7 +111,7 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(job)
-    if job.status == "done":
+    if job.status == ImportStatus.DONE:
         c = job.counts
         messages.success(
             request,

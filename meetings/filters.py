@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency
+from agencies.models import Agency, Locality
 from agencies.pickers import UnitChoiceFilter, set_units
 from meetings.models import Directive, DirectiveState, Meeting, MeetingKind, MeetingState
 from portal import access
@@ -69,7 +69,7 @@ class MeetingFilter(PortalFilterSet):
 
     def filter_agency(self, qs: QuerySet, name: str, value: Agency) -> QuerySet:
         # The unit and everything below it, as on the dashboard and in access scoping.
-        return qs.filter(locality__path__startswith=value.locality.path)
+        return qs.filter(locality__in=Locality.objects.subtree(value.locality))
 
     def filter_kind(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         if value == REVIEWS:
@@ -126,7 +126,7 @@ class DirectiveFilter(PortalFilterSet):
             use_vietnamese_dates(self.filters[name].field)
 
     def filter_agency(self, qs: QuerySet, name: str, value: Agency) -> QuerySet:
-        return qs.filter(locality__path__startswith=value.locality.path)
+        return qs.filter(locality__in=Locality.objects.subtree(value.locality))
 
     def filter_state(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         if value == "overdue":

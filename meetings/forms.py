@@ -7,7 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Person
-from meetings.models import REVIEW_KINDS, AttendeeRole, DocumentType, Meeting, MeetingState, OfficialDocument
+from meetings.models import (
+    REVIEW_KINDS,
+    AttendeeRole,
+    DocumentType,
+    Meeting,
+    MeetingKind,
+    MeetingState,
+    OfficialDocument,
+)
 from meetings.services import DOCUMENT_FIELDS, MeetingRows
 from portal import access
 from portal.forms import BoundedDatesMixin, SafeModelChoiceField, SafeModelMultipleChoiceField
@@ -93,7 +101,7 @@ class MeetingForm(BoundedDatesMixin, forms.ModelForm):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends < starts:
             self.add_error("ends_at", _("Thời gian kết thúc phải sau thời gian bắt đầu."))
-        if data.get("kind") in ("interim_review", "final_review", "signing") and not data.get("regulations"):
+        if data.get("kind") in (*REVIEW_KINDS, MeetingKind.SIGNING) and not data.get("regulations"):
             self.add_error("regulations", _("Sơ kết, tổng kết và lễ ký kết phải gắn với ít nhất một quy chế."))
         if data.get("kind") in REVIEW_KINDS:
             for regulation in data.get("regulations") or []:

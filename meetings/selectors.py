@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import calendar as pycalendar
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from meetings.models import Directive, DocumentStatus, Meeting, NumberSequence, OfficialDocument
+from meetings import services
+from meetings.models import Directive, DocumentStatus, DocumentType, Meeting, NumberSequence, OfficialDocument
 from portal import access
 
 
@@ -33,13 +40,10 @@ def meeting_detail(user: User, pk: int) -> Meeting:
 
 def directives_for(user: User) -> QuerySet[Directive]:
     """A directive is visible if its own locality or its meeting's locality is readable."""
-    scope = access.scope_of(user)
     qs = Directive.objects.select_related(
         "meeting", "assigned_agency__current_carrier", "meeting__host_agency__current_carrier"
     )
-    if scope.read_all:
-        return qs
-    return qs.filter(Q(locality__in=scope.readable) | Q(meeting__locality__in=scope.readable))
+    return access.restrict_any(user, qs, "locality", "meeting__locality")
 
 
 def meeting_documents(meeting: Meeting) -> list[OfficialDocument]:
@@ -93,3 +97,64 @@ def register(user: User) -> QuerySet[OfficialDocument]:
     return access.restrict(user, qs, "meeting__locality").order_by(
         "-year", "issuing_agency__name", "doc_type", "-serial"
     )
+
+
+def detail_page(user: User, meeting: Meeting) -> dict[str, Any]:
+    """What a meeting's page shows and offers the user: its documents and the actions allowed."""
+    can_edit = access.can_write(user, meeting.locality_id, access.MEETING_ROLES)
+    documents = meeting_documents(meeting)
+    digest = services.record_digest(meeting)
+    return {
+        "meeting": meeting,
+        "can_edit": can_edit,
+        "can_finalise": access.can_write(user, meeting.locality_id, access.CLERK_ROLES),
+        "documents": documents,
+        # The issued documents the record no longer matches (edited after issuing).
+        "stale": [d for d in documents if d.is_in_force and d.source_digest and d.source_digest != digest],
+        # A type can be drafted until it is issued; after that only a correction ("Đính chính") changes it.
+        "can_compose": {
+            t: any(d.status == DocumentStatus.DRAFT and d.doc_type == t for d in documents)
+            or not any(d.doc_type == t for d in documents)
+            for t in (DocumentType.MINUTES, DocumentType.NOTICE)
+        },
+        "can_delete": can_edit and all(d.status == DocumentStatus.DRAFT for d in documents),
+    }
+
+
+def calendar(user: User, view: str, day: datetime.date) -> dict[str, Any]:
+    """The month (Monday to Sunday weeks around it) or the week of ``day``, each day with the user's
+    meetings: ``weeks`` of (day, meetings), the title, the neighbouring dates and ``empty``."""
+    if view == "month":
+        first = day.replace(day=1)
+        start = first - datetime.timedelta(days=first.weekday())
+        last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+        end = last + datetime.timedelta(days=6 - last.weekday())
+        prev_date = (first - datetime.timedelta(days=1)).replace(day=1)
+        next_date = last + datetime.timedelta(days=1)
+        title = _("Tháng %(m)s năm %(y)s") % {"m": first.month, "y": first.year}
+    else:
+        start = day - datetime.timedelta(days=day.weekday())
+        end = start + datetime.timedelta(days=6)
+        prev_date, next_date = start - datetime.timedelta(days=7), start + datetime.timedelta(days=7)
+        title = _("Tuần từ %(a)s đến %(b)s") % {"a": start.strftime("%d/%m/%Y"), "b": end.strftime("%d/%m/%Y")}
+    tz = timezone.get_current_timezone()
+    lower = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    upper = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    meetings = (
+        meetings_for(user)
+        .filter(starts_at__gte=lower, starts_at__lt=upper)
+        .select_related("host_agency")
+        .order_by("starts_at")
+    )
+    by_day: dict[datetime.date, list[Meeting]] = {}
+    for meeting in meetings:
+        by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
+    days = [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)]
+    shown = [d for d in days if view == "week" or d.month == day.month]
+    return {
+        "weeks": [[(d, by_day.get(d, [])) for d in days[i : i + 7]] for i in range(0, len(days), 7)],
+        "title": title,
+        "prev_date": prev_date,
+        "next_date": next_date,
+        "empty": not any(by_day.get(d) for d in shown),
+    }

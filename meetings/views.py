@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar as pycalendar
 import datetime
 import re
 
@@ -16,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import User, new_feed_token
+from accounts import services as account_services
+from accounts.models import User
 from meetings import ical, selectors, services
 from meetings.documents import render_document
 from meetings.filters import DirectiveFilter, MeetingFilter
@@ -98,31 +98,11 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_detail(request.user, pk)
-    can_edit = access.can_write(request.user, meeting.locality_id, access.MEETING_ROLES)
-    can_finalise = access.can_write(request.user, meeting.locality_id, access.CLERK_ROLES)
-    documents = selectors.meeting_documents(meeting)
-    today = timezone.localdate()
-    digest = services.record_digest(meeting)
+    context = selectors.detail_page(request.user, meeting)
     return render(
         request,
         "meetings/detail.html",
-        {
-            "meeting": meeting,
-            "can_edit": can_edit,
-            "can_finalise": can_finalise,
-            "documents": documents,
-            "transitions": services.allowed_transitions(meeting),
-            "today": today,
-            # The issued documents the record no longer matches (edited after issuing).
-            "stale": [d for d in documents if d.is_in_force and d.source_digest and d.source_digest != digest],
-            # A type can be drafted until it is issued; after that only a correction ("Đính chính") changes it.
-            "can_compose": {
-                t: any(d.status == DocumentStatus.DRAFT and d.doc_type == t for d in documents)
-                or not any(d.doc_type == t for d in documents)
-                for t in (DocumentType.MINUTES, DocumentType.NOTICE)
-            },
-            "can_delete": can_edit and all(d.status == DocumentStatus.DRAFT for d in documents),
-        },
+        {**context, "transitions": services.allowed_transitions(meeting), "today": timezone.localdate()},
     )
 
 
@@ -379,18 +359,8 @@ def directive_list(request: HttpRequest) -> HttpResponse:
     )
     qs = filterset.qs if filterset.is_bound else filterset.queryset
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    user = request.user
-    writable = access.scope_of(user)
-    can_mark = access.has_role(user, access.MEETING_ROLES | access.LEADER_ROLES)
     for directive in page.object_list:
-        directive.can_mark = can_mark and (
-            writable.can_write(directive.locality_id)
-            or writable.can_write(directive.meeting.locality_id)
-            or (
-                user.role == "leader"
-                and (writable.can_read(directive.locality_id) or writable.can_read(directive.meeting.locality_id))
-            )
-        )
+        directive.can_mark = access.can_mark_directive(request.user, directive)
     return render(
         request,
         "meetings/directives.html",
@@ -407,12 +377,7 @@ def directive_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def directive_done(request: HttpRequest, pk: int) -> HttpResponse:
     directive = get_object_or_404(selectors.directives_for(request.user), pk=pk)
-    user = request.user
-    scope = access.scope_of(user)
-    allowed = access.has_role(user, access.MEETING_ROLES) and (
-        scope.can_write(directive.locality_id) or scope.can_write(directive.meeting.locality_id)
-    )
-    if not allowed and not access.has_role(user, access.LEADER_ROLES):
+    if not access.can_mark_directive(request.user, directive):
         raise PermissionDenied(_("Bạn không có quyền cập nhật nhiệm vụ này."))
     form = DirectiveDoneForm(request.POST)
     if form.is_valid():
@@ -456,45 +421,14 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         and int(year) in CALENDAR_YEARS
     ):
         day = datetime.date(int(year), int(month), 1)
-    if view == "month":
-        first = day.replace(day=1)
-        start = first - datetime.timedelta(days=first.weekday())
-        last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
-        end = last + datetime.timedelta(days=6 - last.weekday())
-        prev_date = (first - datetime.timedelta(days=1)).replace(day=1)
-        next_date = last + datetime.timedelta(days=1)
-        title = _("Tháng %(m)s năm %(y)s") % {"m": first.month, "y": first.year}
-    else:
-        start = day - datetime.timedelta(days=day.weekday())
-        end = start + datetime.timedelta(days=6)
-        prev_date, next_date = start - datetime.timedelta(days=7), start + datetime.timedelta(days=7)
-        title = _("Tuần từ %(a)s đến %(b)s") % {"a": start.strftime("%d/%m/%Y"), "b": end.strftime("%d/%m/%Y")}
-    tz = timezone.get_current_timezone()
-    lower = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    upper = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    meetings = (
-        selectors.meetings_for(request.user)
-        .filter(starts_at__gte=lower, starts_at__lt=upper)
-        .select_related("host_agency")
-        .order_by("starts_at")
-    )
-    by_day: dict[datetime.date, list[Meeting]] = {}
-    for meeting in meetings:
-        by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
-    days = [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)]
-    weeks = [[(d, by_day.get(d, [])) for d in days[i : i + 7]] for i in range(0, len(days), 7)]
-    shown = [d for d in days if view == "week" or d.month == day.month]
-    empty = not any(by_day.get(d) for d in shown)
+    grid = selectors.calendar(request.user, view, day)
     return render(
         request,
         "meetings/calendar.html",
         {
             "view": view,
             "day": day,
-            "weeks": weeks,
-            "title": title,
-            "prev_date": prev_date,
-            "next_date": next_date,
+            **grid,
             "today": timezone.localdate(),
             "weekdays": [
                 _("Thứ Hai"),
@@ -506,7 +440,6 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
                 _("Chủ nhật"),
             ],
             "month_of": day.month,
-            "empty": empty,
             "months": range(1, 13),
             "years": range(min(timezone.localdate().year, day.year) - 15, max(timezone.localdate().year, day.year) + 3),
         },
@@ -517,8 +450,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def feed_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        request.user.feed_token = new_feed_token()
-        request.user.save(update_fields=["feed_token"])
+        account_services.renew_feed_token(request.user)
         messages.success(request, _("Đã tạo địa chỉ lịch mới; địa chỉ cũ không còn dùng được."))
         return redirect("meetings:feed_settings")
     feed_url = request.build_absolute_uri(reverse("meetings:feed", args=[request.user.feed_token]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from accounts.models import User
-from notifications.models import Notification, Reminder, ScanRun
+from notifications.models import Notification, Reminder, ReminderStatus, ScanRun
 from portal import access
 
 
@@ -19,6 +19,9 @@ def outbox(user: User) -> QuerySet[Reminder]:
     return access.restrict(user, Reminder.objects.all(), "recipient__agency__locality")
 
 
+WAITING = (ReminderStatus.PENDING, ReminderStatus.SENDING, ReminderStatus.DIGEST)
+
+
 def status_summary(user: User) -> dict:
     reminders = outbox(user)
     by_status = dict(reminders.values_list("status").annotate(n=Count("pk")).order_by())
@@ -26,11 +29,11 @@ def status_summary(user: User) -> dict:
         "last_run": ScanRun.objects.order_by("-started_at", "-pk").first(),
         "runs": list(ScanRun.objects.order_by("-started_at", "-pk")[:10]),
         "by_status": by_status,
-        "pending": by_status.get("pending", 0) + by_status.get("sending", 0) + by_status.get("digest", 0),
-        "failed": by_status.get("failed", 0),
-        "sent": by_status.get("sent", 0),
-        "skipped": by_status.get("skipped", 0),
+        "pending": sum(by_status.get(s, 0) for s in WAITING),
+        "failed": by_status.get(ReminderStatus.FAILED, 0),
+        "sent": by_status.get(ReminderStatus.SENT, 0),
+        "skipped": by_status.get(ReminderStatus.SKIPPED, 0),
         "recent_failed": list(
-            reminders.filter(status="failed").select_related("recipient").order_by("-updated_at")[:10]
+            reminders.filter(status=ReminderStatus.FAILED).select_related("recipient").order_by("-updated_at")[:10]
         ),
     }

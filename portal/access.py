@@ -18,19 +18,24 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
 from agencies.models import Agency, AgencyLevel, Locality
 
+if TYPE_CHECKING:
+    from meetings.models import Directive
+
 EDIT_ROLES = frozenset({Role.STAFF, Role.ADMIN})
 MEETING_ROLES = frozenset({Role.STAFF, Role.CLERK, Role.ADMIN})
 CLERK_ROLES = frozenset({Role.CLERK, Role.ADMIN})
 LEADER_ROLES = frozenset({Role.LEADER, Role.ADMIN})
+ADMIN_ROLES = frozenset({Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ def is_supreme_admin(user: User) -> bool:
 
 def _carried_localities(root: Locality) -> set[int]:
     """The root plus dissolved localities below it reached only through dissolved ones."""
-    below = list(Locality.objects.filter(path__startswith=root.path).values("id", "parent_id", "active_to"))
+    below = list(Locality.objects.subtree(root).values("id", "parent_id", "active_to"))
     children: dict[int | None, list[dict]] = {}
     for row in below:
         children.setdefault(row["parent_id"], []).append(row)
@@ -103,7 +108,7 @@ def scope_of(user: User) -> Scope:
         own = user.agency.locality
         carried = frozenset(_carried_localities(own))
         if user.role == Role.LEADER:
-            subtree = frozenset(Locality.objects.filter(path__startswith=own.path).values_list("id", flat=True))
+            subtree = frozenset(Locality.objects.subtree(own).values_list("id", flat=True))
             # A leader at the root reads the whole tree: no filter at all, rather than an IN list of
             # every locality, which keeps PostgreSQL off the indexes at national scale.
             scope = Scope(read_all=own.parent_id is None, write_all=False, readable=subtree, writable=carried)
@@ -121,6 +126,43 @@ def restrict(user: User, queryset: QuerySet, locality_field: str = "locality") -
     if scope.read_all:
         return queryset
     return queryset.filter(**{f"{locality_field}__in": scope.readable})
+
+
+def restrict_any(user: User, queryset: QuerySet, *locality_fields: str) -> QuerySet:
+    """Narrow ``queryset`` to the rows with at least one of ``locality_fields`` readable (a directive: its
+    own locality or its meeting's)."""
+    scope = scope_of(user)
+    if scope.read_all:
+        return queryset
+    either = Q()
+    for name in locality_fields:
+        either |= Q(**{f"{name}__in": scope.readable})
+    return queryset.filter(either)
+
+
+def audit_events(user: User, queryset: QuerySet) -> QuerySet:
+    """The audit log: admins only; supreme admins see every event, other admins those of the users of
+    the localities they read."""
+    require_role(user, ADMIN_ROLES)
+    return restrict(user, queryset, "user__agency__locality")
+
+
+def readable_subtree(user: User, root: Locality) -> tuple[list[dict], set[int]]:
+    """The localities at and below ``root`` (id, parent_id, path, name) and which of them the user reads
+    (a dashboard of a unit shows only those)."""
+    scope = scope_of(user)
+    subtree = list(Locality.objects.subtree(root).values("id", "parent_id", "path", "name"))
+    return subtree, {row["id"] for row in subtree if scope.can_read(row["id"])}
+
+
+def can_mark_directive(user: User, directive: Directive) -> bool:
+    """Who may mark a directive done: the meeting roles of its unit or of its meeting's unit, and leaders
+    (and admins) who read it."""
+    scope = scope_of(user)
+    localities = (directive.locality_id, directive.meeting.locality_id)
+    if has_role(user, MEETING_ROLES) and any(scope.can_write(pk) for pk in localities):
+        return True
+    return has_role(user, LEADER_ROLES) and any(scope.can_read(pk) for pk in localities)
 
 
 def agencies(user: User) -> QuerySet[Agency]:
@@ -198,4 +240,4 @@ def administered_agencies(user: User) -> QuerySet[Agency]:
         return Agency.objects.all()
     if user.agency_id is None:
         return Agency.objects.none()
-    return Agency.objects.filter(locality__path__startswith=user.agency.locality.path)
+    return Agency.objects.filter(locality__in=Locality.objects.subtree(user.agency.locality))

@@ -17,11 +17,11 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("signing:verify", "Kiểm tra chữ ký số", "Kiểm tra chữ ký số của một tệp PDF hoặc mã xác thực in trên văn bản."),
 ]
 # Entries shown only to some roles.
-NAVIGATION_ROLES: dict[str, set[str]] = {
-    "audit:list": {"admin"},
-    "notifications:status": {"admin"},
-    "accounts:list": {"admin"},
-    "signing:config": {"admin"},
+NAVIGATION_ROLES: dict[str, frozenset[str]] = {
+    "audit:list": access.ADMIN_ROLES,
+    "notifications:status": access.ADMIN_ROLES,
+    "accounts:list": access.ADMIN_ROLES,
+    "signing:config": access.ADMIN_ROLES,
 }
 ADMIN_NAVIGATION: list[tuple[str, str, str]] = [
     ("accounts:list", "Tài khoản", "Tài khoản của đơn vị: tạo mới, đổi vai trò, khóa, đặt lại mật khẩu."),

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, AgencyKind
+from agencies.models import Agency, AgencyKind, Locality
 from agencies.pickers import UnitChoiceFilter, set_units
 from portal import access
 from portal.filters import PortalFilterSet
@@ -96,7 +96,7 @@ class RegulationFilter(PortalFilterSet):
 
     def filter_agency(self, queryset: QuerySet, name: str, value: Agency) -> QuerySet:
         # The unit and everything below it, as on the dashboard and in access scoping.
-        return queryset.filter(locality__path__startswith=value.locality.path)
+        return queryset.filter(locality__in=Locality.objects.subtree(value.locality))
 
     def filter_partner_kind(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         parties = RegulationParty.objects.filter(agency__kind=value).exclude(role=PartyRole.HOST)

@@ -269,6 +269,7 @@ CELERY_BEAT_SCHEDULE = {
 # then weekly while overdue).
 REMINDER_REVIEW_STAGES = tuple(env.list("REMINDER_REVIEW_STAGES", cast=int, default=[30, 7]))
 
+
 # Redis is a cache here, never a store: when it is down or slow, a read is a miss and a write is
 # skipped (django-redis IGNORE_EXCEPTIONS, short timeouts), each error logged and counted
 # (portal.cache.CacheErrors), so no page and no save fails with it.
