@@ -13,6 +13,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.search import matches_all_words, normalize
+
 
 class LocalityLevel(models.TextChoices):
     NATIONAL = "national", _("Toàn quốc")
@@ -93,8 +95,6 @@ class AgencyQuerySet(models.QuerySet):
         return self.filter(models.Q(active_to__isnull=True) | models.Q(active_to__gte=on))
 
     def search(self, text: str) -> AgencyQuerySet:
-        from portal.search import matches_all_words
-
         return self.filter(matches_all_words("search_text", text))
 
 
@@ -169,8 +169,6 @@ class Agency(models.Model):
         return self.is_active_on()
 
     def save(self, *args, **kwargs) -> None:
-        from portal.search import normalize
-
         self.search_text = normalize(f"{self.name} {self.short_name} {self.code}")
         super().save(*args, **kwargs)
 
@@ -221,7 +219,5 @@ class Person(models.Model):
         return f"{self.full_name} ({self.position})" if self.position else self.full_name
 
     def save(self, *args, **kwargs) -> None:
-        from portal.search import normalize
-
         self.search_text = normalize(f"{self.full_name} {self.position}")
         super().save(*args, **kwargs)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import BooleanField, Case, Count, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from agencies.models import Agency, AgencySuccession
 from portal import access
 from portal.search import natural_key
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass

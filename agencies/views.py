@@ -3,10 +3,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from agencies import sections as page_sections
 from agencies import selectors
 from agencies.models import Agency, AgencyKind
 from portal import access
-from regulations.selectors import agency_section
 
 
 @login_required
@@ -34,9 +34,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     agency = access.get_or_404(request.user, Agency.objects.select_related("locality", "parent"), pk=pk)
     people = agency.people.order_by("active_to", "full_name")
     visible_children = access.agencies(request.user).filter(parent=agency).order_by("name")
-    # Sections other apps add to the agency page (templates receiving `agency`).
-    sections = agency_section(request.user, agency)
-    sections["agency_sections"] = [*sections.get("agency_sections", []), "meetings/_agency_section.html"]
+    # Sections other apps add to the agency page (templates receiving `agency`), registered at start-up.
+    sections = page_sections.for_page(request.user, agency)
     return render(
         request,
         "agencies/detail.html",

@@ -6,6 +6,8 @@ class RegulationsConfig(AppConfig):
     verbose_name = "Quy chế phối hợp"
 
     def ready(self) -> None:
-        from regulations import signals
+        from agencies import sections
+        from regulations import selectors, signals
 
         signals.connect()
+        sections.register("regulations/_agency_section.html", selectors.agency_section)

@@ -244,7 +244,6 @@ def _related_history(regulation: Regulation) -> list[Change]:
 def agency_section(user: User, agency: Agency) -> dict:
     """Context for the agency page's section listing the agency's regulations (first 50)."""
     return {
-        "agency_sections": ["regulations/_agency_section.html"],
         "agency_regulations": list(for_agency(user, agency)[:50]),
         "agency_regulations_today": today(),
     }
