@@ -20,7 +20,7 @@ PYTEST_ARGS ?=
 RUN_SETTINGS ?= portal.settings.local
 TEST_SETTINGS := portal.settings.test
 
-.PHONY: help run test install lint format migrate demo check-migrations pytest browser-tests shell clean vendor
+.PHONY: help run test install lint format typecheck migrate demo check-migrations pytest browser-tests shell clean vendor
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ format: install ## ruff check --fix, then ruff format
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+typecheck: install ## mypy with django-stubs and djangorestframework-stubs (configured in pyproject.toml)
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/mypy
+
 check-migrations: install ## Fail if a model change has no migration
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
 
@@ -74,7 +77,7 @@ browser-tests: install ## Run only the browser tests (Chromium + axe-core + Nu H
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) DJANGO_ALLOW_ASYNC_UNSAFE=true \
 		$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m browser $(PYTEST_ARGS)
 
-test: install lint check-migrations pytest ## Lint, check migrations, run every test (pytest -n 2)
+test: install lint typecheck check-migrations pytest ## Lint, type-check, check migrations, run every test (pytest -n 2)
 
 shell: install ## Django shell
 	DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) manage.py shell

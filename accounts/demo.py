@@ -43,5 +43,5 @@ def load() -> list[tuple[str, str, str]]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        rows.append((username, Role(role).label, agency.name))
+        rows.append((username, str(Role(role).label), agency.name))
     return rows

@@ -37,7 +37,7 @@ class PasswordPair(forms.Form):
         return self.account or User()
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", MSG_PASSWORDS_DIFFER)

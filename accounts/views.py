@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -15,12 +15,13 @@ from accounts.forms import AccountCreateForm, AccountEditForm, PasswordPair
 from audit.models import AuditAction
 from audit.services import record
 from portal import access
+from portal.http import AuthenticatedHttpRequest
 from portal.pagination import CappedPaginator
 
 PAGE_SIZE = 50
 
 
-def _manager(request: HttpRequest) -> None:
+def _manager(request: AuthenticatedHttpRequest) -> None:
     access.require_role(request.user, selectors.MANAGER_ROLES)
 
 
@@ -33,7 +34,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 @login_required
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _manager(request)
     query = request.GET.get("q", "")
     page = CappedPaginator(selectors.managed_accounts(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -45,7 +46,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_create(request: HttpRequest) -> HttpResponse:
+def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _manager(request)
     form = AccountCreateForm(request.POST or None, admin=request.user)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +71,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def account_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = selectors.managed_account_or_404(request.user, pk)
     initial = {
         "full_name": account.full_name,
@@ -106,7 +107,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def account_password(request: HttpRequest, pk: int) -> HttpResponse:
+def account_password(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = selectors.managed_account_or_404(request.user, pk)
     form = PasswordPair(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():

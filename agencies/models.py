@@ -60,7 +60,7 @@ class Locality(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
-        new_path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        new_path = f"{self.parent.path if self.parent is not None else '/'}{self.pk}/"
         if new_path != self.path:
             old_path = self.path
             Locality.objects.filter(pk=self.pk).update(path=new_path)

@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 
@@ -174,8 +175,8 @@ def import_csv(agencies_text: str | None, people_text: str | None) -> ImportResu
         problems = []
         if not row.get("full_name"):
             problems.append("thiếu “full_name”")
-        agency = Agency.objects.filter(code=row.get("agency_code", "")).first()
-        if agency is None:
+        person_agency = Agency.objects.filter(code=row.get("agency_code", "")).first()
+        if person_agency is None:
             problems.append(f"không có cơ quan mã “{row.get('agency_code', '')}”")
         try:
             active_from, active_to = _parse_date(row.get("active_from", "")), _parse_date(row.get("active_to", ""))
@@ -188,7 +189,7 @@ def import_csv(agencies_text: str | None, people_text: str | None) -> ImportResu
             continue
         _, created = Person.objects.get_or_create(
             full_name=row["full_name"],
-            agency=agency,
+            agency=person_agency,
             defaults={"position": row.get("position", ""), "active_from": active_from, "active_to": active_to},
         )
         result.people_created += created
@@ -201,7 +202,7 @@ def import_csv(agencies_text: str | None, people_text: str | None) -> ImportResu
 
 
 def refresh_current_carriers(
-    today: datetime.date | None = None, agency_model=Agency, succession_model=AgencySuccession
+    today: datetime.date | None = None, agency_model: Any = Agency, succession_model: Any = AgencySuccession
 ) -> int:
     """Recompute ``Agency.current_carrier`` for every agency; returns how many rows changed.
 

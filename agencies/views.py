@@ -1,16 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from agencies import sections as page_sections
 from agencies import selectors
 from agencies.models import Agency, AgencyKind
 from portal import access
+from portal.http import AuthenticatedHttpRequest
 
 
 @login_required
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in AgencyKind.values:
         kind = ""
@@ -22,7 +23,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")[:200]
     results = selectors.search_agencies(request.user, text) if text.strip() else Agency.objects.none()
     page = Paginator(results, 30).get_page(request.GET.get("page"))
@@ -30,7 +31,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agency = access.get_or_404(request.user, Agency.objects.select_related("locality", "parent"), pk=pk)
     people = agency.people.order_by("active_to", "full_name")
     visible_children = access.agencies(request.user).filter(parent=agency).order_by("name")
@@ -54,7 +55,7 @@ AUTOCOMPLETE_LIMIT = 30
 
 
 @login_required
-def autocomplete(request: HttpRequest) -> JsonResponse:
+def autocomplete(request: AuthenticatedHttpRequest) -> JsonResponse:
     """Agencies for searchable selects, loaded as the user types: only the user's scope (another
     unit's agencies never appear), searched without diacritics, at most AUTOCOMPLETE_LIMIT."""
     text = request.GET.get("q", "")[:100]

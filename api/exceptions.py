@@ -7,7 +7,7 @@ from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
-MESSAGES = {
+MESSAGES: dict[type[exceptions.APIException], str] = {
     exceptions.NotAuthenticated: "Chưa xác thực: gửi mã truy cập trong tiêu đề “Authorization: Token <mã>” "
     "hoặc đăng nhập cổng.",
     exceptions.AuthenticationFailed: "Mã truy cập không hợp lệ hoặc tài khoản đã bị khóa.",
@@ -29,7 +29,8 @@ def handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.Throttled):
-        wait = int(exc.wait or 0) + (1 if exc.wait and exc.wait % 1 else 0)
+        seconds = getattr(exc, "wait", None) or 0
+        wait = int(seconds) + (1 if seconds % 1 else 0)
         response.data = {"detail": f"Quá nhiều yêu cầu; hãy thử lại sau {wait} giây.", "code": "throttled"}
         return response
     if isinstance(exc, exceptions.ValidationError):

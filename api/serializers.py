@@ -99,9 +99,11 @@ class RegulationSerializer(serializers.ModelSerializer):
     host_agency = AgencyBriefSerializer(read_only=True, label="Cơ quan chủ trì")
     current_carrier = serializers.SerializerMethodField(label="Đơn vị đang kế thừa công việc của cơ quan chủ trì")
     parties = PartySerializer(many=True, read_only=True, label="Các bên ký kết")
-    fields = FieldSerializer(many=True, read_only=True, label="Lĩnh vực")
+    fields = FieldSerializer(many=True, read_only=True, label="Lĩnh vực")  # type: ignore[assignment]  # the API field "fields"
     relations = serializers.SerializerMethodField(label="Quan hệ với văn bản khác")
-    amendment_of = serializers.PrimaryKeyRelatedField(read_only=True, label="Sửa đổi, bổ sung cho văn bản")
+    amendment_of: serializers.PrimaryKeyRelatedField[Regulation] = serializers.PrimaryKeyRelatedField(
+        read_only=True, label="Sửa đổi, bổ sung cho văn bản"
+    )
 
     class Meta:
         model = Regulation
@@ -160,7 +162,7 @@ class RegulationSerializer(serializers.ModelSerializer):
     @extend_schema_field(RelationSerializer(many=True))
     def get_relations(self, obj: Regulation) -> list[dict]:
         rows = list(obj.outgoing_relations.all()) + list(obj.incoming_relations.all())
-        return RelationSerializer(sorted(rows, key=lambda r: (r.effective_on, r.pk)), many=True).data
+        return list(RelationSerializer(sorted(rows, key=lambda r: (r.effective_on, r.pk)), many=True).data)
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -245,7 +247,7 @@ class FiguresSerializer(serializers.Serializer):
 
 
 class BreakdownRowSerializer(serializers.Serializer):
-    label = serializers.CharField(label="Đơn vị, địa bàn")
+    label = serializers.CharField(label="Đơn vị, địa bàn")  # type: ignore[assignment]  # the API field "label"
     locality_id = serializers.IntegerField(label="Mã địa bàn")
     agency_id = serializers.IntegerField(allow_null=True, label="Mã viện kiểm sát của địa bàn")
     figures = FiguresSerializer(label="Số liệu")
@@ -255,7 +257,7 @@ class PeriodSerializer(serializers.Serializer):
     kind = serializers.CharField(label="Loại kỳ (year, quarter, custom)")
     start = serializers.DateField(label="Từ ngày")
     end = serializers.DateField(label="Đến ngày")
-    label = serializers.CharField(label="Kỳ báo cáo")
+    label = serializers.CharField(label="Kỳ báo cáo")  # type: ignore[assignment]  # the API field "label"
 
 
 class DashboardSerializer(serializers.Serializer):

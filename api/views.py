@@ -4,6 +4,7 @@ and is filtered by the same django-filter FilterSets as the pages."""
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch, QuerySet
@@ -16,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from agencies.models import Agency, AgencySuccession
 from api import serializers
 from dashboards import selectors as dashboard_selectors
@@ -31,9 +33,14 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
+def user_of(request: Request) -> User:
+    """The API's views are behind ``IsAuthenticated``: the user is never anonymous there."""
+    return cast(User, request.user)
+
+
 class TodayMixin:
     def get_serializer_context(self) -> dict:
-        context = super().get_serializer_context()
+        context = super().get_serializer_context()  # type: ignore[misc]  # a mixin of a GenericViewSet
         context["today"] = _today()
         return context
 
@@ -51,7 +58,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Agency]:
         successions = AgencySuccession.objects.select_related("predecessor", "successor")
-        qs = access.agencies(self.request.user).select_related("locality", "parent", "current_carrier")
+        qs = access.agencies(user_of(self.request)).select_related("locality", "parent", "current_carrier")
         qs = qs.prefetch_related(
             Prefetch("successions", queryset=successions), Prefetch("predecessions", queryset=successions)
         ).order_by("name", "pk")
@@ -74,7 +81,7 @@ class RegulationViewSet(TodayMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         relations = RegulationRelation.objects.select_related("source", "target")
         return (
-            regulation_selectors.listing(self.request.user, _today())
+            regulation_selectors.listing(user_of(self.request), _today())
             .select_related("host_agency__current_carrier")
             .prefetch_related(
                 Prefetch("outgoing_relations", queryset=relations), Prefetch("incoming_relations", queryset=relations)
@@ -92,7 +99,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = MeetingFilter
 
     def get_queryset(self):
-        return meeting_selectors.meeting_list(self.request.user).prefetch_related("co_hosts", "regulations")
+        return meeting_selectors.meeting_list(user_of(self.request)).prefetch_related("co_hosts", "regulations")
 
 
 @extend_schema_view(
@@ -105,7 +112,7 @@ class DirectiveViewSet(TodayMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = DirectiveFilter
 
     def get_queryset(self):
-        return meeting_selectors.directives_for(self.request.user).order_by("deadline", "pk")
+        return meeting_selectors.directives_for(user_of(self.request)).order_by("deadline", "pk")
 
 
 def not_found(request, *args, **kwargs) -> JsonResponse:
@@ -138,7 +145,7 @@ class DashboardView(APIView):
         if errors:
             raise exceptions.ValidationError({k: [str(v)] for k, v in errors.items()})
         try:
-            dash = dashboard_selectors.build(request.user, request.query_params.get("agency"), period, today)
+            dash = dashboard_selectors.build(user_of(request), request.query_params.get("agency"), period, today)
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc) or None) from None
         data = {

@@ -14,10 +14,10 @@ def client_ip(request: HttpRequest) -> str | None:
 
 def record(request: HttpRequest | None, action: str, *, username: str = "", detail: str = "") -> AuditEvent:
     user = getattr(request, "user", None) if request is not None else None
-    authenticated = user is not None and user.is_authenticated
+    who = user if user is not None and user.is_authenticated else None
     return AuditEvent.objects.create(
-        user=user if authenticated else None,
-        username=(user.get_username() if authenticated else username)[:150],
+        user=who,
+        username=(who.get_username() if who is not None else username)[:150],
         action=action,
         ip_address=client_ip(request) if request is not None else None,
         path=redact(request.get_full_path() if request is not None else "")[:500],

@@ -2,7 +2,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditAction, AuditEvent
 from portal import access
 from portal.forms import BoundedDatesMixin
+from portal.http import AuthenticatedHttpRequest
 from portal.pagination import CappedPaginator
 
 
@@ -18,14 +19,14 @@ class AuditDatesForm(BoundedDatesMixin, forms.Form):
     date_to = forms.DateField(label=_("Đến ngày"), required=False)
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
         return data
 
 
 @login_required
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The audit log, for admins: supreme admins see all events, other admins their locality's users."""
     events = access.audit_events(request.user, AuditEvent.objects.select_related("user"))
     action = request.GET.get("action", "")

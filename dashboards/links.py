@@ -22,7 +22,7 @@ def link_map(agency_id: int | None, period: Period) -> dict[str, str]:
         return {}
     out: dict[str, str] = {}
     dates = {"date_from": fmt(period.start), "date_to": fmt(period.end)}
-    specs = {
+    specs: dict[str, tuple[str, dict[str, Any]]] = {
         "interim": ("meetings:list", {"kind": MeetingKind.INTERIM_REVIEW.value, "held": 1, **dates}),
         "final": ("meetings:list", {"kind": MeetingKind.FINAL_REVIEW.value, "held": 1, **dates}),
         "interagency": ("meetings:list", {"kind": MeetingKind.INTERAGENCY.value, "held": 1, **dates}),

@@ -83,19 +83,20 @@ def parse_period(params: QueryDict | dict[str, str], today: datetime.date) -> tu
         end = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - datetime.timedelta(days=1)
         return Period("quarter", start, end, year, quarter), errors
     if kind == "custom":
-        start = end = None
+        first: datetime.date | None = None
+        last: datetime.date | None = None
         try:
-            start = parse_date(params.get("date_from") or "")
+            first = parse_date(params.get("date_from") or "")
         except PeriodError as exc:
             errors["date_from"] = str(exc) if params.get("date_from") else _("Nhập ngày bắt đầu.")
         try:
-            end = parse_date(params.get("date_to") or "")
+            last = parse_date(params.get("date_to") or "")
         except PeriodError as exc:
             errors["date_to"] = str(exc) if params.get("date_to") else _("Nhập ngày kết thúc.")
-        if start and end and end < start:
+        if first and last and last < first:
             errors["date_to"] = _("Ngày kết thúc phải sau ngày bắt đầu.")
-        if not errors:
-            return Period("custom", start, end), errors
+        if first and last and not errors:
+            return Period("custom", first, last), errors
     elif kind != "year":
         errors["period"] = _("Kỳ báo cáo không hợp lệ.")
     return Period("year", datetime.date(year, 1, 1), datetime.date(year, 12, 31), year), errors

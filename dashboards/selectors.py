@@ -12,10 +12,11 @@ import datetime
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -90,7 +91,8 @@ def default_agency(user: User) -> Agency:
     )
     if agency is None:
         raise PermissionDenied(_("Tài khoản chưa gắn với cơ quan, đơn vị nào."))
-    return agency
+    found: Agency = agency
+    return found
 
 
 def resolve_scope(user: User, agency_id: str | int | None) -> DashboardScope:
@@ -199,7 +201,7 @@ def unit_choices(user: User, today: datetime.date | None = None) -> tuple[list[t
 in_force_q = tallies.in_force_q
 
 
-def meeting_counts_by_locality(ds: DashboardScope, period: Period):
+def meeting_counts_by_locality(ds: DashboardScope, period: Period) -> QuerySet[Meeting, Any]:
     lo, hi = period.bounds()
     return (
         Meeting.objects.filter(ds.q(), starts_at__gte=lo, starts_at__lt=hi, state__in=HELD_STATES)
@@ -296,10 +298,10 @@ def breakdown(ds: DashboardScope, period: Period, today: datetime.date) -> tuple
         ]
     )
     for lo, hi in edges:
-        for row in meeting_counts_by_locality(ds, Period("custom", lo, hi)):
-            target = buckets[ds.bucket_of.get(row["locality_id"], ds.root.pk)]
+        for counts in meeting_counts_by_locality(ds, Period("custom", lo, hi)):
+            bucket = buckets[ds.bucket_of.get(counts["locality_id"], ds.root.pk)]
             for name in MEETING_FIGURES:
-                target[name] += row[name]
+                bucket[name] += counts[name]
     for figures in buckets.values():
         figures["reviews"] = figures["interim"] + figures["final"]
         figures["live"] = figures["in_force"]  # "in force" already counts the amended ones
@@ -314,11 +316,11 @@ def breakdown(ds: DashboardScope, period: Period, today: datetime.date) -> tuple
             .values_list("locality_id", "pk")
         ):
             unit_at.setdefault(loc, pk)
-    rows = [
+    table: list[dict[str, Any]] = [
         {"label": c["name"], "locality_id": c["id"], "agency_id": unit_at.get(c["id"]), "figures": buckets[c["id"]]}
         for c in ds.children
     ]
-    rows.append(
+    table.append(
         {
             "label": _("Cấp %(name)s (trực tiếp)") % {"name": ds.root.name},
             "locality_id": ds.root.pk,
@@ -328,10 +330,10 @@ def breakdown(ds: DashboardScope, period: Period, today: datetime.date) -> tuple
         }
     )
     totals = _empty()
-    for row in rows:
+    for line in table:
         for name in ALL_FIGURES:
-            totals[name] += row["figures"][name]
-    return rows, totals
+            totals[name] += line["figures"][name]
+    return table, totals
 
 
 def regulations_by_field(ds: DashboardScope, today: datetime.date) -> list[dict]:
@@ -411,7 +413,7 @@ def overdue_regulations(ds: DashboardScope, today: datetime.date, limit: int = O
 CACHE_SECONDS = 6 * 3600
 
 
-def build(user: User, agency_id, period: Period, today: datetime.date | None = None) -> Dashboard:
+def build(user: User, agency_id: str | int | None, period: Period, today: datetime.date | None = None) -> Dashboard:
     """The dashboard's figures, cached per scope, period, day and data version (any write bumps the
     version), so leaders opening the same dashboard share one computation."""
     today = today or datetime.date.today()
@@ -449,7 +451,7 @@ def build(user: User, agency_id, period: Period, today: datetime.date | None = N
     return dash
 
 
-def without_figures(user: User, agency_id, period: Period, today: datetime.date) -> Dashboard:
+def without_figures(user: User, agency_id: str | int | None, period: Period, today: datetime.date) -> Dashboard:
     """The unit and period only (the page when the period typed is invalid)."""
     ds = resolve_scope(user, agency_id)
     return Dashboard(
@@ -513,11 +515,11 @@ PRINT_COLUMNS = [("reviews", "Sơ kết, tổng kết"), *BREAKDOWN_COLUMNS[2:]]
 
 def breakdown_table(
     dash: Dashboard, columns: list[tuple[str, str]] | None = None
-) -> tuple[list[str], list[dict], list[int]]:
+) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
     """Header labels, rows with their cells (value, link) and the total row."""
     columns = columns or BREAKDOWN_COLUMNS
     headers = [_(label) for _key, label in columns]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for row in dash.rows:
         links = row.get("links", {})
         cells = []

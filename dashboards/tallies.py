@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -121,7 +122,7 @@ def count_directives(locality_ids: list[int] | None, day: datetime.date) -> dict
         "done": Q(state=DirectiveState.DONE),
         "overdue": Q(state=DirectiveState.OPEN, deadline__lt=day),
     }
-    rows = (
+    rows: Iterable[Any] = (
         Directive.objects.filter(_where(locality_ids))
         .values("locality_id")
         .annotate(**{k: Count("id", filter=q) for k, q in figures.items()})
@@ -276,7 +277,7 @@ def localities_of(events_: Sequence[events.Event]) -> dict[str, set[int]]:
     """The localities to recount per family for these events: those they name, and the current
     locality of each record they name (a party or a field changed: the regulation's own locality)."""
     out: dict[str, set[int]] = {family: set() for family in FAMILIES}
-    records = {REGULATIONS: set(), MEETINGS: set(), DIRECTIVES: set()}
+    records: dict[str, set[int]] = {REGULATIONS: set(), MEETINGS: set(), DIRECTIVES: set()}
     keys = {REGULATIONS: "regulations", MEETINGS: "meetings", DIRECTIVES: "directives"}
     family_of = {
         events.REGULATION_CHANGED: (REGULATIONS,),
@@ -288,7 +289,7 @@ def localities_of(events_: Sequence[events.Event]) -> dict[str, set[int]]:
         for family in family_of.get(event.name, ()):
             out[family] |= event.ids("localities")
             records[family] |= event.ids(keys[family])
-    models = {REGULATIONS: Regulation, MEETINGS: Meeting, DIRECTIVES: Directive}
+    models: dict[str, Any] = {REGULATIONS: Regulation, MEETINGS: Meeting, DIRECTIVES: Directive}
     for family, ids in records.items():
         if ids:
             out[family] |= set(

@@ -156,13 +156,15 @@ def _localities(rng: random.Random) -> tuple[Locality, list[Locality], list[Loca
         ],
     )
     reg_by_id = {r.pk: r for r in regions}
-    _set_paths(districts, lambda loc: reg_by_id[loc.parent_id].path)
+    _set_paths(districts, lambda loc: reg_by_id[loc.parent_id or 0].path)
     return national, provinces, regions, districts
 
 
 def _agencies(national, provinces, regions, districts) -> dict[int, dict[str, Agency]]:
     """Every locality gets a procuracy and its counterparts; returns {locality id: {kind: agency}}."""
-    levels = [(national, AgencyLevel.SUPREME, "tối cao", "TC", None, None)]
+    levels: list[tuple[Locality, str, str, str, datetime.date | None, datetime.date | None]] = [
+        (national, AgencyLevel.SUPREME, "tối cao", "TC", None, None)
+    ]
     levels += [(p, AgencyLevel.PROVINCE, p.name, f"T{i:02d}", None, None) for i, p in enumerate(provinces, 1)]
     levels += [(r, AgencyLevel.REGIONAL, r.name, f"R{i:03d}", REFORM, None) for i, r in enumerate(regions, 1)]
     levels += [
@@ -171,8 +173,8 @@ def _agencies(national, provinces, regions, districts) -> dict[int, dict[str, Ag
     ]
     objs = []
     for loc, level, where, code, active_from, active_to in levels:
-        kinds = (AgencyKind.PROCURACY, AgencyKind.COURT) if level == AgencyLevel.DISTRICT else tuple(KIND_WORDS)
-        for kind in kinds:
+        made = (AgencyKind.PROCURACY, AgencyKind.COURT) if level == AgencyLevel.DISTRICT else tuple(KIND_WORDS)
+        for kind in made:
             name, short, symbol = KIND_WORDS[kind]
             full = f"{name} {where}"
             objs.append(
@@ -202,8 +204,8 @@ def _agencies(national, provinces, regions, districts) -> dict[int, dict[str, Ag
         parent_loc = loc_parent.get(loc_id)
         if parent_loc is None:
             continue
-        for kind, agency in kinds.items():
-            above = out.get(parent_loc, {}).get(kind)
+        for kind_code, agency in kinds.items():
+            above = out.get(parent_loc, {}).get(kind_code)
             if above is not None:
                 agency.parent_id = above.pk
                 changed.append(agency)
@@ -426,21 +428,21 @@ def generate(scale: float = 1.0, seed: int = 42, log: Callable[[str], None] = pr
 
         # ---- directives: numbered 1..k on meetings that took place
         held = [mt for mt in meetings if mt.state in (MeetingState.HELD, MeetingState.MINUTES_FINALISED)]
-        directives = []
+        directives: list[Directive] = []
         as_of = AS_OF
         pos = 0
         while len(directives) < counts["directives"] and held:
             meeting = held[pos % len(held)]
             pos += 1
-            for number in range(1, rng.randint(1, 4) + 1):
+            for serial in range(1, rng.randint(1, 4) + 1):
                 start_day = meeting.starts_at.astimezone(tz).date()
                 deadline = start_day + datetime.timedelta(days=rng.randint(15, 180))
                 done = deadline < as_of and rng.random() < 0.8 or rng.random() < 0.2
                 directives.append(
                     Directive(
                         meeting_id=meeting.pk,
-                        number=number,
-                        text=f"Giao đơn vị thực hiện nhiệm vụ số {number}",
+                        number=serial,
+                        text=f"Giao đơn vị thực hiện nhiệm vụ số {serial}",
                         assigned_agency_id=meeting.host_agency_id,
                         deadline=deadline,
                         state=DirectiveState.DONE if done else DirectiveState.OPEN,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime
 import difflib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -27,6 +27,9 @@ CREATE, UPDATE, SKIP = "created", "updated", "skipped"
 IMPORTABLE_STATES = (MeetingState.PLANNED, MeetingState.HELD, MeetingState.CANCELLED)
 DEFAULT_TIME = datetime.time(8, 0)
 MSG_REQUIRED = "Chưa nhập (cột bắt buộc)."
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass
@@ -118,7 +121,10 @@ def parse_datetime(value: object) -> datetime.datetime | None:
                 continue
         else:
             try:
-                moment = datetime.datetime.combine(parse_date(text), DEFAULT_TIME)
+                day = parse_date(text)
+                if day is None:
+                    raise ValueError(text)
+                moment = datetime.datetime.combine(day, DEFAULT_TIME)
             except ValueError:
                 raise ValueError(
                     f"“{_text(value)[:40]}” không phải thời điểm hợp lệ; ghi theo dạng ngày/tháng/năm giờ:phút, "
@@ -144,7 +150,7 @@ def parse_int(value: object, low: int, high: int) -> int | None:
     return number
 
 
-def _choice(value: object, choices: list[tuple[str, str]], what: str) -> str:
+def _choice(value: object, choices: Sequence[tuple[str, StrOrPromise]], what: str) -> str:
     text = normalize(_text(value))
     for code, label in choices:
         if text in (normalize(str(label)), normalize(code)):

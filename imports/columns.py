@@ -145,7 +145,7 @@ MEETING_COLUMNS = [
     Column("conclusions", "Kết luận", False, "Tùy chọn.", "", width=40),
 ]
 
-COLUMNS = {ImportKind.REGULATIONS: REGULATION_COLUMNS, ImportKind.MEETINGS: MEETING_COLUMNS}
+COLUMNS: dict[str, list[Column]] = {ImportKind.REGULATIONS: REGULATION_COLUMNS, ImportKind.MEETINGS: MEETING_COLUMNS}
 
 
 def header_key(text: object) -> str:

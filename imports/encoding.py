@@ -35,7 +35,7 @@ MSG_RESAVE = (
 def _is_vietnamese_letter(ch: str) -> bool:
     if ch in "đĐ":
         return True
-    base, *marks = unicodedata.normalize("NFD", ch)
+    base, *marks = list(unicodedata.normalize("NFD", ch))
     return base.isascii() and base.isalpha() and all(m in _TONES | _SHAPES for m in marks) and len(marks) <= 2
 
 

@@ -98,7 +98,7 @@ def create_job(user: User, kind: str, name: str, data: bytes) -> ImportJob:
         created_by=user,
         original_name=name[:255],
         encoding=upload.encoding,
-        locality_id=user.agency.locality_id if user.agency_id else None,
+        locality_id=user.agency.locality_id if user.agency is not None else None,
         total_rows=upload.total_rows,
         status=ImportStatus.CHECKING,
     )
@@ -139,10 +139,17 @@ def _read(job: ImportJob) -> Upload:
         return read_upload(job.original_name, handle.read(), job.kind)
 
 
+def _uploader(job: ImportJob) -> User:
+    """The user who uploaded the file (kept with the job: its account is never deleted, only locked)."""
+    if job.created_by is None:
+        raise PermissionDenied("Lần nhập không còn người tải tệp lên.")
+    return job.created_by
+
+
 def run_check(job_id: int, upload: Upload | None = None) -> ImportJob:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     upload = upload or _read(job)
-    plan = checks.check(job.created_by, upload, lambda done: set_progress(job.pk, done, job.total_rows))
+    plan = checks.check(_uploader(job), upload, lambda done: set_progress(job.pk, done, job.total_rows))
     job.counts = plan.counts()
     job.errors = plan.errors
     job.preview = preview_rows(plan)
@@ -159,7 +166,7 @@ PREVIEW_ROWS = 300
 
 def preview_rows(plan: checks.Plan) -> list[dict]:
     """What confirming will create or change, row by row (the first ``PREVIEW_ROWS``), for the preview."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in plan.items:
         if item.action == checks.SKIP:
             continue
@@ -213,7 +220,7 @@ def history_user(user: User) -> Iterator[None]:
 
 def run_apply(job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    user = job.created_by
+    user = _uploader(job)
     try:
         upload = _read(job)
         with history_user(user), transaction.atomic():
@@ -287,9 +294,11 @@ def _apply_items(
     created_regulations: dict[tuple[int, str], int] = {}
     for done, item in enumerate(plan.items, start=1):
         if item.action != checks.SKIP:
+            record: Regulation | Meeting
             if item.kind == ImportKind.REGULATIONS:
-                record = _apply_regulation(user, item, agencies, fields)
-                created_regulations[(record.host_agency_id, record.number.lower())] = record.pk
+                regulation = _apply_regulation(user, item, agencies, fields)
+                created_regulations[(regulation.host_agency_id, regulation.number.lower())] = regulation.pk
+                record = regulation
             else:
                 record = _apply_meeting(user, item, agencies, created_regulations)
             if reason:

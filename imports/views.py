@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,16 +13,17 @@ from imports import services, template
 from imports.forms import UploadForm
 from imports.models import ImportJob, ImportKind, ImportStatus
 from portal import access
+from portal.http import AuthenticatedHttpRequest
 
 MAX_ERRORS_SHOWN = 500
 
 
-def _job(request: HttpRequest, pk: int) -> ImportJob:
+def _job(request: AuthenticatedHttpRequest, pk: int) -> ImportJob:
     return access.get_or_404(request.user, ImportJob.objects.select_related("created_by"), pk=pk)
 
 
 @login_required
-def download_template(request: HttpRequest) -> HttpResponse:
+def download_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(
         template.build_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -30,7 +31,7 @@ def download_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _upload(request: HttpRequest, kind: str) -> HttpResponse:
+def _upload(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     access.require_role(request.user, access.EDIT_ROLES)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -57,18 +58,18 @@ def _upload(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload_regulations(request: HttpRequest) -> HttpResponse:
+def upload_regulations(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _upload(request, ImportKind.REGULATIONS)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload_meetings(request: HttpRequest) -> HttpResponse:
+def upload_meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _upload(request, ImportKind.MEETINGS)
 
 
 @login_required
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     errors = job.errors[:MAX_ERRORS_SHOWN]
     return render(
@@ -98,13 +99,13 @@ def _upload_url(kind: str) -> str:
 
 
 @login_required
-def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+def job_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(services.status(_job(request, pk)))
 
 
 @login_required
 @require_POST
-def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def job_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     try:
         job = services.confirm(request.user, job)

@@ -12,7 +12,7 @@ from meetings.models import AttendeeRole, Directive, DocumentType, Meeting, Offi
 from portal import pdf
 from portal.search import normalize
 
-TEMPLATES = {
+TEMPLATES: dict[str, str] = {
     DocumentType.MINUTES: "pdf/minutes.html",
     DocumentType.NOTICE: "pdf/notice.html",
     DocumentType.CORRECTION: "pdf/correction.html",
@@ -33,7 +33,7 @@ class AttendeeLine:
     label: str
 
     def get_role_display(self) -> str:
-        return AttendeeRole(self.role).label
+        return str(AttendeeRole(self.role).label)
 
 
 def _attendee_label(attendee) -> str:

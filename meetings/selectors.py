@@ -52,12 +52,12 @@ def meeting_documents(meeting: Meeting) -> list[OfficialDocument]:
     documents = list(meeting.documents.all())
     by_id = {d.pk: d for d in documents}
     for d in documents:
-        d.corrected_by = []
+        d.corrected_by = []  # type: ignore[attr-defined]  # for the page
     for d in documents:
         if d.corrects_id in by_id:
             d.corrects = by_id[d.corrects_id]  # a correction belongs to the same meeting: no query
             if d.status != DocumentStatus.DRAFT:
-                by_id[d.corrects_id].corrected_by.append(d)
+                by_id[d.corrects_id].corrected_by.append(d)  # type: ignore[attr-defined]
     order = {"BB": 0, "TB": 1, "CV": 2}
     return sorted(
         documents,

@@ -431,7 +431,7 @@ def store_pdf(document: OfficialDocument) -> OfficialDocument:
     # Two first downloads at once both render; only the first to record its file keeps it, the
     # other deletes its copy and serves the winner's (no orphan files in MEDIA_ROOT).
     if not OfficialDocument.objects.filter(pk=document.pk, pdf="").update(pdf=document.pdf.name):
-        document.pdf.storage.delete(document.pdf.name)
+        document.pdf.storage.delete(document.pdf.name or "")
         document.pdf.name = OfficialDocument.objects.values_list("pdf", flat=True).get(pk=document.pk)
     return document
 

@@ -8,7 +8,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from meetings.filters import DirectiveFilter, MeetingFilter
 from meetings.forms import FORMSETS, DirectiveDoneForm, DocumentForm, MeetingForm, build_formsets, rows_from
 from meetings.models import DocumentStatus, DocumentType, Meeting, MeetingKind, OfficialDocument
 from portal import access, params
+from portal.http import AuthenticatedHttpRequest
 from portal.pagination import CappedPaginator
 from portal.pdf import PdfRenderError
 from regulations.models import Regulation
@@ -35,7 +36,7 @@ FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @login_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = MeetingFilter(request.GET or None, queryset=selectors.meeting_list(request.user), user=request.user)
     qs = filterset.qs if filterset.is_bound else filterset.queryset
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -55,14 +56,14 @@ def _formset_sections(formsets: dict) -> list[dict]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     meeting = selectors.meeting_detail(request.user, pk) if pk else None
     if meeting is not None:
         access.require_write(request.user, meeting.locality_id, access.MEETING_ROLES)
     elif not access.writable_agencies(request.user, access.MEETING_ROLES).exists():
         raise PermissionDenied(_("Bạn không có quyền ghi nhận hội nghị, cuộc họp."))
     data = request.POST if request.method == "POST" else None
-    initial = {}
+    initial: dict[str, object] = {}
     regulation_id = params.int_param(request.GET.get("regulation")) if meeting is None else None
     if regulation_id:
         # A review of an amending document is a review of the regulation it amends.
@@ -96,7 +97,7 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_detail(request.user, pk)
     context = selectors.detail_page(request.user, meeting)
     return render(
@@ -108,7 +109,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_state(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_state(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_detail(request.user, pk)
     try:
         services.set_state(meeting, request.POST.get("state", ""), user=request.user)
@@ -121,7 +122,7 @@ def meeting_state(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes."""
     meeting = selectors.meeting_detail(request.user, pk)
     access.require_write(request.user, meeting.locality_id, access.MEETING_ROLES)
@@ -145,7 +146,7 @@ def _doc_type(value: str) -> str:
     return value
 
 
-def _document(request: HttpRequest, doc_pk: int) -> OfficialDocument:
+def _document(request: AuthenticatedHttpRequest, doc_pk: int) -> OfficialDocument:
     qs = OfficialDocument.objects.select_related("meeting", "issuing_agency", "corrects")
     return access.get_or_404(request.user, qs, "meeting__locality", pk=doc_pk)
 
@@ -165,7 +166,7 @@ def _render_or_message(request: HttpRequest, document: OfficialDocument, *, draf
 
 
 def _document_form_page(
-    request: HttpRequest, meeting: Meeting, instance: OfficialDocument, draft: OfficialDocument | None
+    request: AuthenticatedHttpRequest, meeting: Meeting, instance: OfficialDocument, draft: OfficialDocument | None
 ) -> HttpResponse:
     form = DocumentForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -193,7 +194,7 @@ def _document_form_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def document_edit(request: HttpRequest, pk: int, doc_type: str) -> HttpResponse:
+def document_edit(request: AuthenticatedHttpRequest, pk: int, doc_type: str) -> HttpResponse:
     meeting = selectors.meeting_detail(request.user, pk)
     doc_type = _doc_type(doc_type)
     if doc_type == DocumentType.CORRECTION:
@@ -208,7 +209,7 @@ def document_edit(request: HttpRequest, pk: int, doc_type: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def document_update(request: HttpRequest, doc_pk: int) -> HttpResponse:
+def document_update(request: AuthenticatedHttpRequest, doc_pk: int) -> HttpResponse:
     """Edit one draft (a correction letter or a replacing document) by its id."""
     document = _document(request, doc_pk)
     meeting = document.meeting
@@ -220,7 +221,7 @@ def document_update(request: HttpRequest, doc_pk: int) -> HttpResponse:
 
 
 @login_required
-def document_print(request: HttpRequest, pk: int, doc_type: str) -> HttpResponse:
+def document_print(request: AuthenticatedHttpRequest, pk: int, doc_type: str) -> HttpResponseBase:
     """ "In biên bản" / "In thông báo": the stored PDF once finalised, a "DỰ THẢO" preview before."""
     meeting = selectors.meeting_detail(request.user, pk)
     doc_type = _doc_type(doc_type)
@@ -235,7 +236,7 @@ def document_print(request: HttpRequest, pk: int, doc_type: str) -> HttpResponse
 
 
 @login_required
-def document_pdf(request: HttpRequest, doc_pk: int) -> HttpResponse:
+def document_pdf(request: AuthenticatedHttpRequest, doc_pk: int) -> HttpResponseBase:
     document = _document(request, doc_pk)
     if document.status == DocumentStatus.DRAFT:
         data = _render_or_message(request, document, draft=True)
@@ -257,7 +258,7 @@ def document_pdf(request: HttpRequest, doc_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def document_finalise(request: HttpRequest, doc_pk: int) -> HttpResponse:
+def document_finalise(request: AuthenticatedHttpRequest, doc_pk: int) -> HttpResponse:
     """GET: the confirmation (document, register, the number is permanent); POST: issue it."""
     document = _document(request, doc_pk)
     access.require_write(request.user, document.meeting.locality_id, access.CLERK_ROLES)
@@ -289,7 +290,7 @@ def document_finalise(request: HttpRequest, doc_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def document_correct(request: HttpRequest, doc_pk: int) -> HttpResponse:
+def document_correct(request: AuthenticatedHttpRequest, doc_pk: int) -> HttpResponse:
     """GET: explains the two Decree 30 ways and asks which; POST: starts the chosen draft."""
     document = _document(request, doc_pk)
     access.require_write(request.user, document.meeting.locality_id, access.CLERK_ROLES)
@@ -319,7 +320,7 @@ def document_correct(request: HttpRequest, doc_pk: int) -> HttpResponse:
 
 
 @login_required
-def document_register(request: HttpRequest) -> HttpResponse:
+def document_register(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sổ đăng ký văn bản: issued documents by register, with their corrections and replacements."""
     qs = selectors.register(request.user)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -329,7 +330,7 @@ def document_register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def document_docx(request: HttpRequest, doc_pk: int) -> HttpResponse:
+def document_docx(request: AuthenticatedHttpRequest, doc_pk: int) -> HttpResponse:
     """The Word copy of a document: its number once issued, "DỰ THẢO" before."""
     from meetings.word import document_docx as build
 
@@ -351,7 +352,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 @login_required
-def directive_list(request: HttpRequest) -> HttpResponse:
+def directive_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = DirectiveFilter(
         request.GET or None,
         queryset=selectors.directives_for(request.user).order_by("state", "deadline", "meeting__starts_at", "number"),
@@ -375,7 +376,7 @@ def directive_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def directive_done(request: HttpRequest, pk: int) -> HttpResponse:
+def directive_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     directive = get_object_or_404(selectors.directives_for(request.user), pk=pk)
     if not access.can_mark_directive(request.user, directive):
         raise PermissionDenied(_("Bạn không có quyền cập nhật nhiệm vụ này."))
@@ -405,8 +406,9 @@ def _parse_date(value: str | None) -> datetime.date:
 
 
 @login_required
-def calendar_view(request: HttpRequest) -> HttpResponse:
-    view = request.GET.get("view") if request.GET.get("view") in ("month", "week") else "month"
+def calendar_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    view = request.GET.get("view") or "month"
+    view = view if view in ("month", "week") else "month"
     day = _parse_date(request.GET.get("date"))
     # "Go to month/year": the jump form sends month and year instead of a date.
     month, year = request.GET.get("month", ""), request.GET.get("year", "")
@@ -448,7 +450,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def feed_settings(request: HttpRequest) -> HttpResponse:
+def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         account_services.renew_feed_token(request.user)
         messages.success(request, _("Đã tạo địa chỉ lịch mới; địa chỉ cũ không còn dùng được."))
@@ -471,7 +473,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_detail(request.user, pk)
     response = HttpResponse(ical.calendar_bytes([meeting], meeting.title), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="hoi-nghi-{meeting.pk}.ics"'

@@ -4,6 +4,7 @@ the leaders' weekly digest (overdue reviews and directives of the units below th
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -34,7 +35,7 @@ def queue_digests(today: datetime.date) -> int:
     )
     ids = list(Digest.objects.filter(day=today, status=ReminderStatus.PENDING).values_list("pk", flat=True))
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: delivery.enqueue_digest(pk), robust=True)
+        transaction.on_commit(partial(delivery.enqueue_digest, pk), robust=True)
     return len(ids)
 
 

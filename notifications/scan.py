@@ -28,6 +28,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -100,8 +101,8 @@ def _reminders_select(source: str) -> str:
 
 
 def _reminders_params(
-    batch: Batch, kind: str, main_role: str, escalated_role: str, select_params: Sequence[object] = ()
-) -> list[object]:
+    batch: Batch, kind: str, main_role: str, escalated_role: str, select_params: Sequence[Any] = ()
+) -> list[Any]:
     return [
         kind,
         ReminderStatus.SKIPPED,
@@ -356,7 +357,7 @@ SUBSCRIBED = (
     events.DOCUMENT_ISSUED,
     events.IMPORT_FINISHED,
 )
-SUBJECTS = {"regulations": Regulation, "directives": Directive, "meetings": Meeting}
+SUBJECTS: dict[str, Any] = {"regulations": Regulation, "directives": Directive, "meetings": Meeting}
 
 
 def subjects_by_unit(events_: Sequence[events.Event]) -> dict[int | None, dict[str, list[int]]]:

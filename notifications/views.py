@@ -13,6 +13,7 @@ from notifications import selectors, services
 from notifications.forms import PreferencesForm
 from notifications.models import Notification
 from portal import params
+from portal.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 20
 MAX_ID = 2**63 - 1  # a larger id in the URL would overflow the database integer
@@ -23,7 +24,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     unread_only = request.GET.get("chua_doc") == "1"
     page = Paginator(selectors.notifications_of(request.user, unread_only), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page_obj": page, "unread_only": unread_only})
@@ -31,7 +32,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if pk > MAX_ID:
         raise Http404
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
@@ -43,14 +44,14 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = services.mark_all_read(request.user)
     messages.success(request, _("Đã đánh dấu %(n)s thông báo là đã đọc.") % {"n": count})
     return redirect(_safe_next(request, reverse("notifications:list")))
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         services.set_email_preference(request.user, form.cleaned_data["email_notifications"])
@@ -59,14 +60,14 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/preferences.html", {"form": form})
 
 
-def _require_admin(request: HttpRequest) -> None:
+def _require_admin(request: AuthenticatedHttpRequest) -> None:
     if not (request.user.is_superuser or request.user.role == Role.ADMIN):
         raise PermissionDenied(_("Chỉ quản trị viên được xem trạng thái nhắc việc."))
 
 
 @login_required
 @require_POST
-def scan_now(request: HttpRequest) -> HttpResponse:
+def scan_now(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start a reminder scan at once (the same task as the 07:00 beat; a second one is harmless)."""
     _require_admin(request)
     if services.enqueue_scan():
@@ -77,7 +78,7 @@ def scan_now(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def status(request: HttpRequest) -> HttpResponse:
+def status(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_admin(request)
     from django.conf import settings
 

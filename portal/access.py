@@ -18,15 +18,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
-from agencies.models import Agency, AgencyLevel, Locality
+from agencies.models import Agency, AgencyLevel, AgencyQuerySet, Locality
 
 if TYPE_CHECKING:
     from meetings.models import Directive
@@ -52,15 +53,18 @@ class Scope:
         return self.write_all or locality_id in self.writable
 
 
+M = TypeVar("M", bound=Model)
+QS = TypeVar("QS", bound=QuerySet[Any])
+
 NOTHING = Scope(read_all=False, write_all=False, readable=frozenset(), writable=frozenset())
 
 
-def is_supreme_admin(user: User) -> bool:
-    if not user.is_authenticated or not user.is_active:
+def is_supreme_admin(user: User | AnonymousUser) -> bool:
+    if not isinstance(user, User) or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    return user.role == Role.ADMIN and user.agency_id is not None and user.agency.level == AgencyLevel.SUPREME
+    return user.role == Role.ADMIN and user.agency is not None and user.agency.level == AgencyLevel.SUPREME
 
 
 def _carried_localities(root: Locality) -> set[int]:
@@ -80,7 +84,7 @@ def _carried_localities(root: Locality) -> set[int]:
 
 def read_only_since(user: User) -> datetime.date | None:
     """The dissolution date of the user's unit if it has passed: such users may only read."""
-    if not user.is_authenticated or user.is_superuser or user.agency_id is None:
+    if not user.is_authenticated or user.is_superuser or user.agency is None:
         return None
     active_to = user.agency.active_to
     return active_to if active_to is not None and active_to < timezone.localdate() else None
@@ -95,14 +99,14 @@ def read_only_message(day: datetime.date) -> str:
 
 def scope_of(user: User) -> Scope:
     """The user's scope, computed once per request and kept on the user object."""
-    cached = getattr(user, "_portal_scope", None)
+    cached: Scope | None = getattr(user, "_portal_scope", None)
     if cached is not None:
         return cached
     if not user.is_authenticated or not user.is_active:
         scope = NOTHING
     elif is_supreme_admin(user):
         scope = Scope(read_all=True, write_all=True, readable=frozenset(), writable=frozenset())
-    elif user.agency_id is None:
+    elif user.agency is None:
         scope = NOTHING
     else:
         own = user.agency.locality
@@ -116,11 +120,11 @@ def scope_of(user: User) -> Scope:
             scope = Scope(read_all=False, write_all=False, readable=carried, writable=carried)
         if read_only_since(user) is not None:
             scope = Scope(read_all=scope.read_all, write_all=False, readable=scope.readable, writable=frozenset())
-    user._portal_scope = scope
+    user._portal_scope = scope  # type: ignore[attr-defined]  # kept for the request
     return scope
 
 
-def restrict(user: User, queryset: QuerySet, locality_field: str = "locality") -> QuerySet:
+def restrict(user: User, queryset: QS, locality_field: str = "locality") -> QS:
     """Narrow ``queryset`` to the rows whose ``locality_field`` the user may read."""
     scope = scope_of(user)
     if scope.read_all:
@@ -128,7 +132,7 @@ def restrict(user: User, queryset: QuerySet, locality_field: str = "locality") -
     return queryset.filter(**{f"{locality_field}__in": scope.readable})
 
 
-def restrict_any(user: User, queryset: QuerySet, *locality_fields: str) -> QuerySet:
+def restrict_any(user: User, queryset: QS, *locality_fields: str) -> QS:
     """Narrow ``queryset`` to the rows with at least one of ``locality_fields`` readable (a directive: its
     own locality or its meeting's)."""
     scope = scope_of(user)
@@ -140,7 +144,7 @@ def restrict_any(user: User, queryset: QuerySet, *locality_fields: str) -> Query
     return queryset.filter(either)
 
 
-def audit_events(user: User, queryset: QuerySet) -> QuerySet:
+def audit_events(user: User, queryset: QS) -> QS:
     """The audit log: admins only; supreme admins see every event, other admins those of the users of
     the localities they read."""
     require_role(user, ADMIN_ROLES)
@@ -165,7 +169,7 @@ def can_mark_directive(user: User, directive: Directive) -> bool:
     return has_role(user, LEADER_ROLES) and any(scope.can_read(pk) for pk in localities)
 
 
-def agencies(user: User) -> QuerySet[Agency]:
+def agencies(user: User) -> AgencyQuerySet:
     return restrict(user, Agency.objects.all())
 
 
@@ -173,25 +177,27 @@ def localities(user: User) -> QuerySet[Locality]:
     return restrict(user, Locality.objects.all(), "id")
 
 
-def get_or_404(user: User, queryset: QuerySet, locality_field: str = "locality", **lookup) -> Model:
+def get_or_404(user: User, queryset: QuerySet[M], locality_field: str = "locality", **lookup: Any) -> M:
     """Fetch one object in the user's scope; out of scope looks exactly like missing."""
     try:
-        return restrict(user, queryset, locality_field).get(**lookup)
-    except queryset.model.DoesNotExist:
+        found: M = restrict(user, queryset, locality_field).get(**lookup)
+        return found
+    except ObjectDoesNotExist:
         # Same 404 either way; but note a record that exists outside the scope, so the audit trail
         # can show a user probing other units' ids (audit.middleware).
         if queryset.model._default_manager.filter(**lookup).exists():
-            user._portal_out_of_scope = f"{queryset.model._meta.label} #{lookup.get('pk', '')}"
+            user._portal_out_of_scope = f"{queryset.model._meta.label} #{lookup.get('pk', '')}"  # type: ignore[attr-defined]
         raise Http404 from None
     except (ValueError, TypeError):
         raise Http404 from None
 
 
-def own_or_404(user: User, queryset: QuerySet, **lookup) -> Model:
+def own_or_404(user: User, queryset: QuerySet[M], **lookup: Any) -> M:
     """A personal object (an export job and its file): its owner sees it, anyone else gets 404."""
     try:
-        return queryset.get(user=user, **lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        found: M = queryset.get(user=user, **lookup)
+        return found
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
@@ -238,6 +244,6 @@ def administered_agencies(user: User) -> QuerySet[Agency]:
         return Agency.objects.none()
     if scope_of(user).write_all:
         return Agency.objects.all()
-    if user.agency_id is None:
+    if user.agency is None:
         return Agency.objects.none()
     return Agency.objects.filter(locality__in=Locality.objects.subtree(user.agency.locality))

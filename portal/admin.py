@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from portal.models import PendingEvent
 
@@ -11,5 +12,5 @@ class PendingEventAdmin(admin.ModelAdmin):
     list_filter = ("name",)
     readonly_fields = [f.name for f in PendingEvent._meta.fields]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

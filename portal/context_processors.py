@@ -1,8 +1,18 @@
+from typing import TypedDict
+
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from portal import access
+
+
+class NavItem(TypedDict):
+    url: str
+    label: str
+    description: str
+    active: bool
+
 
 PORTAL_NAME = "Cổng quy chế phối hợp ngành Kiểm sát"
 
@@ -38,7 +48,7 @@ NAVIGATION_SUPREME_ONLY = {"signing:config"}
 
 
 def portal(request: HttpRequest) -> dict:
-    items = []
+    items: list[NavItem] = []
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         for name, label, description in NAVIGATION + ADMIN_NAVIGATION:
             roles = NAVIGATION_ROLES.get(name)
@@ -52,7 +62,7 @@ def portal(request: HttpRequest) -> dict:
                 url = reverse(name)
             except NoReverseMatch:
                 continue
-            items.append({"url": url, "label": label, "description": description, "active": False})
+            items.append(NavItem(url=url, label=label, description=description, active=False))
         # The current section is the item with the longest URL prefix of this page.
         matching = [item for item in items if request.path.startswith(item["url"]) and item["url"] != "/"]
         if matching:

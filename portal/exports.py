@@ -77,7 +77,7 @@ def describe_filters(form: forms.Form, skip: Sequence[str] = ("sort", "page")) -
         if name in skip or value in (None, "", [], ()):
             continue
         if isinstance(bound, forms.ChoiceField) and not hasattr(bound, "queryset"):
-            shown = str(dict(bound.choices).get(value, value))
+            shown = str(dict(bound.choices).get(value, value))  # type: ignore[arg-type]  # a list of pairs here
         elif isinstance(value, str):
             shown = f"“{value}”"
         elif hasattr(value, "normalize"):  # a Decimal from a number filter: 2020, not 2020.0

@@ -27,7 +27,7 @@ class DateRangeFilterForm(forms.Form):
     (the list then filters by ``date_from`` alone and says why), not a silently empty list."""
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", MSG_DATES_REVERSED)

@@ -23,7 +23,7 @@ class CappedPage(Page):
         self.notice = ""  # why this page is not the one asked for (a bad or too high number)
 
     def has_next(self) -> bool:
-        return self.more if self.paginator.capped else super().has_next()
+        return self.more if getattr(self.paginator, "capped", False) else super().has_next()
 
 
 class CappedPaginator(Paginator):

@@ -4,10 +4,11 @@ from django.shortcuts import render
 from django.template import loader
 
 from portal import access
+from portal.http import AuthenticatedHttpRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = access.scope_of(request.user)
     return render(
         request,

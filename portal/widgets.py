@@ -193,5 +193,5 @@ def agency_autocomplete(multiple: bool = False) -> AutocompleteSelect:
     """The widget for any choice among the agencies in the user's scope."""
     from django.urls import reverse_lazy
 
-    url = reverse_lazy("agencies:autocomplete")
+    url = str(reverse_lazy("agencies:autocomplete"))
     return AutocompleteSelectMultiple(url) if multiple else AutocompleteSelect(url)

@@ -6,6 +6,7 @@ The meetings demo links review meetings to these by (host code, number): keep th
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django.db import transaction
 
@@ -78,7 +79,7 @@ def _ensure(
     *,
     parties: list[tuple[str, str, str, str]],
     fields: list[str],
-    articles: list[tuple[int, int, str]] = (),
+    articles: Sequence[tuple[int, int, str]] = (),
     **values,
 ) -> Regulation | None:
     agencies = {a.code: a for a in Agency.objects.filter(code__in=[host_code, *[p[0] for p in parties]])}

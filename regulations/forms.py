@@ -3,6 +3,8 @@ relations). Every rule lives in ``regulations.services``; the forms put its mess
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
@@ -30,13 +32,18 @@ MSG_CHOOSE_FILES_AGAIN = _(
     "Trình duyệt không giữ lại được tệp đã chọn khi trang báo lỗi. Vui lòng chọn lại tệp trước khi lưu."
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class AgencyChoiceField(SafeModelChoiceField):
     def label_from_instance(self, obj: Agency) -> str:
         return obj.name if obj.is_active_on() else f"{obj.name} (đã giải thể)"
 
 
-def bounded_integer(label: str, bounds: tuple[int, int], unit: str, required: bool = False, **kwargs):
+def bounded_integer(
+    label: StrOrPromise, bounds: tuple[int, int], unit: StrOrPromise, required: bool = False, **kwargs: Any
+) -> forms.IntegerField:
     """An integer field whose out-of-range values (0, 32768, ...) get a Vietnamese error, never a DB error."""
     low, high = bounds
     message = _("%(label)s phải từ %(low)d đến %(high)d%(unit)s.") % {
@@ -395,7 +402,8 @@ class RegulationEditor:
         for name, messages in exc.message_dict.items():
             if name in targets:
                 targets[name]._non_form_errors = self.parties.error_class(
-                    list(targets[name].non_form_errors()) + messages, renderer=targets[name].renderer
+                    list(targets[name].non_form_errors()) + messages,  # type: ignore[arg-type]
+                    renderer=targets[name].renderer,
                 )
             elif name in self.form.fields:
                 for message in messages:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,14 +16,22 @@ from accounts.models import User
 from agencies.models import Agency
 from portal import access
 from regulations import reviews, rules
-from regulations.models import Article, Field, Original, Regulation, RegulationParty, RegulationRelation
+from regulations.models import (
+    Article,
+    Field,
+    Original,
+    Regulation,
+    RegulationParty,
+    RegulationQuerySet,
+    RegulationRelation,
+)
 
 
 def today() -> datetime.date:
     return timezone.localdate()
 
 
-def visible(user: User) -> QuerySet[Regulation]:
+def visible(user: User) -> RegulationQuerySet:
     return access.restrict(user, Regulation.objects.all())
 
 
@@ -109,7 +118,7 @@ class Event:
     link_text: str = ""
 
 
-def timeline(user: User, regulation: Regulation, reviews) -> list[Event]:
+def timeline(user: User, regulation: Regulation, reviews: list[Any]) -> list[Event]:
     events = [Event(regulation.signed_on, _("Ký ban hành"))]
     events.append(Event(regulation.in_force_from, _("Có hiệu lực")))
     for meeting in reviews:
@@ -155,7 +164,7 @@ class Change:
     reason: str = ""  # why, when a bulk path said so ("Nhập từ tệp …")
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, datetime.date):
@@ -165,8 +174,8 @@ def _show(value) -> str:
     return str(value)
 
 
-def _field_name(value, fields_by_id: dict[int, str]) -> str:
-    return value.name if isinstance(value, Field) else str(fields_by_id.get(value, value))
+def _field_name(value: object, fields_by_id: dict[int, str]) -> str:
+    return value.name if isinstance(value, Field) else str(fields_by_id.get(value, value))  # type: ignore[call-overload]
 
 
 def history(regulation: Regulation) -> list[Change]:
@@ -197,9 +206,9 @@ def history(regulation: Regulation) -> list[Change]:
     return sorted(result, key=lambda c: c.when, reverse=True)
 
 
-def _describe(record, describe) -> str:
+def _describe(record: Any, describe: Callable[[Any], str]) -> str:
     try:
-        return describe(record)
+        return str(describe(record))
     except Exception:  # the related row (e.g. a deleted regulation) may be gone
         return "—"
 
@@ -226,7 +235,8 @@ VERBS = {"+": _("Thêm"), "~": _("Sửa"), "-": _("Xóa")}
 def _related_history(regulation: Regulation) -> list[Change]:
     result = []
     for model, fk, noun, describe in RELATED_HISTORY:
-        for record in model.history.filter(**{fk: regulation.pk}).select_related("history_user"):
+        history = model.history  # type: ignore[attr-defined]  # added by simple-history
+        for record in history.filter(**{fk: regulation.pk}).select_related("history_user"):
             who = record.history_user.display_name if record.history_user else _("Hệ thống")
             kind = f"{VERBS.get(record.history_type, '')} {noun}"
             after = _describe(record, describe)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,9 @@ from regulations.models import (
 )
 from regulations.signals import announce
 from regulations.uploads import CheckedFile, check_original
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _amendment_component(ids: set[int]) -> set[int]:
@@ -131,6 +135,11 @@ MSG_DUPLICATE_RELATION = _("Quan hệ này đã được ghi nhận ở dòng kh
 CHAIN_KINDS = (RelationKind.SUPERSEDES, RelationKind.AMENDS)
 
 
+def _by(user: User, record: Model) -> None:
+    """Name ``user`` in the history row django-simple-history writes for the next save of ``record``."""
+    record._history_user = user  # type: ignore[attr-defined]
+
+
 def number_taken(host: Agency, number: str, exclude_pk: int | None = None) -> bool:
     qs = Regulation.objects.filter(host_agency=host, number__iexact=number.strip())
     if exclude_pk:
@@ -138,8 +147,8 @@ def number_taken(host: Agency, number: str, exclude_pk: int | None = None) -> bo
     return qs.exists()
 
 
-def date_errors(signed_on: date | None, in_force_from: date | None, expires_on: date | None) -> dict[str, str]:
-    errors = {}
+def date_errors(signed_on: date | None, in_force_from: date | None, expires_on: date | None) -> dict[str, StrOrPromise]:
+    errors: dict[str, StrOrPromise] = {}
     if signed_on and in_force_from and in_force_from < signed_on:
         errors["in_force_from"] = MSG_IN_FORCE_BEFORE_SIGNED
     if in_force_from and expires_on and expires_on < in_force_from:
@@ -163,7 +172,7 @@ def reaches(start_pk: int, goal_pk: int) -> bool:
     return False
 
 
-def relation_error(source_pk: int | None, target: Regulation, kind: str) -> str | None:
+def relation_error(source_pk: int | None, target: Regulation, kind: str) -> StrOrPromise | None:
     if source_pk is not None and target.pk == source_pk:
         return MSG_SELF_RELATION
     if source_pk is not None and kind in CHAIN_KINDS and reaches(target.pk, source_pk):
@@ -171,8 +180,8 @@ def relation_error(source_pk: int | None, target: Regulation, kind: str) -> str 
     return None
 
 
-def party_errors(parties: Sequence[dict]) -> list[str]:
-    errors = []
+def party_errors(parties: Sequence[dict[str, Any]]) -> list[StrOrPromise]:
+    errors: list[StrOrPromise] = []
     if len(parties) < 2:
         errors.append(MSG_TOO_FEW_PARTIES)
     if sum(1 for p in parties if p["role"] == PartyRole.HOST) != 1:
@@ -192,7 +201,7 @@ def validate(
     user: User, data: dict, parties: Sequence[dict], relations: Sequence[dict], instance: Regulation | None = None
 ) -> None:
     """Every rule of a regulation write; raise one ``ValidationError`` naming the fields."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[StrOrPromise]] = {}
     for name, message in date_errors(data.get("signed_on"), data.get("in_force_from"), data.get("expires_on")).items():
         errors.setdefault(name, []).append(message)
     if problems := party_errors(parties):
@@ -209,8 +218,8 @@ def validate(
         if key in seen:
             errors.setdefault("relations", []).append(MSG_DUPLICATE_RELATION)
         seen.add(key)
-        if message := relation_error(instance.pk if instance else None, rel["target"], rel["kind"]):
-            errors.setdefault("relations", []).append(message)
+        if problem := relation_error(instance.pk if instance else None, rel["target"], rel["kind"]):
+            errors.setdefault("relations", []).append(problem)
     if errors:
         raise ValidationError(errors)
 
@@ -257,7 +266,7 @@ def _check_files(files: Iterable[tuple[str, UploadedFile]]) -> list[tuple[str, U
     return checked
 
 
-def _save_original(user: User, regulation: Regulation, kind: str, upload: UploadedFile, info: CheckedFile):
+def _save_original(user: User, regulation: Regulation, kind: str, upload: UploadedFile, info: CheckedFile) -> Original:
     original = Original(
         regulation=regulation,
         kind=kind,
@@ -267,7 +276,7 @@ def _save_original(user: User, regulation: Regulation, kind: str, upload: Upload
         sha256=info.sha256,
         uploaded_by=user,
     )
-    original._history_user = user
+    _by(user, original)
     original.file.save(upload.name or "tep", upload, save=False)
     original.save()
     return original
@@ -278,15 +287,15 @@ def _sync_parties(user: User, regulation: Regulation, parties: Sequence[dict]) -
     wanted = {p["agency"].pk for p in parties}
     for agency_id, party in existing.items():
         if agency_id not in wanted:
-            party._history_user = user
+            _by(user, party)
             party.delete()
     # Demote the old host first so the one-host constraint holds at every step.
     for p in parties:
-        party = existing.get(p["agency"].pk)
-        if party is not None and party.role == PartyRole.HOST and p["role"] != PartyRole.HOST:
-            party.role = PartyRole.PARTY
-            party._history_user = user
-            party.save(update_fields=["role"])
+        old = existing.get(p["agency"].pk)
+        if old is not None and old.role == PartyRole.HOST and p["role"] != PartyRole.HOST:
+            old.role = PartyRole.PARTY
+            _by(user, old)
+            old.save(update_fields=["role"])
     for order, p in enumerate(parties):
         party = existing.get(p["agency"].pk) or RegulationParty(regulation=regulation, agency=p["agency"])
         values = {
@@ -300,7 +309,7 @@ def _sync_parties(user: User, regulation: Regulation, parties: Sequence[dict]) -
             continue
         for k, v in values.items():
             setattr(party, k, v)
-        party._history_user = user
+        _by(user, party)
         party.save()
 
 
@@ -309,7 +318,7 @@ def _sync_articles(user: User, regulation: Regulation, articles: Sequence[dict])
     wanted = {a["number"] for a in articles}
     for number, article in existing.items():
         if number not in wanted:
-            article._history_user = user
+            _by(user, article)
             article.delete()
     for a in articles:
         article = existing.get(a["number"]) or Article(regulation=regulation, number=a["number"])
@@ -318,7 +327,7 @@ def _sync_articles(user: User, regulation: Regulation, articles: Sequence[dict])
             continue
         for k, v in values.items():
             setattr(article, k, v)
-        article._history_user = user
+        _by(user, article)
         article.save()
 
 
@@ -330,15 +339,15 @@ def _sync_relations(user: User, regulation: Regulation, relations: Sequence[dict
     for key, relation in existing.items():
         if key not in wanted:
             touched.add(relation.target_id)
-            relation._history_user = user
+            _by(user, relation)
             relation.delete()
     for r in relations:
-        relation = existing.get((r["target"].pk, r["kind"]))
-        if relation is not None and relation.effective_on == r["effective_on"]:
+        found = existing.get((r["target"].pk, r["kind"]))
+        if found is not None and found.effective_on == r["effective_on"]:
             continue
-        relation = relation or RegulationRelation(source=regulation, target=r["target"], kind=r["kind"])
+        relation = found or RegulationRelation(source=regulation, target=r["target"], kind=r["kind"])
         relation.effective_on = r["effective_on"]
-        relation._history_user = user
+        _by(user, relation)
         relation.save()
         touched.add(r["target"].pk)
     return touched
@@ -386,12 +395,14 @@ def _save(
 ) -> Regulation:
     """The write shared by create and update, after validation."""
     host = host_of(parties)
+    if host is None:  # validate() refused it already
+        raise ValidationError({"parties": [MSG_HOST_COUNT]})
     regulation.host_agency, regulation.locality = host, host.locality
     for name in REGULATION_FIELDS:
         if name in data:
             setattr(regulation, name, data[name])
     regulation.number = regulation.number.strip()
-    regulation._history_user = user
+    _by(user, regulation)
     regulation.save()
     if "fields" in data:
         regulation.fields.set(data["fields"])
@@ -416,7 +427,9 @@ def add_original(user: User, regulation: Regulation, kind: str, upload: Uploaded
 
 
 @transaction.atomic
-def add_relation(user: User, source: Regulation, target: Regulation, kind: str, effective_on: date):
+def add_relation(
+    user: User, source: Regulation, target: Regulation, kind: str, effective_on: date
+) -> RegulationRelation:
     access.require_write(user, source.locality_id)
     if message := relation_error(source.pk, target, kind):
         raise ValidationError({"target": [message]})
@@ -425,7 +438,7 @@ def add_relation(user: User, source: Regulation, target: Regulation, kind: str, 
     )
     if relation.effective_on != effective_on:
         relation.effective_on = effective_on
-        relation._history_user = user
+        _by(user, relation)
         relation.save()
     refresh_derived_dates([source.pk, target.pk])
     return relation

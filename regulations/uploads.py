@@ -20,12 +20,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 
 EXTENSIONS = {PDF: {".pdf"}, JPEG: {".jpg", ".jpeg"}, PNG: {".png"}, DOCX: {".docx"}, ODT: {".odt"}}
-ALLOWED_BY_KIND = {
+ALLOWED_BY_KIND: dict[str, tuple[str, ...]] = {
     OriginalKind.SIGNED_SCAN: (PDF, JPEG, PNG),
     OriginalKind.EDITABLE_TEXT: (DOCX, ODT),
     OriginalKind.OTHER: (PDF, JPEG, PNG, DOCX, ODT),
 }
-KIND_HINT = {
+KIND_HINT: dict[str, str] = {
     OriginalKind.SIGNED_SCAN: "PDF, JPEG hoặc PNG",
     OriginalKind.EDITABLE_TEXT: "DOCX hoặc ODT",
     OriginalKind.OTHER: "PDF, JPEG, PNG, DOCX hoặc ODT",
@@ -108,7 +108,7 @@ def check_original(kind: str, upload: UploadedFile) -> CheckedFile:
     if cached is not None and cached[0] == kind:
         return cached[1]
     checked = _check_original(kind, upload)
-    upload._portal_checked = (kind, checked)
+    upload._portal_checked = (kind, checked)  # type: ignore[attr-defined]  # checked once per request
     return checked
 
 

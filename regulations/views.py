@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import access, params, pdf
+from portal.http import AuthenticatedHttpRequest
 from portal.pagination import CappedPaginator
 from regulations import exports, jobs, rules, selectors, services
 from regulations.filters import RegulationFilter
@@ -20,7 +21,7 @@ from regulations.models import Original, RegisterJob, RegisterJobState, Relation
 PAGE_SIZE = 25
 
 
-def _filtered(request: HttpRequest) -> RegulationFilter:
+def _filtered(request: AuthenticatedHttpRequest) -> RegulationFilter:
     today = selectors.today()
     return RegulationFilter(
         request.GET or None,
@@ -32,7 +33,7 @@ def _filtered(request: HttpRequest) -> RegulationFilter:
 
 
 @login_required
-def regulation_list(request: HttpRequest) -> HttpResponse:
+def regulation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -55,7 +56,7 @@ def _back_to_list(request: HttpRequest, params: QueryDict, error: exports.Invali
 
 
 @login_required
-def export_xlsx(request: HttpRequest) -> HttpResponse:
+def export_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         return exports.xlsx_response(exports.build(request.user, request.GET))
     except exports.InvalidFilters as error:
@@ -63,7 +64,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         return exports.csv_response(exports.build(request.user, request.GET))
     except exports.InvalidFilters as error:
@@ -71,7 +72,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def register_pdf(request: HttpRequest) -> HttpResponse:
+def register_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Small scopes print at once; larger ones are offered as a background job (``regulations.jobs``)."""
     try:
         export = exports.build(request.user, request.GET)
@@ -95,7 +96,7 @@ def register_pdf(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def register_job_start(request: HttpRequest) -> HttpResponse:
+def register_job_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     params = QueryDict(request.POST.get("query", "")[:2000])
     try:
         job = jobs.start(request.user, params)
@@ -108,20 +109,20 @@ def register_job_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def register_job(request: HttpRequest, pk: int) -> HttpResponse:
+def register_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = access.own_or_404(request.user, RegisterJob.objects.all(), pk=pk)
     return render(request, "regulations/register_job.html", {"job": job, "status": jobs.status(job)})
 
 
 @login_required
-def register_job_status(request: HttpRequest, pk: int) -> JsonResponse:
+def register_job_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     job = access.own_or_404(request.user, RegisterJob.objects.all(), pk=pk)
     return JsonResponse(jobs.status(job))
 
 
 @login_required
 @require_POST
-def register_job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def register_job_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = access.own_or_404(request.user, RegisterJob.objects.all(), pk=pk)
     jobs.cancel(job)
     messages.info(request, _("Đã yêu cầu hủy việc tạo sổ theo dõi."))
@@ -129,7 +130,7 @@ def register_job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def register_job_file(request: HttpRequest, pk: int) -> HttpResponse:
+def register_job_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     job = access.own_or_404(request.user, RegisterJob.objects.filter(state=RegisterJobState.DONE), pk=pk)
     if not job.file:
         raise Http404
@@ -142,7 +143,7 @@ def register_job_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     regulation = selectors.detail(request.user, pk)
     today = selectors.today()
     reviews = list(selectors.review_meetings(request.user, regulation))
@@ -179,7 +180,7 @@ def _render_form(request: HttpRequest, editor: RegulationEditor, regulation=None
 
 
 @login_required
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_role(request.user, access.EDIT_ROLES)
     if not access.writable_agencies(request.user).exists():
         raise PermissionDenied(_("Bạn không có quyền ghi nhận quy chế."))
@@ -207,7 +208,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     regulation = selectors.detail(request.user, pk)
     access.require_write(request.user, regulation.locality_id)
     if request.method == "POST":
@@ -226,7 +227,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def download_original(request: HttpRequest, pk: int) -> FileResponse:
+def download_original(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     original = access.get_or_404(
         request.user, Original.objects.select_related("regulation"), "regulation__locality", pk=pk
     )

@@ -31,5 +31,5 @@ def agency_badge(agency: Agency | None) -> SafeString | str:
         badge,
         _("nay là"),
         url_for_pk("agencies:detail", agency.current_carrier_id),
-        agency.current_carrier.display_short,
+        agency.current_carrier.display_short if agency.current_carrier is not None else "",
     )

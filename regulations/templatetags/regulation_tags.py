@@ -45,15 +45,7 @@ def review_badge(regulation, today: datetime.date) -> str:
 @register.simple_tag
 def status_label(regulation, today: datetime.date) -> str:
     value = getattr(regulation, "_status", None) or rules.status_on(regulation, today)
-    return RegulationStatus(value).label
-
-
-@register.filter
-def register_agency(agency) -> str:
-    """ "X (đã giải thể → nay là Y)", as the register's exports name an agency."""
-    from regulations.exports import agency_label
-
-    return agency_label(agency)
+    return str(RegulationStatus(value).label)
 
 
 def _date(day: datetime.date | None) -> str:

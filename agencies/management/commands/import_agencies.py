@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, agencies: Path | None, people: Path | None, **options) -> None:
         if not agencies and not people:
             raise CommandError("Cần ít nhất một tệp: --agencies hoặc --people.")
-        texts = []
+        texts: list[str | None] = []
         for path in (agencies, people):
             if path is None:
                 texts.append(None)
