@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import cast
 
 from django import forms
 from django.forms.utils import flatatt
@@ -193,5 +194,5 @@ def agency_autocomplete(multiple: bool = False) -> AutocompleteSelect:
     """The widget for any choice among the agencies in the user's scope."""
     from django.urls import reverse_lazy
 
-    url = str(reverse_lazy("agencies:autocomplete"))
+    url = cast(str, reverse_lazy("agencies:autocomplete"))  # resolved when rendered, after the URLconf loads
     return AutocompleteSelectMultiple(url) if multiple else AutocompleteSelect(url)

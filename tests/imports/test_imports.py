@@ -229,7 +229,7 @@ def test_big_file_runs_in_the_background_with_a_status_url(
     sent = []
     from imports import tasks
 
-    monkeypatch.setattr(tasks.check_import_task, "apply_async", lambda args, queue=None: sent.append(args))
+    monkeypatch.setattr(tasks.check_import_task, "apply_async", lambda args, **options: sent.append(args))
     client = client_for(world.ks_staff)
     with django_capture_on_commit_callbacks(execute=True):
         job = job_of(upload(client, xlsx([regulation_row(n) for n in range(1, 6)])))
@@ -243,6 +243,47 @@ def test_big_file_runs_in_the_background_with_a_status_url(
     state = client.get(reverse("imports:status", args=[job.pk])).json()
     assert state["state"] == "ready" and state["finished"] and state["percent"] == 100
     assert state["counts"]["created"] == 5
+
+
+def test_an_import_is_one_event_one_recount_per_family_and_one_recompute_per_unit(
+    world, client_for, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    """Issue 19: the import's rows announce nothing one by one; its transaction commits one
+    ``import.finished``, which the dashboards recount once per family and the reminders recompute in
+    one task for the unit."""
+    from django.utils import timezone
+
+    from dashboards import tallies
+    from notifications import scan
+    from portal import events
+
+    tallies.rebuild(timezone.localdate())
+    delivered: list[list[str]] = []
+    for name, subscriber in list(events._subscribers.items()):
+        monkeypatch.setitem(
+            events._subscribers,
+            name,
+            events.Subscriber(
+                name,
+                lambda evs, h=subscriber.handler: delivered.append([e.name for e in evs]) or h(evs),
+                subscriber.names,
+            ),
+        )
+    recounts: list[str] = []
+    real_count_own = tallies.count_own
+    monkeypatch.setattr(tallies, "count_own", lambda f, ids, on: recounts.append(f) or real_count_own(f, ids, on))
+    recomputes: list[dict[str, list[int]]] = []
+    monkeypatch.setattr(scan, "enqueue_recompute", lambda **subjects: recomputes.append(subjects))
+    client = client_for(world.ks_staff)
+    rows = [regulation_row(n) for n in range(1, 9)]
+    job = job_of(upload(client, xlsx(rows, [meeting_row(1, regulation="01/2023/QCPH-VKSKS")])))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:confirm", args=[job.pk]))
+    assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.DONE
+    assert {name for names in delivered for name in names} == {events.IMPORT_FINISHED}
+    assert sorted(recounts) == sorted(tallies.FAMILIES)  # one recount of each family, for the unit
+    [subjects] = recomputes  # one task for the unit (Khánh Sơn)
+    assert len(subjects["regulations"]) == 8 and len(subjects["meetings"]) == 1
 
 
 @pytest.mark.parametrize(
