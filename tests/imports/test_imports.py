@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import unicodedata
+from collections.abc import Sequence
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -259,19 +261,25 @@ def test_an_import_is_one_event_one_recount_per_family_and_one_recompute_per_uni
 
     tallies.rebuild(timezone.localdate())
     delivered: list[list[str]] = []
+
+    def recorded(handler: events.Handler) -> events.Handler:
+        def handle(evs: Sequence[events.Event]) -> None:
+            delivered.append([e.name for e in evs])
+            handler(evs)
+
+        return handle
+
     for name, subscriber in list(events._subscribers.items()):
-        monkeypatch.setitem(
-            events._subscribers,
-            name,
-            events.Subscriber(
-                name,
-                lambda evs, h=subscriber.handler: delivered.append([e.name for e in evs]) or h(evs),
-                subscriber.names,
-            ),
-        )
+        recording = events.Subscriber(name, recorded(subscriber.handler), subscriber.names)
+        monkeypatch.setitem(events._subscribers, name, recording)
     recounts: list[str] = []
     real_count_own = tallies.count_own
-    monkeypatch.setattr(tallies, "count_own", lambda f, ids, on: recounts.append(f) or real_count_own(f, ids, on))
+
+    def count_own(family: str, ids: list[int] | None, on: datetime.date) -> dict:
+        recounts.append(family)
+        return real_count_own(family, ids, on)
+
+    monkeypatch.setattr(tallies, "count_own", count_own)
     recomputes: list[dict[str, list[int]]] = []
     monkeypatch.setattr(scan, "enqueue_recompute", lambda **subjects: recomputes.append(subjects))
     client = client_for(world.ks_staff)
