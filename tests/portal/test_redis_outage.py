@@ -40,8 +40,9 @@ def redis_down(settings, monkeypatch) -> Iterator[Callable[[], None]]:
     good = (celery_app.conf.broker_url, celery_app.conf.broker_write_url)
 
     def broker(url: str | None, write_url: str | None) -> None:
-        monkeypatch.setattr(celery_app.conf, "broker_url", url)
+        # The write URL first: read before the URL changes, it is what the teardown restores.
         monkeypatch.setattr(celery_app.conf, "broker_write_url", write_url)
+        monkeypatch.setattr(celery_app.conf, "broker_url", url)
         monkeypatch.setattr(celery_app, "_pool", None)  # connections are pooled per broker URL
         monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
 
