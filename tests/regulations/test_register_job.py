@@ -138,10 +138,13 @@ def test_cancel_before_and_during_the_render(world, client_for, many, monkeypatc
 
 
 @pytest.mark.django_db
-def test_time_limit_fails_the_job_with_a_message_and_a_notification(world, many, monkeypatch):
+def test_time_limit_fails_the_job_with_a_message_and_a_notification(
+    world, many, monkeypatch, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr(pdf, "JOB_TIMEOUT_SECONDS", 0.001)
     job = RegisterJob.objects.create(user=world.ks_staff, rows_total=7)
-    assert jobs.run(job.pk) == "failed"
+    with django_capture_on_commit_callbacks(execute=True):  # the bell item follows the job.finished event
+        assert jobs.run(job.pk) == "failed"
     job.refresh_from_db()
     assert job.state == RegisterJobState.FAILED and "quá thời gian cho phép" in job.message
     assert Notification.objects.filter(user=world.ks_staff, title__startswith="Không tạo được").exists()
