@@ -269,4 +269,4 @@ def add_verification_footer(writer: BasePdfFileWriter, *, code: str, url: str, s
     width, height = 468, 42
     stamp = TextStamp(writer, style, box=layout.BoxConstraints(width=width, height=height))
     # x: the 30 mm left margin; y: inside the 20 mm bottom margin.
-    stamp.apply(0, 85.0, 8.0)
+    stamp.apply(0, 85.0, 8.0)  # type: ignore[arg-type]  # PDF points; pyHanko takes floats

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from portal import access
-from signing.models import OriginalSignatureCheck, SigningKey, TrustRoot
+from signing.models import OriginalSignatureCheck, SigningKey, TrustRoot, VerificationCode
 from signing.services import normalise_code
 from signing.verification import PdfReport, roots_digest, verify_pdf
 
@@ -27,11 +27,11 @@ def roots() -> QuerySet[TrustRoot]:
 
 
 def document_by_code(user: User, code: str) -> OfficialDocument:
-    """The issued document of a verification code, or 404 (also for another agency's user)."""
-    from meetings.models import OfficialDocument
-
-    qs = OfficialDocument.objects.select_related("meeting", "issuing_agency", "verification")
-    return access.get_or_404(user, qs, "meeting__locality", verification__code=normalise_code(code)[:16])
+    """The issued document of a verification code, or 404 (also for another agency's user). Read
+    through the code's own row: signing is below meetings and does not import it."""
+    qs = VerificationCode.objects.select_related("document__meeting", "document__issuing_agency")
+    found = access.get_or_404(user, qs, "document__meeting__locality", code=normalise_code(code)[:16])
+    return found.document
 
 
 def original_report(original: Original) -> PdfReport | None:

@@ -238,7 +238,7 @@ def code_for(document: OfficialDocument) -> VerificationCode:
 
 
 def verification_url(code: VerificationCode) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("signing:code", args=[code.code])
+    return str(settings.PORTAL_BASE_URL).rstrip("/") + reverse("signing:code", args=[code.code])
 
 
 # --- signing ----------------------------------------------------------------------------------
@@ -284,7 +284,7 @@ def sign_issued_pdf(document: OfficialDocument, pdf_bytes: bytes) -> bytes:
             signer,
             timestamper=_timestamper(),
             stamp_style=style,
-            new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=place.page, box=place.box),
+            new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=place.page, box=place.box),  # type: ignore[arg-type]
         )
         try:
             # A fixed reservation: estimating it would sign twice (twice on a slow token).

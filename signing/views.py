@@ -8,13 +8,14 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import access, params
+from portal.http import AuthenticatedHttpRequest
 from signing import images, selectors, services
 from signing.forms import SigningKeyForm, TrustRootForm, VerifyForm
 from signing.models import SigningKey, TrustRoot
@@ -25,8 +26,12 @@ def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode() if png else ""
 
 
+def _upload_name(request: AuthenticatedHttpRequest) -> str:
+    return getattr(request.FILES.get("pdf"), "name", "") or ""
+
+
 @login_required
-def config(request: HttpRequest) -> HttpResponse:
+def config(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ký số: the units that sign, where their keys are, and the trust roots."""
     access.require_supreme_admin(request.user)
     rows = [
@@ -42,14 +47,15 @@ def config(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def key_edit(request: HttpRequest) -> HttpResponse:
+def key_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Add a unit's key (``?khoa=`` absent) or change one (``?khoa=<id>``)."""
     access.require_supreme_admin(request.user)
     key_id = params.int_param(request.GET.get("khoa"))
     key = get_object_or_404(SigningKey.objects.select_related("agency"), pk=key_id) if key_id else None
     form = SigningKeyForm(request.POST or None, request.FILES or None, instance=key)
-    if request.method == "POST" and form.is_valid():
-        agency = form.cleaned_data.get("agency") or key.agency
+    agency = form.cleaned_data.get("agency") if form.is_bound and form.is_valid() else None
+    agency = agency or (key.agency if key is not None else None)
+    if request.method == "POST" and form.is_valid() and agency is not None:
         data = dict(form.cleaned_data)
         data["seal_image"] = data.pop("seal_upload") or (
             b"" if key and key.seal_image else images.seal_png(agency.name, agency.place_name)
@@ -74,23 +80,23 @@ def key_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def root_add(request: HttpRequest) -> HttpResponse:
+def root_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_supreme_admin(request.user)
     form = TrustRootForm(request.POST, request.FILES)
     if form.is_valid():
         root = services.add_trust_root(form.cleaned_data["certificate"], form.cleaned_data["name"])
         messages.success(request, _("Đã thêm chứng thư gốc tin cậy: %(name)s.") % {"name": root.name})
     else:
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
         messages.error(request, _("Chưa thêm được chứng thư gốc: %(e)s") % {"e": " ".join(errors)})
     return redirect("signing:config")
 
 
 @login_required
 @require_POST
-def root_delete(request: HttpRequest) -> HttpResponse:
+def root_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_supreme_admin(request.user)
-    root = TrustRoot.objects.filter(pk=params.int_param(request.POST.get("id"))).first()
+    root = TrustRoot.objects.filter(pk=params.int_param(request.POST.get("id")) or 0).first()
     if root is not None:
         root.delete()
         messages.success(request, _("Đã bỏ chứng thư gốc: %(name)s.") % {"name": root.name})
@@ -99,7 +105,7 @@ def root_delete(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Any signed-in user: upload a PDF and read its signatures; or type a verification code."""
     code = request.GET.get("ma", "").strip()
     if code:
@@ -109,13 +115,13 @@ def verify(request: HttpRequest) -> HttpResponse:
     filename = ""
     if request.method == "POST" and form.is_valid():
         report = verify_pdf(form.cleaned_data["pdf"])
-        filename = request.FILES["pdf"].name
+        filename = _upload_name(request)
     return render(request, "signing/verify.html", {"form": form, "report": report, "filename": filename})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def code(request: HttpRequest, code: str) -> HttpResponse:
+def code(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """What a verification code (or its QR code) opens: the document's record, the check of the
     stored signed PDF, and a comparison with a file the user received."""
     document = selectors.document_by_code(request.user, code)
@@ -129,7 +135,7 @@ def code(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["pdf"]
         same = bool(stored) and hashlib.sha256(data).digest() == hashlib.sha256(stored).digest()
-        received = {"same": same, "report": None if same else verify_pdf(data), "name": request.FILES["pdf"].name}
+        received = {"same": same, "report": None if same else verify_pdf(data), "name": _upload_name(request)}
     return render(
         request,
         "signing/code.html",

@@ -16,6 +16,7 @@ LAYERS = [
     "audit",
     "accounts",
     "regulations",
+    "signing",
     "meetings",
     "notifications",
     "dashboards",
