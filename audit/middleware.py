@@ -45,6 +45,8 @@ class AuditMiddleware:
             what = getattr(getattr(request, "user", None), "_portal_out_of_scope", None)
             if what:
                 note_probe(request, what)
+        elif getattr(response, "portal_download", False):  # a file handed out by a signed redirect
+            record(request, AuditAction.DOWNLOAD)
         elif response.status_code == 403:
             record(request, AuditAction.DENIED, detail=f"{request.method} 403")
         elif response.status_code == 200:

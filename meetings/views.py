@@ -8,7 +8,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from meetings.documents import render_document
 from meetings.filters import DirectiveFilter, MeetingFilter
 from meetings.forms import FORMSETS, DirectiveDoneForm, DocumentForm, MeetingForm, build_formsets, rows_from
 from meetings.models import DocumentStatus, DocumentType, Meeting, MeetingKind, OfficialDocument
-from portal import access, params
+from portal import access, params, storage
 from portal.http import AuthenticatedHttpRequest
 from portal.pagination import CappedPaginator
 from portal.pdf import PdfRenderError
@@ -253,7 +253,9 @@ def document_pdf(request: AuthenticatedHttpRequest, doc_pk: int) -> HttpResponse
             messages.error(request, exc.messages[0])
             return redirect(document.meeting)
     filename = f"{document.doc_type}-{document.serial:02d}-{document.year}.pdf"
-    return FileResponse(document.pdf.open("rb"), content_type="application/pdf", filename=filename)
+    return storage.download_response(
+        document.pdf, content_type="application/pdf", filename=filename, as_attachment=False
+    )
 
 
 @login_required

@@ -3,14 +3,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import access, params, pdf
+from portal import access, params, pdf, storage
 from portal.http import AuthenticatedHttpRequest
 from portal.pagination import CappedPaginator
 from regulations import exports, jobs, rules, selectors, services
@@ -134,10 +134,9 @@ def register_job_file(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     job = access.own_or_404(request.user, RegisterJob.objects.filter(state=RegisterJobState.DONE), pk=pk)
     if not job.file:
         raise Http404
-    return FileResponse(
-        job.file.open("rb"),
+    return storage.download_response(
+        job.file,
         content_type="application/pdf",
-        as_attachment=True,
         filename=f"so-theo-doi-quy-che-phoi-hop-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.pdf",
     )
 
@@ -227,15 +226,8 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def download_original(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def download_original(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     original = access.get_or_404(
         request.user, Original.objects.select_related("regulation"), "regulation__locality", pk=pk
     )
-    response = FileResponse(
-        original.file.open("rb"),
-        as_attachment=True,
-        filename=original.original_name,
-        content_type=original.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return storage.download_response(original.file, filename=original.original_name, content_type=original.content_type)

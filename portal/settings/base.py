@@ -170,10 +170,37 @@ STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media-not-served/"  # originals go out only through scoped views
+# Media (uploaded originals, issued PDFs, register PDFs, import files): a folder by default (`make run`),
+# or with MEDIA_STORAGE=s3 a private bucket of any S3-compatible store (MinIO, Ceph, AWS) through
+# django-storages, configured by its standard AWS_* settings. Every read and write goes through the
+# storage API, so several web nodes and workers share one bucket (docs/deploy.md).
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE not in ("filesystem", "s3"):
+    raise ValueError(f"MEDIA_STORAGE must be 'filesystem' or 's3', not {MEDIA_STORAGE!r}")
+MEDIA_BACKEND = {
+    "filesystem": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {"BACKEND": "portal.storage.MediaS3Storage"},
+}[MEDIA_STORAGE]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_BACKEND,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default=None)
+AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default=None)
+AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default=None)
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default=None)
+AWS_LOCATION = env("AWS_LOCATION", default="")  # a key prefix, to share a bucket
+AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE", default="path")  # MinIO and Ceph want path style
+AWS_DEFAULT_ACL = None  # objects inherit the bucket's (private) policy; never public-read
+AWS_QUERYSTRING_AUTH = True  # any URL the storage makes is signed ...
+AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=60)  # ... and short-lived
+AWS_S3_FILE_OVERWRITE = False
+AWS_S3_SIGNATURE_VERSION = "s3v4"
+# Downloads stream through the portal after the scope check (0, the default). A number of seconds
+# instead redirects to a signed URL valid that long, after the same check; the store's endpoint must
+# then be reachable by the users' browsers.
+MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=0)
 
 # Upload limits: originals are checked in the form; Django's own limit stays above it.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)

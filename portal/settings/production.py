@@ -1,7 +1,7 @@
 """Production settings: secrets from the environment, HTTPS only. ``check --deploy`` is clean."""
 
 from portal.settings.base import *  # noqa: F403
-from portal.settings.base import env
+from portal.settings.base import MEDIA_BACKEND, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -17,7 +17,8 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Media as MEDIA_STORAGE says (base settings); static files hashed and compressed for WhiteNoise.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_BACKEND,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
