@@ -6,16 +6,32 @@ Asia/Ho_Chi_Minh). Redis is the broker when REDIS_URL is set; otherwise kombu's 
 transport under var/broker, whose folders ``ensure_broker_folders`` creates at startup.
 """
 
+import logging
 import os
 from pathlib import Path
+from typing import Any
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def logging_from_django_settings(loglevel: Any = None, **kwargs: Any) -> None:
+    """Workers and beat log as the web does (settings.LOGGING: JSON lines with the request id in
+    production) instead of Celery's own format; ``-l LEVEL`` still sets the level."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
+    if loglevel:
+        logging.getLogger().setLevel(loglevel)
 
 
 def ensure_broker_folders() -> None:

@@ -2,10 +2,12 @@
 defaults that need nothing but Python: a SQLite file and a filesystem Celery broker."""
 
 import os
+import socket
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -31,6 +33,11 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+# The same engines wrapped by django-prometheus, which counts and times the queries (/metrics).
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -51,6 +58,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_prometheus",
+    "django_guid",
     "audit",
     "accounts",
     "agencies",
@@ -66,6 +75,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz, /metrics: before the host check and the HTTPS redirect (portal/health.py).
+    "portal.health.HealthMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # X-Request-ID: taken from the proxy (a UUID) or made here; in every log line, the response and
+    # the Celery tasks the request queues (CeleryIntegration below).
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +94,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "audit.middleware.AuditMiddleware",
     "portal.pdf.PdfErrorMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the Vietnamese lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -265,7 +281,7 @@ if REDIS_URL:
     # Retries wait up to 10 minutes (countdown); a task must stay invisible to others longer than that.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# A fixed schedule from code; run exactly ONE beat (docker-compose: the `beat` service; make run: worker -B).
+# A fixed schedule from code, sent by exactly one beat (CELERY_BEAT_SCHEDULER below; make run: worker -B).
 CELERY_BEAT_SCHEDULE = {
     "notifications-daily-scan": {
         "task": "notifications.tasks.scan_reminders_task",
@@ -292,6 +308,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
     },
 }
+# Exactly one beat sends these, however many run (one per node, for failover): a lock in Redis
+# (portal/beat.py); the others idle and say so in their log. Without Redis (make run) Celery's own.
+CELERY_BEAT_SCHEDULER = "portal.beat:OneBeatScheduler" if REDIS_URL else "celery.beat:PersistentScheduler"
+BEAT_LOCK_KEY = "portal:celerybeat:lock"
+BEAT_LOCK_TTL = env.int("BEAT_LOCK_TTL", default=60)  # seconds before a killed beat's lock passes on
 # Days before Regulation.next_review_due at which the host agency is reminded (then on the due date,
 # then weekly while overdue).
 REMINDER_REVIEW_STAGES = tuple(env.list("REMINDER_REVIEW_STAGES", cast=int, default=[30, 7]))
@@ -318,22 +339,60 @@ CACHES = {
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "portal.cache"
 
+# Logs: plain lines for `make run`, one JSON object per line in production (LOG_FORMAT=json), each with
+# the request id (X-Request-ID, also in the Celery tasks a request queues) and the node's name.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+NODE_NAME = env("NODE_NAME", default=socket.gethostname())
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
         "redact_secrets": {"()": "portal.redact.RedactSecretsFilter"},
         "cache_errors": {"()": "portal.cache.CacheErrors"},
+        "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
+        "celery_tracing": {"()": "django_guid.integrations.celery.log_filters.CeleryTracing"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["asctime", "levelname", "name", "message", "request_id", "celery_parent_id", "celery_current_id"],
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "static_fields": {"node": NODE_NAME},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_secrets", "request_id", "celery_tracing"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every step of a render at INFO.
+    # WeasyPrint logs every step of a render at INFO; django-guid every id it sets.
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "django_guid": {"level": "WARNING"},
         "portal.cache": {"filters": ["cache_errors"]},
     },
 }
+
+# Request ids (django-guid): a proxy's X-Request-ID is kept if it is a UUID (HAProxy: unique-id-format
+# %[uuid()]), otherwise one is made; it is returned in the response and travels in the headers of every
+# Celery task the request queues, so the worker's log lines carry it too.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=False, log_parent=True)],
+}
+
+# /metrics (portal/health.py): open to these addresses or networks (the Prometheus server; never the
+# load balancer's address, which every user comes through), or to "Authorization: Bearer METRICS_TOKEN".
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+PROMETHEUS_EXPORT_MIGRATIONS = False  # no database query when a process starts
 
 
 # Imports of regulations and meetings (imports/): files with more rows are checked and imported by a

@@ -1,7 +1,7 @@
 """Production settings: secrets from the environment, HTTPS only. ``check --deploy`` is clean."""
 
 from portal.settings.base import *  # noqa: F403
-from portal.settings.base import MEDIA_BACKEND, env
+from portal.settings.base import LOGGING, MEDIA_BACKEND, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -22,3 +22,7 @@ STORAGES = {
     "default": MEDIA_BACKEND,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# One JSON object per log line (LOG_FORMAT=text for plain lines).
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT

@@ -88,3 +88,61 @@ def test_failed_restore_leaves_the_database_empty(backup, tmp_path, scratch_db):
     done = run("restore.sh", str(backup), scratch_db, tmp_path / "m", cwd=tmp_path)
     assert done.returncode != 0
     assert tables(scratch_db) == 0
+
+
+def test_backup_checks_versions_before_it_creates_anything(tmp_path):
+    """Issue 18, point 6: a pg_dump older than the server is refused, and no folder is left behind."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "pg_dump").write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n")
+    (fake / "pg_dump").chmod(0o755)
+    source = f"{base_url()}/{settings.DATABASES['default']['NAME']}"
+    env = {**os.environ, "DATABASE_URL": source, "PATH": f"{fake}:{os.environ['PATH']}"}
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "backup.sh"), "new/backup"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode != 0 and "pg_dump 9" in done.stderr and "postgresql-client-" in done.stderr
+    assert not (tmp_path / "new").exists()
+
+
+def s3_env(s3_media, bucket: str) -> dict[str, str]:
+    from tests.conftest import S3_CREDENTIALS
+
+    return {
+        "MEDIA_STORAGE": "s3",
+        "AWS_STORAGE_BUCKET_NAME": bucket,
+        "AWS_S3_ENDPOINT_URL": s3_media.endpoint,
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_ACCESS_KEY_ID": S3_CREDENTIALS["aws_access_key_id"],
+        "AWS_SECRET_ACCESS_KEY": S3_CREDENTIALS["aws_secret_access_key"],
+    }
+
+
+def run_s3(script: str, arg: str, db_url: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    full = {**os.environ, "DATABASE_URL": db_url, **env}
+    return subprocess.run([str(ROOT / "scripts" / script), arg], cwd=cwd, env=full, capture_output=True, text=True)
+
+
+def test_bucket_backup_and_restore_into_an_empty_bucket(tmp_path, scratch_db, s3_media):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    names = [default_storage.save(n, ContentFile(f"tệp {n}".encode())) for n in ("originals/ab/x.pdf", "imports/y.csv")]
+    source = f"{base_url()}/{settings.DATABASES['default']['NAME']}"
+    done = run_s3("backup.sh", "b", source, s3_env(s3_media, s3_media.bucket), tmp_path)
+    assert done.returncode == 0, done.stderr
+
+    s3_media.client.create_bucket(Bucket=(target := s3_media.bucket + "-restored"))
+    s3_media.client.put_object(Bucket=target, Key="left/over.pdf", Body=b"x")
+    refused = run_s3("restore.sh", "b", scratch_db, s3_env(s3_media, target), tmp_path)
+    assert refused.returncode != 0 and "không trống" in refused.stderr
+    assert tables(scratch_db) == 0  # refused before the database was touched
+    s3_media.client.delete_object(Bucket=target, Key="left/over.pdf")
+
+    done = run_s3("restore.sh", "b", scratch_db, s3_env(s3_media, target), tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert tables(scratch_db) > 20
+    restored = sorted(o["Key"] for o in s3_media.client.list_objects_v2(Bucket=target)["Contents"])
+    assert restored == sorted(names)
+    for name in names:
+        assert s3_media.client.get_object(Bucket=target, Key=name)["Body"].read() == s3_media.body(name)

@@ -25,7 +25,7 @@ from meetings import services as meeting_services
 from meetings.models import OfficialDocument
 from portal import storage
 from regulations import jobs
-from regulations.models import Original, Regulation, RegisterJob, RegisterJobState
+from regulations.models import Original, RegisterJob, RegisterJobState, Regulation
 from tests.imports.files import regulation_row, xlsx
 from tests.meetings.factories import MeetingFactory
 from tests.regulations import helpers
