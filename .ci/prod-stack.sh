@@ -1,41 +1,90 @@
 #!/usr/bin/env bash
-# The production stack as docker-compose.yml describes it, booted as processes on this machine (no
-# Docker engine): migrate, collectstatic, gunicorn with the compose file's own command and production
-# settings, one Celery worker, one beat, and a local SMTP sink. Then, over HTTP, a user's journey
-# (.ci/prod_stack_http.py), a reminder e-mail, and a worker killed (SIGKILL) in the middle of a batch:
-# every e-mail must arrive exactly once after the restart. Own database (portal_prodstack), Redis db 9.
-# Fails loudly; always cleans up its processes, database and Redis db.
+# The production stack as docker-compose.yml describes it, scaled out to two nodes and booted as processes
+# on this machine (no Docker engine): HAProxy in front of two gunicorn nodes (the compose file's own
+# command, production settings), two Celery workers, two beats (one sends, the other idles on the lock),
+# media in an S3 bucket (moto's S3 server), PostgreSQL, Redis and a local SMTP sink. Then, over HTTP:
+#   1. a user's journey on one node (.ci/prod_stack_http.py);
+#   2. a reminder batch with a worker killed mid-batch: every e-mail exactly once after the restart;
+#   3. across the nodes (.ci/prod_stack_nodes.py journey): an original uploaded on one and downloaded on the
+#      other, an import and a register PDF job started on one and followed on the other;
+#   4. a node killed (SIGKILL) under load through HAProxy: only requests in flight may fail;
+#   5. the beat that sends stops: the idle one takes over; metrics, health, JSON logs with request ids.
+# Own database (portal_prodstack), Redis db 9, ports 18500-18539. Fails loudly; always cleans up.
+#
+# Each process is started and stopped by the functions below (start_web N, stop_proc NAME [SIGNAL],
+# start_worker N, start_beat N, ...), each in a process group of its own, so a later step can kill or
+# restart any of them (fault injection: a worker during a job, Redis, PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 BIN=$(dirname "$PY")
-PORT=${PROD_STACK_PORT:-18480}
-SMTP_PORT=${PROD_STACK_SMTP_PORT:-18425}
+PROXY_PORT=${PROD_STACK_PORT:-18500}
+WEB_PORTS=([1]=$((PROXY_PORT + 1)) [2]=$((PROXY_PORT + 2)))
+SMTP_PORT=${PROD_STACK_SMTP_PORT:-18525}
+S3_PORT=${PROD_STACK_S3_PORT:-18530}
 DB=${PROD_STACK_DB:-portal_prodstack}
 PG=${PROD_STACK_PG:-postgres://postgres@127.0.0.1:5432}
+REDIS_DB=${PROD_STACK_REDIS_DB:-9}
 BATCH=${PROD_STACK_BATCH:-40}
 work=$(mktemp -d)
-pids=()
-log() { printf '\n== %s\n' "$*"; }
-fail() { echo "PROD STACK FAILED: $*" >&2; for f in "$work"/*.log; do echo "--- $f" >&2; tail -n 40 "$f" >&2; done; exit 1; }
+declare -A PIDS=()
+log() { printf '\n== %s (%s s)\n' "$*" "$SECONDS"; }
+fail() {
+  echo "PROD STACK FAILED: $*" >&2
+  for f in "$work"/*.log; do echo "--- $f" >&2; tail -n 30 "$f" >&2; done
+  exit 1
+}
+
+# ---------------------------------------------------------------------------------------- processes
+# start_proc NAME COMMAND...: in the background, in a process group of its own (setsid), output in
+# $work/NAME.log; PIDS[NAME] is its pid and process group id.
+start_proc() {
+  local name=$1
+  shift
+  setsid "$@" >>"$work/$name.log" 2>&1 &
+  PIDS[$name]=$!
+  disown "$!" # its end (often a kill) is ours to check, not bash's to report
+}
+# stop_proc NAME [SIGNAL]: the whole group (gunicorn's master and workers, celery's pool); TERM waits up
+# to 20 s for a clean stop, then KILL.
+stop_proc() {
+  local name=$1 sig=${2:-TERM} pid=${PIDS[$1]:-}
+  [ -n "$pid" ] || return 0
+  kill "-$sig" -- "-$pid" 2>/dev/null || true
+  for _ in $(seq 1 40); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  unset "PIDS[$name]"
+}
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  sleep 1
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  redis-cli -n 9 flushdb >/dev/null 2>&1 || true
+  for name in "${!PIDS[@]}"; do kill -KILL -- "-${PIDS[$name]}" 2>/dev/null || true; done
+  redis-cli -n "$REDIS_DB" flushdb >/dev/null 2>&1 || true
   psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
+http_ok() { "$PY" -c "import sys, urllib.request as u; u.urlopen(u.Request(sys.argv[1], headers={'X-Forwarded-Proto': 'https'}), timeout=5)" "$1" 2>/dev/null; }
+wait_http() { # URL [SECONDS]
+  for _ in $(seq 1 $((${2:-60} * 2))); do http_ok "$1" && return 0; sleep 0.5; done
+  return 1
+}
+wait_log() { # NAME TEXT [SECONDS]
+  for _ in $(seq 1 $((${3:-30} * 2))); do grep -q -- "$2" "$work/$1.log" 2>/dev/null && return 0; sleep 0.5; done
+  return 1
+}
+
 export DJANGO_SETTINGS_MODULE=portal.settings.production
 export SECRET_KEY="prod-stack-$(head -c 48 /dev/urandom | base64 | tr -d '/+=')"
-export ALLOWED_HOSTS=127.0.0.1 DATABASE_URL="$PG/$DB" REDIS_URL=redis://127.0.0.1:6379/9
-export MEDIA_ROOT="$work/media" STATIC_ROOT="$work/static" PORTAL_BASE_URL="http://127.0.0.1:$PORT"
+export ALLOWED_HOSTS=127.0.0.1 DATABASE_URL="$PG/$DB" REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB"
+export STATIC_ROOT="$work/static" PORTAL_BASE_URL="http://127.0.0.1:$PROXY_PORT"
 export EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend EMAIL_HOST=127.0.0.1 EMAIL_PORT=$SMTP_PORT
+export MEDIA_STORAGE=s3 MEDIA_ROOT="$work/no-media-on-disk" AWS_STORAGE_BUCKET_NAME=portal-media
+export AWS_S3_ENDPOINT_URL="http://127.0.0.1:$S3_PORT" AWS_S3_REGION_NAME=us-east-1
+export AWS_ACCESS_KEY_ID=prodstack AWS_SECRET_ACCESS_KEY=prodstack-secret-key
+export METRICS_TOKEN="metrics-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
+export IMPORTS_ASYNC_ROWS=50 # the two-node journey's import of 210 rows runs on a worker
 export PATH="$PWD/$BIN:$PATH"
 manage() { "$PY" manage.py "$@"; }
-http_ok() { "$PY" -c "import sys, urllib.request as u; u.urlopen(u.Request(sys.argv[1], headers={'X-Forwarded-Proto': 'https'}), timeout=5)" "$1" 2>/dev/null; }
 # The compose file's commands, with the container's address swapped for a local port.
 compose_cmd() {
   "$PY" - "$1" <<'PYEOF'
@@ -45,52 +94,119 @@ command = " ".join(command) if isinstance(command, list) else command
 print(" ".join(command.split()))
 PYEOF
 }
-web_cmd=$(compose_cmd web | sed -E 's/.*exec (gunicorn.*)"?$/\1/; s/"$//; s/0\.0\.0\.0:8000/127.0.0.1:'"$PORT"'/')
+web_cmd=$(compose_cmd web | sed -E 's/.*exec (gunicorn.*)"?$/\1/; s/"$//')
 worker_cmd=$(compose_cmd celeryworker)
-beat_cmd=$(compose_cmd celerybeat | sed -E "s#/tmp/celerybeat-schedule#$work/celerybeat-schedule#")
-[[ $web_cmd == gunicorn* && $worker_cmd == celery* && $beat_cmd == celery*beat* ]] || fail "could not read the compose commands"
+beat_cmd=$(compose_cmd celerybeat)
+[[ $web_cmd == gunicorn*0.0.0.0:8000* && $worker_cmd == celery* && $beat_cmd == celery*beat* ]] \
+  || fail "could not read the compose commands"
+grep -q "portal.gunicorn_logging.RedactingLogger" <<<"$web_cmd" || fail "gunicorn without the redacting access log"
 
-log "database $DB, Redis db 9"
+start_web() { # N: a web node on WEB_PORTS[N], its own metrics folder
+  # shellcheck disable=SC2086
+  start_proc "web$1" env NODE_NAME="web$1" PROMETHEUS_MULTIPROC_DIR="$work/metrics-web$1" \
+    ${web_cmd/0.0.0.0:8000/127.0.0.1:${WEB_PORTS[$1]}}
+}
+start_worker() { # N
+  # shellcheck disable=SC2086
+  start_proc "worker$1" env NODE_NAME="worker$1" $worker_cmd --hostname "prodstack-$1@%h"
+}
+start_beat() { # N
+  # shellcheck disable=SC2086
+  start_proc "beat$1" env NODE_NAME="beat$1" ${beat_cmd//\/tmp\/celerybeat-schedule/$work/celerybeat-schedule-$1}
+}
+start_smtp() { start_proc smtp "$PY" .ci/smtp_sink.py "$SMTP_PORT" "$work/mail" 0.25; }
+start_s3() {
+  start_proc s3 "$BIN/moto_server" -H 127.0.0.1 -p "$S3_PORT"
+  for _ in $(seq 1 60); do
+    "$PY" -c "import boto3, os; boto3.client('s3', endpoint_url=os.environ['AWS_S3_ENDPOINT_URL']).list_buckets()" \
+      2>/dev/null && return 0
+    sleep 0.5
+  done
+  return 1
+}
+start_haproxy() {
+  cat >"$work/haproxy.cfg" <<EOF
+global
+  maxconn 1000
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 60s
+  timeout server 60s
+  timeout http-request 10s
+  # A request that finds a node gone is sent to the other; a GET also when the node died while answering.
+  retries 3
+  option redispatch 1
+  retry-on conn-failure empty-response response-timeout
+frontend portal
+  bind 127.0.0.1:$PROXY_PORT
+  # TLS ends here in a deployment ("bind :443 ssl crt ..."); the portal then sees https.
+  http-request set-header X-Forwarded-Proto https
+  unique-id-format %[uuid()]
+  unique-id-header X-Request-ID
+  http-request deny if { path_beg /metrics }
+  http-request disable-l7-retry if !METH_GET !METH_HEAD
+  http-response set-header X-Served-By %s
+  default_backend web
+backend web
+  balance roundrobin
+  option httpchk
+  http-check send meth GET uri /readyz
+  http-check expect status 200
+  default-server inter 1s fall 2 rise 2
+  server web1 127.0.0.1:${WEB_PORTS[1]} check
+  server web2 127.0.0.1:${WEB_PORTS[2]} check
+EOF
+  haproxy -c -q -f "$work/haproxy.cfg" || return 1
+  start_proc haproxy haproxy -db -f "$work/haproxy.cfg"
+}
+
+# ------------------------------------------------------------------------------------------ the stack
+log "database $DB, Redis db $REDIS_DB, S3 bucket on 127.0.0.1:$S3_PORT"
 psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
-redis-cli -n 9 flushdb >/dev/null
+redis-cli -n "$REDIS_DB" flushdb >/dev/null
+start_s3 || fail "moto's S3 server did not start"
+"$PY" -c "import boto3, os; boto3.client('s3', endpoint_url=os.environ['AWS_S3_ENDPOINT_URL']).create_bucket(Bucket=os.environ['AWS_STORAGE_BUCKET_NAME'])"
 manage check --deploy --fail-level WARNING >/dev/null || fail "check --deploy"
+manage collectstatic --no-input -v0 & collectstatic=$! # CPU-bound (compression), beside the database work
 manage migrate --no-input -v0
-manage collectstatic --no-input -v0
 manage load_demo >/dev/null
+wait "$collectstatic" || fail "collectstatic"
 ids=$(manage shell -v0 -c "
 import json
 from accounts.models import User
 from portal import access
 staff = User.objects.get(username='chuyenvien.khanhson')
 partner = access.agencies(staff).exclude(pk=staff.agency_id).exclude(kind='procuracy').order_by('pk').first()
-print(json.dumps({'host': staff.agency_id, 'partner': partner.pk}))")
+print(json.dumps({'host': staff.agency_id, 'partner': partner.pk, 'host_code': staff.agency.code, 'partner_code': partner.code}))")
 
-log "SMTP sink, gunicorn ($web_cmd), worker, beat"
-"$PY" .ci/smtp_sink.py "$SMTP_PORT" "$work/mail" 0.25 >"$work/smtp.log" 2>&1 & pids+=($!)
-# shellcheck disable=SC2086
-$web_cmd >"$work/web.log" 2>&1 & pids+=($!)
-start_worker() { $worker_cmd --hostname "prodstack-$1@%h" >"$work/worker-$1.log" 2>&1 & worker=$!; pids+=($worker); }
+log "SMTP sink, two gunicorn nodes, two workers, two beats, HAProxy on $PROXY_PORT"
+start_smtp
+start_web 1
+start_web 2
 start_worker 1
-$beat_cmd >"$work/beat.log" 2>&1 & pids+=($!)
-for _ in $(seq 1 60); do
-  http_ok "http://127.0.0.1:$PORT/dang-nhap/" && break
-  sleep 1
-done
-http_ok "http://127.0.0.1:$PORT/dang-nhap/" || fail "gunicorn did not answer"
-grep -q "portal.gunicorn_logging.RedactingLogger" <<<"$web_cmd" || fail "gunicorn without the redacting access log"
+start_worker 2
+start_beat 1
+wait_log beat1 "this beat sends the periodic tasks" || fail "the first beat did not take the lock"
+start_beat 2
+for n in 1 2; do wait_http "http://127.0.0.1:${WEB_PORTS[$n]}/readyz" 90 || fail "web node $n is not ready"; done
+start_haproxy || fail "haproxy"
+wait_http "http://127.0.0.1:$PROXY_PORT/dang-nhap/" || fail "HAProxy did not answer"
+wait_log beat2 "idles and takes over" || fail "the second beat did not say it idles"
 
-# Only the batch below is to get e-mail. Switched off before the journey: its regulation may fall due
-# today (it depends on the hour in Vietnam), and its save then mails the staff member at once.
+# Only the batch below is to get e-mail. Switched off before the journeys: their regulations may fall
+# due today (it depends on the hour in Vietnam), and a save then mails the staff member at once.
 manage shell -v0 -c "from accounts.models import User; User.objects.update(email_notifications=False)" \
   || fail "switch off e-mail for the demo users"
-log "HTTP journey: login, regulation with an original, meeting, minutes issued, PDF"
-facts=$("$PY" .ci/prod_stack_http.py "http://127.0.0.1:$PORT" chuyenvien.khanhson vanthu.khanhson demo-VKS-2026 "$ids") \
+
+log "1. HTTP journey on one node: login, regulation with an original, meeting, minutes issued, PDF"
+facts=$("$PY" .ci/prod_stack_http.py "http://127.0.0.1:${WEB_PORTS[1]}" chuyenvien.khanhson vanthu.khanhson demo-VKS-2026 "$ids") \
   || fail "HTTP journey"
 echo "$facts"
 number=$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["regulation"])' "$facts")
-http_ok "http://127.0.0.1:$PORT/static/css/portal.css" || fail "static files"
+http_ok "http://127.0.0.1:$PROXY_PORT/static/css/portal.css" || fail "static files"
 
-log "a reminder for the new regulation reaches $BATCH + staff by e-mail; the worker is killed mid-batch"
+log "2. a reminder for the new regulation reaches $BATCH + staff by e-mail; a worker is killed mid-batch"
 due=$(manage shell -v0 -c "
 from accounts.models import Role, User
 from regulations.models import Regulation
@@ -106,14 +222,14 @@ manage scan_reminders --now "${scan_day}T07:00+07:00" || fail "scan_reminders"
 count() { grep -l -- "$number" "$work"/mail/*.eml 2>/dev/null | wc -l; }
 for _ in $(seq 1 240); do [ "$(count)" -ge 3 ] && break; sleep 0.25; done
 [ "$(count)" -ge 3 ] || fail "no reminder e-mail arrived"
-kill -9 "$worker"
+stop_proc worker1 KILL
 before=$(count)
-echo "worker killed (SIGKILL) after $before of $BATCH e-mails"
+echo "worker 1 killed (SIGKILL) after $before of $BATCH e-mails"
 [ "$before" -lt "$BATCH" ] || fail "the batch finished before the kill; nothing was tested"
 sleep 2
-start_worker 2
+start_worker 1
 # What the 15-minute sweep does later: claims left by the dead worker go stale and are re-sent. The
-# sweep is simulated an hour ahead, so it runs only once the live worker has gone quiet (a live send
+# sweep is simulated an hour ahead, so it runs only once the live workers have gone quiet (a live send
 # is never 10 minutes old in reality: tasks are killed after 5).
 total() { find "$work/mail" -name '*.eml' | wc -l; }
 settle() { local last=-1 now; for _ in $(seq 1 100); do now=$(total); [ "$now" = "$last" ] && return 0; last=$now; sleep 3; done; }
@@ -126,7 +242,7 @@ from django.utils import timezone
 from notifications.services import resend_unsent
 print('sweep re-enqueued', resend_unsent(timezone.now() + datetime.timedelta(hours=1)))"
 done
-sleep 3  # anything still in flight would show up as a duplicate now
+sleep 3 # anything still in flight would show up as a duplicate now
 "$PY" - "$work/mail" "$number" "$BATCH" <<'PYEOF' || fail "e-mails not delivered exactly once"
 import collections, pathlib, sys
 out, number, batch = pathlib.Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
@@ -144,5 +260,67 @@ manage shell -v0 -c "
 from notifications.models import Reminder
 left = Reminder.objects.filter(recipient__username__startswith='ci.batch').exclude(status='sent').count()
 assert left == 0, f'{left} reminders not marked sent'"
-grep -q "beat: Starting" "$work/beat.log" || fail "celery beat did not start"
+
+log "3. across the nodes: upload on one, download on the other; jobs started on one, followed on the other"
+manage shell -v0 -c "
+import csv, json
+from imports.columns import REGULATION_COLUMNS
+ids = json.loads('''$ids''')
+with open('$work/import.csv', 'w', newline='', encoding='utf-8') as out:
+    writer = csv.writer(out)
+    writer.writerow([c.header for c in REGULATION_COLUMNS])
+    for n in range(210):
+        row = {'number': f'{n:03d}/2023/QCPH-HAINUT', 'title': f'Quy chế phối hợp hai nút số {n}',
+               'type': 'Quy chế phối hợp', 'host': ids['host_code'], 'parties': ids['partner_code'],
+               'signed_on': f'{n % 27 + 1:02d}/03/2023', 'fields': 'Hình sự', 'review_interval_months': '12'}
+        writer.writerow([row.get(c.key, '') for c in REGULATION_COLUMNS])"
+nodes=$("$PY" .ci/prod_stack_nodes.py journey "http://127.0.0.1:${WEB_PORTS[1]}" "http://127.0.0.1:${WEB_PORTS[2]}" \
+  chuyenvien.khanhson demo-VKS-2026 "$ids" "$work/import.csv") || fail "two-node journey"
+echo "$nodes"
+objects=$("$PY" -c "import boto3, os; print(boto3.client('s3', endpoint_url=os.environ['AWS_S3_ENDPOINT_URL']).list_objects_v2(Bucket=os.environ['AWS_STORAGE_BUCKET_NAME'])['KeyCount'])")
+[ "$objects" -ge 5 ] || fail "expected originals, the issued PDF, the import file and the register PDF in the bucket, found $objects objects"
+[ -z "$(ls -A "$work/no-media-on-disk" 2>/dev/null)" ] || fail "a file was written to the local media folder"
+request_id=$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["import_request_id"])' "$nodes")
+grep -h "\"request_id\": \"$request_id\"" "$work"/worker*.log | grep -q "import " \
+  || fail "the worker's log of the import does not carry the upload's request id $request_id"
+echo "bucket: $objects objects; the import task logged under the upload's request id $request_id"
+
+log "4. web node 1 killed (SIGKILL) under load through HAProxy"
+failover=$("$PY" .ci/prod_stack_nodes.py failover "http://127.0.0.1:$PROXY_PORT" chuyenvien.khanhson demo-VKS-2026 \
+  "${PIDS[web1]}" "${PROD_STACK_FAILOVER_SECONDS:-12}") || fail "failover: $failover"
+echo "$failover"
+stop_proc web1 KILL # already dead: forget it
+start_web 1
+wait_http "http://127.0.0.1:${WEB_PORTS[1]}/readyz" 90 || fail "web node 1 did not come back"
+
+log "5. one beat: the sending beat stops, the idle one takes over; health, metrics and logs"
+grep -q "beat: Starting" "$work/beat1.log" || fail "celery beat did not start"
+! grep -q "this beat sends the periodic tasks" "$work/beat2.log" || fail "two beats held the lock"
+stop_proc beat1 TERM
+wait_log beat2 "this beat sends the periodic tasks" 30 || fail "the idle beat did not take over"
+ready=$("$PY" -c "import urllib.request as u; print(u.urlopen('http://127.0.0.1:$PROXY_PORT/readyz', timeout=5).read().decode())")
+grep -q '"status": "ok"' <<<"$ready" || fail "readyz through HAProxy: $ready"
+code=$("$PY" -c "
+import urllib.request as u, urllib.error as e
+try: u.urlopen('http://127.0.0.1:$PROXY_PORT/metrics', timeout=5); print(200)
+except e.HTTPError as x: print(x.code)")
+[ "$code" = 403 ] || fail "/metrics answered $code through HAProxy (must be closed to the public)"
+metrics=$("$PY" -c "
+import os, urllib.request as u
+r = u.Request('http://127.0.0.1:${WEB_PORTS[2]}/metrics', headers={'Authorization': 'Bearer ' + os.environ['METRICS_TOKEN']})
+print(u.urlopen(r, timeout=10).read().decode())")
+for name in 'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="regulations:list"}' \
+  django_db_execute_total portal_celery_queue_length portal_jobs_running portal_jobs_stuck portal_reminders_sent_total; do
+  grep -qF "$name" <<<"$metrics" || fail "/metrics of web2 has no $name"
+done
+"$PY" - "$work" <<'PYEOF' || fail "logs are not one JSON object per line"
+import json, pathlib, sys
+for name in ("web2", "worker2", "beat2"):
+    lines = [l for l in (pathlib.Path(sys.argv[1]) / f"{name}.log").read_text().splitlines() if l.startswith("{")]
+    assert lines, f"no JSON line in {name}.log"
+    for line in lines:
+        record = json.loads(line)
+        assert {"time", "level", "logger", "message", "node"} <= set(record), record
+print("JSON logs: web, worker and beat")
+PYEOF
 log "production stack: OK ($SECONDS s)"

@@ -130,17 +130,17 @@ def login(base: str, username: str, password: str) -> Browser:
     return b
 
 
-def main() -> None:
-    base, staff, clerk, password, ids = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], json.loads(sys.argv[5])
-    b = login(base, staff, password)
+PDF_MARK = b"%PDF-1.4\n"
 
+
+def regulation_data(ids: dict, number: str) -> dict[str, str]:
+    """The regulation form's fields: hosted by ``ids["host"]`` with ``ids["partner"]``, one original."""
     today = datetime.date.today()
-    number = f"{today:%d%m}-{uuid.uuid4().hex[:4]}/QCPH-CI"
     # Its first review falls due in about 20 days: a "30 days before" reminder, gathered into a digest
     # whatever the hour. Due today, its save would mail the staff at once (and, racing the batch step,
     # its batch too).
     in_force = today.replace(year=today.year - 1, day=1) + datetime.timedelta(days=19 + today.day)
-    regulation = {
+    return {
         "number": number,
         "title": "Quy chế phối hợp kiểm thử ngăn xếp sản xuất",
         "type": "coordination_rule",
@@ -169,10 +169,17 @@ def main() -> None:
         "relations-TOTAL_FORMS": "0",
         "relations-INITIAL_FORMS": "0",
     }
-    pdf = (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
-        b"trailer<</Root 1 0 R>>\n%%EOF\n"
-    )
+
+
+def main() -> None:
+    base, staff, clerk, password, ids = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], json.loads(sys.argv[5])
+    b = login(base, staff, password)
+
+    today = datetime.date.today()
+    number = f"{today:%d%m}-{uuid.uuid4().hex[:4]}/QCPH-CI"
+    regulation = regulation_data(ids, number)
+    pdf = PDF_MARK + b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
+    pdf += b"trailer<</Root 1 0 R>>\n%%EOF\n"
     b.form("/quy-che/them/")  # the CSRF cookie
     reg_url = expect_redirect(
         b.post("/quy-che/them/", regulation, {"originals-0-file": ("ban-ky.pdf", pdf, "application/pdf")}), "regulation"

@@ -18,12 +18,15 @@ MSG_CRASHED = "Lỗi hệ thống khi xử lý tệp; không dòng nào được
 
 def _guarded(job_id: int, run) -> str:
     try:
-        return run(job_id).status
+        status = run(job_id).status
     except Exception:
         # The import ran in one transaction, so nothing of it is saved; the page must stop waiting.
         logger.exception("import %s failed", job_id)
         ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, message=MSG_CRASHED)
         raise
+    # Under the request id of the upload or confirmation that queued it (django-guid's Celery integration).
+    logger.info("import %s: %s", job_id, status)
+    return status
 
 
 @shared_task(**LIMITS)

@@ -93,3 +93,19 @@ def test_database_password_with_url_characters(password):
     compose_env = compose()["x-app"]["environment"]
     assert "POSTGRES_PASSWORD" not in compose_env["DATABASE_URL"]
     assert "POSTGRES_PASSWORD" in compose_env["DATABASE_PASSWORD"]
+
+
+def test_compose_checks_readiness_and_the_image_liveness():
+    services = compose()["services"]
+    assert "/readyz" in json.dumps(services["web"]["healthcheck"])
+    assert "/healthz" in (ROOT / "Dockerfile").read_text().split("HEALTHCHECK", 1)[1]
+    assert services["minio"]["healthcheck"] and services["redis"]["healthcheck"] and services["postgres"]["healthcheck"]
+
+
+def test_compose_keeps_media_in_a_private_versioned_bucket():
+    app = compose()["x-app"]
+    assert app["environment"]["MEDIA_STORAGE"] == "s3"
+    assert "media:/app/var/media" not in json.dumps(app.get("volumes", []))
+    setup = " ".join(compose()["services"]["minio-bucket"]["command"])
+    assert "mc anonymous set none" in setup and "mc version enable" in setup
+    assert app["depends_on"]["minio-bucket"]["condition"] == "service_completed_successfully"
