@@ -106,7 +106,10 @@ def test_issued_pdf_is_stored_in_the_bucket_and_two_first_downloads_keep_one(wor
     )
     meeting_services.finalise_document(draft, user=None, render=False)
     first, second = OfficialDocument.objects.get(pk=draft.pk), OfficialDocument.objects.get(pk=draft.pk)
-    with mock.patch("meetings.documents.render_document", return_value=helpers.PDF_BYTES):
+    with (
+        mock.patch("meetings.documents.render_document", return_value=helpers.PDF_BYTES),
+        mock.patch("signing.services.sign_issued_pdf", side_effect=lambda _document, data: data),
+    ):
         meeting_services.store_pdf(first)
         meeting_services.store_pdf(second)
     stored = OfficialDocument.objects.get(pk=draft.pk).pdf.name
