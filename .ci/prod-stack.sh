@@ -323,4 +323,4 @@ for name in ("web2", "worker2", "beat2"):
         assert {"time", "level", "logger", "message", "node"} <= set(record), record
 print("JSON logs: web, worker and beat")
 PYEOF
-log "production stack: OK ($SECONDS s)"
+log "production stack: OK"
