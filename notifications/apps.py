@@ -7,7 +7,8 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from notifications import scan, services
-        from portal import events
+        from notifications.metrics import reminders
+        from portal import events, metrics
         from portal.celery import ensure_broker_folders
 
         # The web process enqueues into the filesystem broker too, so the folders must exist
@@ -15,3 +16,4 @@ class NotificationsConfig(AppConfig):
         ensure_broker_folders()
         events.subscribe("notifications.reminders", scan.on_events, *scan.SUBSCRIBED)
         events.subscribe("notifications.job-notices", services.on_job_finished, events.JOB_FINISHED)
+        metrics.register_source("reminders", reminders)

@@ -91,7 +91,7 @@ class OneBeatScheduler(Scheduler):
                 holder = None
             return self._idle(
                 "beat: another beat (%s) holds the lock %s; this beat (%s) idles and takes over if that one stops",
-                holder.decode(errors="replace") if holder else "?",
+                _text(holder) if holder else "?",
                 self.lock_key,
                 self.token,
             )
@@ -128,11 +128,16 @@ class OneBeatScheduler(Scheduler):
     def _load_last_runs(self) -> None:
         stored = self.redis.hgetall(self.last_run_key)
         for raw_name, raw_when in stored.items():
-            entry = self.schedule.get(raw_name.decode())
+            entry = self.schedule.get(_text(raw_name))
             if entry is None:
                 continue
             try:
-                entry.last_run_at = datetime.datetime.fromisoformat(raw_when.decode())
+                entry.last_run_at = datetime.datetime.fromisoformat(_text(raw_when))
             except ValueError:
                 continue
         self._heap = None  # the order of the next runs changed
+
+
+def _text(value: bytes | str) -> str:
+    """Redis answers bytes (the client does not decode); a str is taken as it is."""
+    return value.decode(errors="replace") if isinstance(value, bytes) else value

@@ -17,14 +17,13 @@ from __future__ import annotations
 import datetime
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
 from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 logger = logging.getLogger(__name__)
@@ -44,16 +43,21 @@ def queue_names() -> list[str]:
     return sorted(names)
 
 
-def register_job_limit() -> datetime.timedelta:
-    from regulations.tasks import render_register
+# Jobs and other figures of the feature apps: each app registers its own in its AppConfig.ready
+# (the floor imports no feature app).
+JobCounts = tuple[int, int, int]  # running, queued, stuck
+_job_sources: dict[str, Callable[[datetime.datetime], JobCounts]] = {}
+_sources: dict[str, Callable[[], Iterable[Any]]] = {}
 
-    return datetime.timedelta(seconds=render_register.time_limit or settings.CELERY_TASK_TIME_LIMIT)
+
+def register_jobs(kind: str, counts: Callable[[datetime.datetime], JobCounts]) -> None:
+    """``counts(now)`` gives a kind of background job's (running, queued, stuck)."""
+    _job_sources[kind] = counts
 
 
-def import_job_limit() -> datetime.timedelta:
-    from imports.tasks import LIMITS
-
-    return datetime.timedelta(seconds=LIMITS["time_limit"])
+def register_source(name: str, collect: Callable[[], Iterable[Any]]) -> None:
+    """``collect()`` yields metric families read from the shared state at each scrape."""
+    _sources[name] = collect
 
 
 class PortalCollector(Collector):
@@ -61,7 +65,8 @@ class PortalCollector(Collector):
         up = GaugeMetricFamily(
             "portal_metrics_source_up", "1 if the source could be read at this scrape", labels=["source"]
         )
-        for source, collect in (("redis", self._redis), ("jobs", self._jobs), ("reminders", self._reminders)):
+        sources: list[tuple[str, Callable[[], Iterable[Any]]]] = [("redis", self._redis), ("jobs", self._jobs)]
+        for source, collect in [*sources, *sorted(_sources.items())]:
             try:
                 families = list(collect())
             except Exception as exc:
@@ -98,9 +103,6 @@ class PortalCollector(Collector):
             client.close()
 
     def _jobs(self) -> Iterator[Any]:
-        from imports.models import ImportJob, ImportStatus
-        from regulations.models import RegisterJob, RegisterJobState
-
         now = timezone.now()
         running = GaugeMetricFamily("portal_jobs_running", "Background jobs being worked on", labels=["kind"])
         queued = GaugeMetricFamily("portal_jobs_queued", "Background jobs waiting for a worker", labels=["kind"])
@@ -110,38 +112,12 @@ class PortalCollector(Collector):
             "no worker can still be on them",
             labels=["kind"],
         )
-        register = RegisterJob.objects.filter(state__in=[RegisterJobState.QUEUED, RegisterJobState.RUNNING])
-        running.add_metric(["register_pdf"], register.filter(state=RegisterJobState.RUNNING).count())
-        queued.add_metric(["register_pdf"], register.filter(state=RegisterJobState.QUEUED).count())
-        stuck.add_metric(["register_pdf"], register.filter(created_at__lt=now - register_job_limit()).count())
-        imports = ImportJob.objects.filter(status__in=[ImportStatus.CHECKING, ImportStatus.IMPORTING])
-        running.add_metric(["import"], imports.count())
-        stuck.add_metric(["import"], imports.filter(created_at__lt=now - import_job_limit()).count())
+        for kind, counts in sorted(_job_sources.items()):
+            n_running, n_queued, n_stuck = counts(now)
+            running.add_metric([kind], n_running)
+            queued.add_metric([kind], n_queued)
+            stuck.add_metric([kind], n_stuck)
         yield from (running, queued, stuck)
-
-    def _reminders(self) -> Iterator[Any]:
-        from notifications.models import UNSENT_STATUSES, Digest, Reminder, ReminderStatus
-
-        sent = CounterMetricFamily("portal_reminders_sent", "Reminder e-mails sent, by kind", labels=["kind"])
-        for row in Reminder.objects.filter(status=ReminderStatus.SENT).values("kind").annotate(n=Count("id")):
-            sent.add_metric([row["kind"]], row["n"])
-        yield sent
-        yield CounterMetricFamily(
-            "portal_digests_sent",
-            "Daily digest e-mails sent",
-            value=Digest.objects.filter(status=ReminderStatus.SENT).count(),
-        )
-        waiting = GaugeMetricFamily(
-            "portal_reminders_unsent",
-            "Reminder e-mails not sent yet (pending, or failed and to be retried)",
-            labels=["status"],
-        )
-        counts = dict(
-            Reminder.objects.filter(status__in=UNSENT_STATUSES).values_list("status").annotate(n=Count("id")).order_by()
-        )
-        for status in UNSENT_STATUSES:
-            waiting.add_metric([str(status)], counts.get(status, 0))
-        yield waiting
 
 
 _state = CollectorRegistry(auto_describe=False)

@@ -14,13 +14,13 @@ import os
 import posixpath
 from collections.abc import Iterator
 from pathlib import PurePath
-from typing import IO, Any
+from typing import IO, Any, Protocol, TypeGuard
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseBase, HttpResponseRedirect
 from django.utils.crypto import get_random_string
 from django.utils.http import content_disposition_header
 from storages.backends.s3 import S3Storage
@@ -72,11 +72,18 @@ class MediaS3Storage(S3Storage):
         return posixpath.join(dir_name, root + suffix + ext)
 
 
-def is_s3(storage: Storage) -> bool:
+class StoredFile(Protocol):
+    """What the helpers below need of a file: a FieldFile, or a name and a storage (backups)."""
+
+    name: str | None
+    storage: Storage
+
+
+def is_s3(storage: Storage) -> TypeGuard[S3Storage]:
     return isinstance(storage, S3Storage)
 
 
-def open_stream(file: FieldFile) -> tuple[IO[bytes], int | None]:
+def open_stream(file: StoredFile) -> tuple[IO[bytes], int | None]:
     """The file's bytes as a stream read in chunks, and its size. From a bucket the body is read as it
     arrives (``S3File`` would first copy the whole object into memory). ``FileNotFoundError`` if gone."""
     storage = file.storage
@@ -91,11 +98,14 @@ def open_stream(file: FieldFile) -> tuple[IO[bytes], int | None]:
                 raise FileNotFoundError(file.name) from exc
             raise
         return answer["Body"], answer.get("ContentLength")
-    handle = storage.open(file.name, "rb")
-    return handle, storage.size(file.name)
+    name = file.name or ""
+    handle = storage.open(name, "rb")
+    return handle, storage.size(name)
 
 
-def download_response(file: FieldFile, *, filename: str, content_type: str, as_attachment: bool = True) -> HttpResponse:
+def download_response(
+    file: FieldFile, *, filename: str, content_type: str, as_attachment: bool = True
+) -> HttpResponseBase:
     """The answer to a download, to be called only AFTER the scope check of the view."""
     storage = file.storage
     seconds = getattr(settings, "MEDIA_SIGNED_URL_SECONDS", 0)
@@ -108,11 +118,11 @@ def download_response(file: FieldFile, *, filename: str, content_type: str, as_a
             },
             expire=seconds,
         )
-        response: HttpResponse = HttpResponseRedirect(url)
-        response["Cache-Control"] = "private, no-store"
+        redirect = HttpResponseRedirect(url)
+        redirect["Cache-Control"] = "private, no-store"
         # The audit trail records a download that leaves by a redirect, as one that streams.
-        response.portal_download = True  # type: ignore[attr-defined]
-        return response
+        redirect.portal_download = True  # type: ignore[attr-defined]
+        return redirect
     handle, size = open_stream(file)
     response = FileResponse(handle, as_attachment=as_attachment, filename=filename, content_type=content_type)
     response.block_size = CHUNK_BYTES
@@ -129,7 +139,7 @@ def all_names(storage: Storage | None = None) -> Iterator[str]:
         prefix = storage._normalize_name("")
         prefix = prefix + "/" if prefix and not prefix.endswith("/") else prefix
         paginator = storage.connection.meta.client.get_paginator("list_objects_v2")
-        names = []
+        names: list[str] = []
         for page in paginator.paginate(Bucket=storage.bucket_name, Prefix=prefix):
             names.extend(entry["Key"][len(prefix) :] for entry in page.get("Contents", ()))
         yield from sorted(n for n in names if n and not n.endswith("/"))

@@ -226,7 +226,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def download_original(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def download_original(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     original = access.get_or_404(
         request.user, Original.objects.select_related("regulation"), "regulation__locality", pk=pk
     )

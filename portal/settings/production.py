@@ -25,4 +25,4 @@ STORAGES = {
 
 # One JSON object per log line (LOG_FORMAT=text for plain lines).
 LOG_FORMAT = env("LOG_FORMAT", default="json")
-LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # type: ignore[index]

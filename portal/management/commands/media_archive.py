@@ -18,7 +18,7 @@ import tarfile
 from typing import Any
 
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal import storage
@@ -86,7 +86,7 @@ class Command(BaseCommand):
                 handle = tar.extractfile(member)
                 assert handle is not None
                 # The exact name the database refers to: _save, not save (which would pick a new name).
-                default_storage._save(name, File(handle, name=posixpath.basename(name)))
+                default_storage._save(name, File(handle, name=posixpath.basename(name)))  # type: ignore[attr-defined]
                 count += 1
         self.stdout.write(f"{count} tệp ← {archive}")
 
@@ -95,5 +95,5 @@ class _Named:
     """What ``storage.open_stream`` needs of a FieldFile: its name and storage."""
 
     def __init__(self, name: str) -> None:
-        self.name = name
-        self.storage = default_storage
+        self.name: str | None = name
+        self.storage: Storage = default_storage
