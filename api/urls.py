@@ -19,6 +19,7 @@ urlpatterns = [
     path("schema/", SpectacularJSONAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
-    # Anything else under /api/v1/ is a JSON 404 too, not the portal's HTML page.
-    re_path(r"^.*$", views.not_found),
+    # Anything else under /api/v1/ is a JSON 404 too, not the portal's HTML page (a line break in the
+    # path included: "." alone does not match it).
+    re_path(r"^[\s\S]*$", views.not_found),
 ]

@@ -20,13 +20,14 @@ from rest_framework.views import APIView
 from accounts.models import User
 from agencies.models import Agency, AgencySuccession
 from api import serializers
+from api.schema import ApiAutoSchema
 from dashboards import selectors as dashboard_selectors
 from meetings import selectors as meeting_selectors
 from meetings.filters import DirectiveFilter, MeetingFilter
 from portal import access
 from regulations import selectors as regulation_selectors
 from regulations.filters import RegulationFilter
-from regulations.models import RegulationRelation
+from regulations.models import Field, RegulationParty, RegulationRelation
 
 
 def _today() -> datetime.date:
@@ -36,6 +37,10 @@ def _today() -> datetime.date:
 def user_of(request: Request) -> User:
     """The API's views are behind ``IsAuthenticated``: the user is never anonymous there."""
     return cast(User, request.user)
+
+
+class ApiViewMixin:
+    schema = ApiAutoSchema()
 
 
 class TodayMixin:
@@ -52,7 +57,7 @@ class TodayMixin:
     ),
     retrieve=extend_schema(summary="Một cơ quan, đơn vị với quan hệ kế thừa"),
 )
-class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
+class AgencyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_converter = "int"
     serializer_class = serializers.AgencySerializer
 
@@ -70,7 +75,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="Sổ quy chế phối hợp (cùng bộ lọc như trang /quy-che/)"),
     retrieve=extend_schema(summary="Một quy chế: hiệu lực, sơ kết, các bên, lĩnh vực, quan hệ, đơn vị kế thừa"),
 )
-class RegulationViewSet(TodayMixin, viewsets.ReadOnlyModelViewSet):
+class RegulationViewSet(ApiViewMixin, TodayMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_converter = "int"
     serializer_class = serializers.RegulationSerializer
     filterset_class = RegulationFilter
@@ -79,12 +84,21 @@ class RegulationViewSet(TodayMixin, viewsets.ReadOnlyModelViewSet):
         return {"today": _today()}
 
     def get_queryset(self):
-        relations = RegulationRelation.objects.select_related("source", "target")
+        # The page's rows, with what an API row shows: no amending documents (the page lists them under
+        # each row), the relations with the other document's number only.
+        parties = RegulationParty.objects.select_related("agency").order_by("order", "id")
+        relations = RegulationRelation.objects.select_related("source", "target").only(
+            "kind", "effective_on", "source_id", "target_id", "source__number", "target__number"
+        )
         return (
             regulation_selectors.listing(user_of(self.request), _today())
             .select_related("host_agency__current_carrier")
+            .prefetch_related(None)
             .prefetch_related(
-                Prefetch("outgoing_relations", queryset=relations), Prefetch("incoming_relations", queryset=relations)
+                Prefetch("parties", queryset=parties),
+                Prefetch("fields", queryset=Field.objects.order_by("order")),
+                Prefetch("outgoing_relations", queryset=relations),
+                Prefetch("incoming_relations", queryset=relations),
             )
         )
 
@@ -93,7 +107,7 @@ class RegulationViewSet(TodayMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="Hội nghị, cuộc họp (cùng bộ lọc như trang /hoi-nghi/)"),
     retrieve=extend_schema(summary="Một hội nghị, cuộc họp"),
 )
-class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
+class MeetingViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_converter = "int"
     serializer_class = serializers.MeetingSerializer
     filterset_class = MeetingFilter
@@ -106,7 +120,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="Nhiệm vụ được giao (cùng bộ lọc như trang /hoi-nghi/nhiem-vu/)"),
     retrieve=extend_schema(summary="Một nhiệm vụ được giao"),
 )
-class DirectiveViewSet(TodayMixin, viewsets.ReadOnlyModelViewSet):
+class DirectiveViewSet(ApiViewMixin, TodayMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_converter = "int"
     serializer_class = serializers.DirectiveSerializer
     filterset_class = DirectiveFilter
@@ -119,28 +133,22 @@ def not_found(request, *args, **kwargs) -> JsonResponse:
     return JsonResponse({"detail": "Không có địa chỉ API này.", "code": "not_found"}, status=404)
 
 
-class DashboardView(APIView):
+class DashboardView(ApiViewMixin, APIView):
     """The dashboard figures of a unit (with every unit below it) for a period, as on /tong-quan/."""
+
+    # 403: staff asking for another unit, an account without a unit; 404: a unit outside the scope.
+    error_codes = ("400", "403", "404")
 
     @extend_schema(
         summary="Số liệu tổng quan của một đơn vị trong một kỳ",
-        parameters=[
-            OpenApiParameter("agency", OpenApiTypes.INT, description="Mã đơn vị (mặc định: đơn vị của tài khoản)"),
-            OpenApiParameter(
-                "period",
-                OpenApiTypes.STR,
-                enum=["year", "quarter", "custom"],
-                description="Loại kỳ: năm, quý hoặc khoảng ngày",
-            ),
-            OpenApiParameter("year", OpenApiTypes.INT, description="Năm"),
-            OpenApiParameter("quarter", OpenApiTypes.INT, description="Quý (1-4)"),
-            OpenApiParameter("date_from", OpenApiTypes.STR, description="Từ ngày (dd/mm/yyyy)"),
-            OpenApiParameter("date_to", OpenApiTypes.STR, description="Đến ngày (dd/mm/yyyy)"),
-        ],
+        parameters=[serializers.DashboardQuerySerializer],
         responses=serializers.DashboardSerializer,
     )
     def get(self, request: Request) -> Response:
         today = _today()
+        given = {key: value for key, value in request.query_params.items() if value != ""}
+        query = serializers.DashboardQuerySerializer(data=given)
+        query.is_valid(raise_exception=True)
         period, errors = dashboard_selectors.parse_period(request.query_params, today)
         if errors:
             raise exceptions.ValidationError({k: [str(v)] for k, v in errors.items()})
