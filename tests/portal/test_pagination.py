@@ -85,3 +85,18 @@ def test_the_lists_show_the_notice_and_never_fail_on_a_huge_page(world, client_f
         assert response.status_code in (200, 403), url
     page = client.get(reverse("regulations:list") + "?page=99999999999999999999").content.decode()
     assert "Trang 999999999999 không có dữ liệu; đang hiển thị trang 1." in page
+
+
+@pytest.mark.django_db
+def test_deep_pages_read_their_ids_first_and_keep_the_order(seven, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(pagination, "DEFERRED_FROM", 3)
+    expected = list(seven.values_list("number", flat=True))
+    paginator = CappedPaginator(seven.prefetch_related("parties"), 3, cap=4)
+    assert paginator.capped
+    shown = []
+    for number in (1, 2, 3):
+        with django_assert_num_queries(2 if number == 1 else 3):  # rows and parties; deep: the ids first
+            page = paginator.page(number)
+            shown += [(r.number, len(r.parties.all())) for r in page.object_list]
+    assert [number for number, _ in shown] == expected and {parties for _, parties in shown} == {2}
+    assert not paginator.page(3).has_next() and paginator.page(2).has_next()
