@@ -1,12 +1,15 @@
 """Benchmark of the dashboards and the regulation register at national scale (not a test).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/benchmark.py [--runs 20]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/benchmark.py [--runs 20] \
+        [--pages "list|api"] [--round-robin] [--walk]
 
 Generates (or reuses) the synthetic national data set (``manage.py generate_national_data``),
 logs in as a national leader and a province leader with django.test.Client, warms up, then times
 each page ``--runs`` times (server time: the time around ``client.get``), and prints median, p95 and
 the number of SQL queries. Then it times the same aggregates as raw SQL (the floor) and the Django
-admin changelist of regulations over the same rows, for comparison.
+admin changelist of regulations over the same rows, for comparison. API pages (``--pages api``)
+are timed beside the HTML lists (``--pages "list|api"``: labels containing either text); ``--walk``
+follows the API's ``next`` links through all 50,000 regulations.
 """
 
 from __future__ import annotations
@@ -122,12 +125,84 @@ def raw_floor(locality_path: str | None, runs: int) -> list[tuple[str, list[floa
     ]
 
 
+def deep_cursor(rows, depth: int) -> str:
+    """A cursor that starts ``depth`` rows into the API's walk of ``rows`` (a queryset, ordered by id),
+    made the way the API makes its ``next`` links (``p=<last id seen>``)."""
+    from base64 import b64encode
+
+    last = rows.order_by("id").values_list("id", flat=True)[depth - 1]
+    return b64encode(f"p={last}".encode()).decode()
+
+
+def api_pages() -> list[tuple[str, str, str]]:
+    """The API lists beside their HTML pages: page 1, a deep page, and cursor pages (first and deep).
+    A deep cursor page is made for every code version, whether or not the API reads cursors yet."""
+    from urllib.parse import quote
+
+    from meetings.models import Meeting
+    from regulations.models import Regulation
+
+    reg, meet = "/api/v1/regulations/", "/api/v1/meetings/"
+    reg_deep = quote(deep_cursor(Regulation.objects.filter(amendment_of__isnull=True), 49_000))
+    meet_deep = quote(deep_cursor(Meeting.objects.all(), 290_000))
+    return [
+        ("national", "api regulations national, page 1", reg),
+        ("national", "api regulations national, page 900", reg + "?page=900"),
+        ("national", "api regulations national, page 2000 (25/page)", reg + "?page=2000&page_size=25"),
+        ("national", "api regulations national, cursor first", reg + "?cursor="),
+        ("national", "api regulations national, cursor at 49,000", reg + f"?cursor={reg_deep}"),
+        ("national", "api regulations national, overdue", reg + "?review_state=overdue"),
+        ("province", "api regulations province, page 1", reg),
+        ("national", "api meetings national, page 1", meet),
+        ("national", "api meetings national, page 2000", meet + "?page=2000"),
+        ("national", "api meetings national, cursor first", meet + "?cursor="),
+        ("national", "api meetings national, cursor at 290,000", meet + f"?cursor={meet_deep}"),
+        ("national", "api directives national, overdue", "/api/v1/directives/?state=overdue"),
+        ("national", "api agencies national, page 1", "/api/v1/agencies/"),
+    ]
+
+
+def walk(client: Client, url: str) -> None:
+    """Follows ``next`` from ``url`` to the end, as a client that syncs everything would."""
+    start = time.perf_counter()
+    pages = rows = 0
+    ids: set[int] = set()
+    slowest = 0.0
+    while url:
+        began = time.perf_counter()
+        response = client.get(url)
+        slowest = max(slowest, time.perf_counter() - began)
+        if response.status_code != 200:
+            print(f"  stopped: {response.status_code} at page {pages + 1} ({url[:100]})")
+            break
+        body = response.json()
+        pages += 1
+        rows += len(body["results"])
+        ids.update(row["id"] for row in body["results"])
+        url = body["next"]
+    seconds = time.perf_counter() - start
+    print(
+        f"  {pages} pages, {rows} rows ({len(ids)} distinct) in {seconds:.1f} s: "
+        f"{1000 * seconds / max(pages, 1):.0f} ms per page on average, slowest {1000 * slowest:.0f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--no-cache", action="store_true", help="measure the dashboard without its cache")
-    parser.add_argument("--pages", default="", help="only pages whose label contains this text")
+    parser.add_argument(
+        "--pages", default="", help="only pages whose label contains this text (several: separated by |)"
+    )
+    parser.add_argument(
+        "--round-robin",
+        action="store_true",
+        help="time the pages in turns (page 1, page 2, ..., page 1, ...) rather than one after the other",
+    )
+    parser.add_argument(
+        "--walk", action="store_true", help="walk every regulation through the API (cursor, then page numbers)"
+    )
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
     db = connection.settings_dict
@@ -150,6 +225,11 @@ def main() -> None:
         admin = User.objects.create_superuser(
             "syn.bench.admin", "bench@vks.test", scale_data.PASSWORD, agency=national.agency, role="admin"
         )
+    # The API's throttle still runs (its cache round trip is part of every API request), with a budget
+    # no benchmark reaches.
+    from api.throttling import TokenRateThrottle
+
+    TokenRateThrottle.THROTTLE_RATES = {"token": "1000000/minute"}
     clients = {}
     for name, user in (("national", national), ("province", province), ("admin", admin)):
         clients[name] = Client()
@@ -184,7 +264,9 @@ def main() -> None:
         ("national", "directive list national, overdue", reverse("meetings:directives") + "?state=overdue"),
     ]
     pages.append(("admin", "admin changelist regulations", "/quan-tri/regulations/regulation/"))
-    pages = [page for page in pages if args.pages in page[1]]
+    pages += api_pages()
+    wanted = [part.strip() for part in args.pages.split("|")]
+    pages = [page for page in pages if any(part in page[1] for part in wanted)]
 
     if args.no_cache:
         # The dashboard's computation itself, as on the first request after a write (no shared cache).
@@ -197,8 +279,19 @@ def main() -> None:
     with open("/proc/loadavg") as fh:
         print(f"load average: {' '.join(fh.read().split()[:3])}")
     print(f"\n{'page':48} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'SQL ms':>8} {'page/SQL':>8} {'status':>6}")
+    if args.round_robin:
+        # Every page once per round, so the pages compared share the machine's load as it varies.
+        measured = {label: time_get(clients[who], url, 0) for who, label, url in pages}
+        for _ in range(args.runs):
+            for who, label, url in pages:
+                start = time.perf_counter()
+                clients[who].get(url)
+                measured[label][0].append((time.perf_counter() - start) * 1000)
     for who, label, url in pages:
-        times, queries, status, sql = time_get(clients[who], url, args.runs)
+        if args.round_robin:
+            times, queries, status, sql = measured[label]
+        else:
+            times, queries, status, sql = time_get(clients[who], url, args.runs)
         ratio = statistics.median(times) / sql if sql else 0
         print(
             f"{label:48} {statistics.median(times):10.1f} {p95(times):8.1f} {queries:8d} {sql:8.1f} "
@@ -206,6 +299,13 @@ def main() -> None:
         )
     with open("/proc/loadavg") as fh:
         print(f"load average: {' '.join(fh.read().split()[:3])}")
+
+    if args.walk:
+        print("\nWalking every regulation of the country through the API, 500 rows a page:")
+        print(" by cursor (?cursor=):")
+        walk(clients["national"], "/api/v1/regulations/?cursor=&page_size=500")
+        print(" by page number (?page=1, 2, ...):")
+        walk(clients["national"], "/api/v1/regulations/?page_size=500")
 
     if connection.vendor == "postgresql" and not args.pages:
         province_path = Agency.objects.get(pk=province.agency_id).locality.path
