@@ -40,6 +40,12 @@ def label(obj: Model, name: str) -> str:
     return _labels(type(obj), name, get_language()).get(str(value), value)
 
 
+def prefetched(obj: Model, relation: str) -> list:
+    """The related rows ``api.selectors`` prefetched into ``api_<relation>``; elsewhere, the relation."""
+    rows = getattr(obj, f"api_{relation}", None)
+    return rows if rows is not None else list(getattr(obj, relation).all())
+
+
 def _date(value: datetime.date | None) -> str | None:
     return _DATE.to_representation(value)
 
@@ -148,8 +154,8 @@ class AgencySerializer(RowSerializer):
             "active_to": _date(obj.active_to),
             "is_active": obj.is_active,
             "current_carrier": brief(obj.current_carrier),
-            "successors": [succession(s) for s in obj.successions.all()],
-            "predecessors": [succession(s) for s in obj.predecessions.all()],
+            "successors": [succession(s) for s in prefetched(obj, "successions")],
+            "predecessors": [succession(s) for s in prefetched(obj, "predecessions")],
         }
 
 
@@ -279,8 +285,8 @@ class RegulationSerializer(RowSerializer):
             "review_state_label": str(review.label),
             "host_agency": brief(obj.host_agency),
             "current_carrier": self.get_current_carrier(obj),
-            "parties": [party(p) for p in obj.parties.all()],
-            "fields": [field_row(f) for f in obj.fields.all()],
+            "parties": [party(p) for p in prefetched(obj, "parties")],
+            "fields": [field_row(f) for f in prefetched(obj, "fields")],
             "signed_on": _date(obj.signed_on),
             "in_force_from": _date(obj.in_force_from),
             "expires_on": _date(obj.expires_on),
@@ -317,7 +323,7 @@ class RegulationSerializer(RowSerializer):
 
     @extend_schema_field(RelationSerializer(many=True))
     def get_relations(self, obj: Regulation) -> list[dict]:
-        rows = list(obj.outgoing_relations.all()) + list(obj.incoming_relations.all())
+        rows = prefetched(obj, "outgoing_relations") + prefetched(obj, "incoming_relations")
         return [relation(r) for r in sorted(rows, key=lambda r: (r.effective_on, r.pk))]
 
 
@@ -360,7 +366,7 @@ class MeetingSerializer(RowSerializer):
             "state": obj.state,
             "state_label": label(obj, "state"),
             "host_agency": brief(obj.host_agency),
-            "co_hosts": [brief(a) for a in obj.co_hosts.all()],
+            "co_hosts": [brief(a) for a in prefetched(obj, "co_hosts")],
             "locality": obj.locality.name,
             "regulations": self.get_regulations(obj),
             "conclusions": obj.conclusions,
@@ -368,7 +374,7 @@ class MeetingSerializer(RowSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_regulations(self, obj: Meeting) -> list[dict]:
-        return [{"id": r.pk, "number": r.number} for r in obj.regulations.all()]
+        return [{"id": r.pk, "number": r.number} for r in prefetched(obj, "regulations")]
 
 
 class DirectiveSerializer(RowSerializer):

@@ -1,5 +1,5 @@
-"""The read-only REST API. Every queryset comes from the apps' selectors, scoped by portal.access,
-and is filtered by the same django-filter FilterSets as the pages."""
+"""The read-only REST API. Every queryset comes from ``api.selectors`` (the apps' selectors, scoped
+by portal.access) and is filtered by the same django-filter FilterSets as the pages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime
 from typing import cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import JsonResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -18,16 +18,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from agencies.models import Agency, AgencySuccession
-from api import serializers
+from agencies.models import Agency
+from api import selectors, serializers
 from api.schema import ApiAutoSchema
 from dashboards import selectors as dashboard_selectors
-from meetings import selectors as meeting_selectors
 from meetings.filters import DirectiveFilter, MeetingFilter
-from portal import access
-from regulations import selectors as regulation_selectors
+from meetings.models import Directive, Meeting
 from regulations.filters import RegulationFilter
-from regulations.models import Field, RegulationParty, RegulationRelation
+from regulations.models import Regulation
 
 
 def _today() -> datetime.date:
@@ -62,13 +60,7 @@ class AgencyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.AgencySerializer
 
     def get_queryset(self) -> QuerySet[Agency]:
-        successions = AgencySuccession.objects.select_related("predecessor", "successor")
-        qs = access.agencies(user_of(self.request)).select_related("locality", "parent", "current_carrier")
-        qs = qs.prefetch_related(
-            Prefetch("successions", queryset=successions), Prefetch("predecessions", queryset=successions)
-        ).order_by("name", "pk")
-        text = self.request.query_params.get("q", "")[:200]
-        return qs.search(text) if text.strip() else qs
+        return selectors.agencies(user_of(self.request), self.request.query_params.get("q", "")[:200])
 
 
 @extend_schema_view(
@@ -83,24 +75,8 @@ class RegulationViewSet(ApiViewMixin, TodayMixin, viewsets.ReadOnlyModelViewSet)
     def filterset_extra_kwargs(self) -> dict:
         return {"today": _today()}
 
-    def get_queryset(self):
-        # The page's rows, with what an API row shows: no amending documents (the page lists them under
-        # each row), the relations with the other document's number only.
-        parties = RegulationParty.objects.select_related("agency").order_by("order", "id")
-        relations = RegulationRelation.objects.select_related("source", "target").only(
-            "kind", "effective_on", "source_id", "target_id", "source__number", "target__number"
-        )
-        return (
-            regulation_selectors.listing(user_of(self.request), _today())
-            .select_related("host_agency__current_carrier")
-            .prefetch_related(None)
-            .prefetch_related(
-                Prefetch("parties", queryset=parties),
-                Prefetch("fields", queryset=Field.objects.order_by("order")),
-                Prefetch("outgoing_relations", queryset=relations),
-                Prefetch("incoming_relations", queryset=relations),
-            )
-        )
+    def get_queryset(self) -> QuerySet[Regulation]:
+        return selectors.regulations(user_of(self.request), _today())
 
 
 @extend_schema_view(
@@ -112,8 +88,8 @@ class MeetingViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.MeetingSerializer
     filterset_class = MeetingFilter
 
-    def get_queryset(self):
-        return meeting_selectors.meeting_list(user_of(self.request)).prefetch_related("co_hosts", "regulations")
+    def get_queryset(self) -> QuerySet[Meeting]:
+        return selectors.meetings(user_of(self.request))
 
 
 @extend_schema_view(
@@ -125,8 +101,8 @@ class DirectiveViewSet(ApiViewMixin, TodayMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.DirectiveSerializer
     filterset_class = DirectiveFilter
 
-    def get_queryset(self):
-        return meeting_selectors.directives_for(user_of(self.request)).order_by("deadline", "pk")
+    def get_queryset(self) -> QuerySet[Directive]:
+        return selectors.directives(user_of(self.request))
 
 
 def not_found(request, *args, **kwargs) -> JsonResponse:
