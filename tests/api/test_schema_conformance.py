@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from base64 import b64encode
 from collections import Counter
+from collections.abc import Callable, Iterator
 
 import pytest
 import schemathesis
@@ -70,7 +71,7 @@ def conformance_config(auth: dict[str, str], values: dict[str, list]) -> schemat
     )
 
 
-def in_test_transaction(environ, start_response):
+def in_test_transaction(environ: dict, start_response: Callable) -> list[bytes]:
     """The portal's WSGI application on the test's database connection. Django closes a connection in
     a transaction at the start and end of a request; its test client turns that off, and so does this."""
     request_started.disconnect(close_old_connections)
@@ -86,7 +87,7 @@ def in_test_transaction(environ, start_response):
 
 
 @pytest.fixture
-def api_schema(world, settings, monkeypatch):
+def api_schema(world, settings, monkeypatch) -> Iterator[schemathesis.BaseSchema]:
     cache.clear()
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
     monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "100000/min"})
