@@ -11,16 +11,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import QuerySet
 from rest_framework import exceptions
-from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
+from rest_framework.pagination import BasePagination, Cursor, CursorPagination, PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from portal.pagination import DEFAULT_CAP, CappedPaginator
+from portal.pagination import DEFAULT_CAP, CappedPage, CappedPaginator
+
+Rows = QuerySet[Any, Any] | Sequence[Any]
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -55,7 +59,7 @@ class CappedPageNumberPagination(PageNumberPagination):
     def get_page_size(self, request: Request) -> int:
         return _page_size(request)
 
-    def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list:
+    def paginate_queryset(self, queryset: Rows, request: Request, view: APIView | None = None) -> list[Any]:
         self.request = request
         paginator = self.django_paginator_class(queryset, self.get_page_size(request))
         raw = request.query_params.get(self.page_query_param) or 1
@@ -67,8 +71,8 @@ class CappedPageNumberPagination(PageNumberPagination):
             raise exceptions.NotFound() from None
         return list(self.page)
 
-    def get_paginated_response(self, data: list) -> Response:
-        paginator = self.page.paginator
+    def get_paginated_response(self, data: Any) -> Response:
+        paginator = cast(CappedPaginator, cast(CappedPage, self.page).paginator)
         return Response(
             {
                 "count": min(paginator.count, paginator.cap),
@@ -89,17 +93,17 @@ class IdCursorPagination(CursorPagination):
     def get_page_size(self, request: Request) -> int:
         return _page_size(request)
 
-    def get_ordering(self, request: Request, queryset: QuerySet, view) -> tuple[str, ...]:
-        return self.ordering  # the filters' own "sort" does not apply to a walk
+    def get_ordering(self, request: Request, queryset: QuerySet, view: APIView) -> tuple[str, ...]:
+        return ("id",)  # the filters' own "sort" does not apply to a walk
 
-    def decode_cursor(self, request: Request):
+    def decode_cursor(self, request: Request) -> Cursor | None:
         invalid = exceptions.ValidationError({self.cursor_query_param: [MSG_CURSOR]})
         try:
             cursor = super().decode_cursor(request)
         except exceptions.NotFound:
             raise invalid from None
         # DRF passes the position to the database as it came: "p=abc" or 2**64 would be a 500.
-        position = cursor.position if cursor else None
+        position = None if cursor is None or cursor.position is None else str(cursor.position)
         if position is not None and not (position.isascii() and position.isdigit() and int(position) <= MAX_ID):
             raise invalid
         return cursor
@@ -108,7 +112,7 @@ class IdCursorPagination(CursorPagination):
 class Pagination(BasePagination):
     """Page numbers unless the request names a ``cursor`` (empty for the first page)."""
 
-    def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list:
+    def paginate_queryset(self, queryset: Rows, request: Request, view: APIView | None = None) -> list[Any] | None:
         if "cursor" in request.query_params:
             if "page" in request.query_params:
                 raise exceptions.ValidationError({"cursor": [MSG_BOTH]})
@@ -117,10 +121,10 @@ class Pagination(BasePagination):
             self.mode = CappedPageNumberPagination()
         return self.mode.paginate_queryset(queryset, request, view)
 
-    def get_paginated_response(self, data: list) -> Response:
+    def get_paginated_response(self, data: Any) -> Response:
         return self.mode.get_paginated_response(data)
 
-    def get_paginated_response_schema(self, schema: dict) -> dict:
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         link = {"type": "string", "nullable": True, "format": "uri"}
         return {
             "type": "object",
@@ -151,7 +155,7 @@ class Pagination(BasePagination):
             },
         }
 
-    def get_schema_operation_parameters(self, view) -> list[dict[str, Any]]:
+    def get_schema_operation_parameters(self, view: APIView) -> list[Any]:
         return [
             {
                 "name": "page",

@@ -15,7 +15,7 @@ MAX_ID = 2**63 - 1
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(label="Thông báo lỗi (tiếng Việt)")
     code = serializers.CharField(label="Mã lỗi (not_authenticated, invalid, not_found, throttled …)")
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # the API field "errors"
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         label="Lỗi theo từng tham số (chỉ với 400)",

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime
 import functools
-from typing import Any
+from typing import Any, cast
 
+from django.db.models import Field as DjangoField
 from django.db.models import Model
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
@@ -30,7 +31,8 @@ _DATETIME = serializers.DateTimeField()
 
 @functools.cache
 def _labels(model: type[Model], name: str, language: str | None) -> dict[str, str]:
-    return {str(value): str(label) for value, label in model._meta.get_field(name).flatchoices}
+    field = cast(DjangoField, model._meta.get_field(name))
+    return {str(value): str(label) for value, label in field.flatchoices}
 
 
 def label(obj: Model, name: str) -> str:
@@ -47,11 +49,11 @@ def prefetched(obj: Model, relation: str) -> list:
 
 
 def _date(value: datetime.date | None) -> str | None:
-    return _DATE.to_representation(value)
+    return None if value is None else _DATE.to_representation(value)
 
 
 def _datetime(value: datetime.datetime | None) -> str | None:
-    return _DATETIME.to_representation(value)
+    return None if value is None else _DATETIME.to_representation(value)
 
 
 class RowSerializer(serializers.ModelSerializer):
@@ -67,10 +69,12 @@ class RowSerializer(serializers.ModelSerializer):
         return super().to_representation(instance)
 
 
-def brief(agency: Agency | None) -> dict | None:
-    if agency is None:
-        return None
+def agency_brief(agency: Agency) -> dict:
     return {"id": agency.pk, "code": agency.code, "name": agency.name, "short_name": agency.short_name}
+
+
+def brief(agency: Agency | None) -> dict | None:
+    return None if agency is None else agency_brief(agency)
 
 
 class AgencyBriefSerializer(RowSerializer):
@@ -79,7 +83,7 @@ class AgencyBriefSerializer(RowSerializer):
         fields = ["id", "code", "name", "short_name"]
 
     def row(self, obj: Agency) -> dict:
-        return brief(obj)
+        return agency_brief(obj)
 
 
 def succession(obj: AgencySuccession) -> dict:
@@ -472,7 +476,7 @@ class DateText(serializers.CharField):
         return None
 
 
-def _number_errors(message: str) -> dict[str, str]:
+def _number_errors(message: str) -> dict[str, Any]:
     return dict.fromkeys(("invalid", "min_value", "max_value", "max_string_length"), message)
 
 

@@ -15,6 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.schemas.inspectors import ViewInspector
 from rest_framework.views import APIView
 
 from accounts.models import User
@@ -38,7 +39,7 @@ def user_of(request: Request) -> User:
 
 
 class ApiViewMixin:
-    schema = ApiAutoSchema()
+    schema: ViewInspector | None = ApiAutoSchema()
 
 
 class TodayMixin:
