@@ -239,7 +239,7 @@ for round in 1 2 3 4 5; do
   manage shell -v0 -c "
 import datetime
 from django.utils import timezone
-from notifications.services import resend_unsent
+from notifications.delivery import resend_unsent
 print('sweep re-enqueued', resend_unsent(timezone.now() + datetime.timedelta(hours=1)))"
 done
 sleep 3 # anything still in flight would show up as a duplicate now
