@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.formats import group_thousands
 from portal.pagination import DEFAULT_CAP, CappedPage, CappedPaginator
 
 Rows = QuerySet[Any, Any] | Sequence[Any]
@@ -138,9 +139,10 @@ class Pagination(BasePagination):
                     "type": "integer",
                     "minimum": 0,
                     "description": (
-                        f"Chỉ khi phân trang theo số. Số dòng khớp bộ lọc, đếm chính xác đến {DEFAULT_CAP:,}; "
-                        f"khi có nhiều hơn thì bằng {DEFAULT_CAP:,} và `count_capped` là true."
-                    ).replace(",", "."),
+                        "Chỉ khi phân trang theo số. Số dòng khớp bộ lọc, đếm chính xác đến "
+                        f"{group_thousands(DEFAULT_CAP)}; khi có nhiều hơn thì bằng {group_thousands(DEFAULT_CAP)} "
+                        "và `count_capped` là true."
+                    ),
                 },
                 "count_capped": {
                     "type": "boolean",

@@ -9,11 +9,9 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from portal.formats import group_thousands
+
 PALETTE = ("#0b4f8a", "#a31515", "#1b6e3a", "#8a5a00")
-
-
-def _fmt(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def _linked(url: str | None, shape: str) -> str:
@@ -47,10 +45,10 @@ def hbar(items: Sequence[dict], title_id: str, width: int = 560, label_width: in
                 item.get("url"),
                 f'<rect x="{label_width}" y="{y}" width="{max(w, 1)}" height="{bar_h}" '
                 f'fill="{PALETTE[0]}" rx="2"><title>{escape(item["label"])}: '
-                f"{_fmt(item['value'])}</title></rect>",
+                f"{group_thousands(item['value'])}</title></rect>",
             )
             + f'<text x="{label_width + max(w, 1) + 6}" y="{y + 16}" font-size="13" fill="#1d232b">'
-            f"{_fmt(item['value'])}</text>"
+            f"{group_thousands(item['value'])}</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
@@ -76,7 +74,7 @@ def columns(
         f'<line x1="{left}" y1="{top + legend_h + plot_h}" x2="{width - 4}" y2="{top + legend_h + plot_h}" '
         f'stroke="#8c959f"/>',
         f'<text x="{left - 4}" y="{top + legend_h + 10}" text-anchor="end" font-size="11" fill="#57606a">'
-        f"{_fmt(peak)}</text>",
+        f"{group_thousands(peak)}</text>",
     ]
     for s, (_, label) in enumerate(series):
         x = left + s * 170
@@ -92,7 +90,7 @@ def columns(
             rect = (
                 f'<rect x="{x0 + s * col_w:.1f}" y="{base_y - h}" width="{col_w - 1:.1f}" height="{h}" '
                 f'fill="{PALETTE[s % len(PALETTE)]}"><title>{escape(series[s][1])} {escape(str(row[x_key]))}: '
-                f"{_fmt(row[key])}</title></rect>"
+                f"{group_thousands(row[key])}</title></rect>"
             )
             parts.append(_linked(row.get(f"{key}_url"), rect))
         parts.append(

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from dashboards import charts, selectors
 from portal import pdf
 from portal.exports import append_safe, finish_table
+from portal.formats import group_thousands
 
 
 def filename(dash: selectors.Dashboard, ext: str) -> str:
@@ -150,7 +151,7 @@ def to_docx(dash: selectors.Dashboard, preparer: str = "") -> bytes:
     word.table(
         [_("TT"), _("Chỉ tiêu"), _("Số lượng")],
         [
-            [str(i), c["label"], f"{c['value']:,}".replace(",", ".")]
+            [str(i), c["label"], group_thousands(c["value"])]
             for i, c in enumerate(selectors.figure_cards(dash), start=1)
         ],
     )

@@ -27,6 +27,7 @@ from dashboards.models import NO_MONTH, Tally
 from dashboards.periods import Period, PeriodError, fmt, parse_date, parse_period  # noqa: F401 - their home
 from meetings.models import HELD_STATES, REVIEW_KINDS, Meeting, MeetingKind
 from portal import access
+from portal.formats import group_thousands
 from portal.search import natural_key
 from regulations import rules
 from regulations.models import Field, ReviewState
@@ -526,14 +527,9 @@ def breakdown_table(
         for key, _label in columns:
             url = links.get(key)
             value = row["figures"][key]
-            cells.append({"value": value, "text": number(value), "url": url})
+            cells.append({"value": value, "text": group_thousands(value), "url": url})
         rows.append(
             {"label": row["label"], "agency_id": row["agency_id"], "direct": row.get("direct", False), "cells": cells}
         )
-    totals = [{"value": dash.totals[key], "text": number(dash.totals[key])} for key, _label in columns]
+    totals = [{"value": dash.totals[key], "text": group_thousands(dash.totals[key])} for key, _label in columns]
     return headers, rows, totals
-
-
-def number(value: int) -> str:
-    """1.234.567: the Vietnamese thousands separator, without a locale lookup per cell."""
-    return f"{value:,}".replace(",", ".")

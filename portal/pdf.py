@@ -40,6 +40,8 @@ from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from portal.formats import group_thousands
+
 logger = logging.getLogger(__name__)
 # WeasyPrint logs every layout step at INFO; keep server logs for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -125,8 +127,9 @@ def check_rows(count: int, limit: int) -> None:
     """Refuse before any work when a listing has more rows than one PDF may hold."""
     if count > limit:
         raise PdfTooLarge(
-            f"Bản in có {count:,} dòng, vượt giới hạn {limit:,} dòng của một tệp PDF. Vui lòng lọc bớt "
-            "(theo đơn vị, lĩnh vực hoặc năm ký) hoặc dùng Xuất Excel/CSV để có toàn bộ danh sách.".replace(",", ".")
+            f"Bản in có {group_thousands(count)} dòng, vượt giới hạn {group_thousands(limit)} dòng của một tệp "
+            "PDF. Vui lòng lọc bớt (theo đơn vị, lĩnh vực hoặc năm ký) hoặc dùng Xuất Excel/CSV để có toàn bộ "
+            "danh sách."
         )
 
 

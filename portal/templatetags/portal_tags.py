@@ -2,6 +2,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from portal.formats import group_thousands
+
 register = template.Library()
 
 
@@ -17,9 +19,10 @@ def query_replace(context: dict, **changes: object) -> str:
     return params.urlencode()
 
 
-def group_thousands(n: int) -> str:
-    """10000 → "10.000", as Vietnamese writes numbers."""
-    return f"{n:,}".replace(",", ".")
+@register.filter
+def thousands(n: int) -> str:
+    """``{{ count|thousands }}``: 50000 → "50.000"."""
+    return group_thousands(n)
 
 
 @register.simple_tag

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from portal import pagination
+from portal.formats import group_thousands
 from portal.pagination import CappedPaginator
-from portal.templatetags.portal_tags import group_thousands
 from regulations.models import Regulation
 from tests.regulations.factories import RegulationFactory
 

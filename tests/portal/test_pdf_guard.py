@@ -24,7 +24,19 @@ def test_row_limit_refuses_before_any_work():
     pdf.check_rows(400, 400)
     with pytest.raises(pdf.PdfTooLarge) as info:
         pdf.check_rows(50_000, 6_000)
-    assert "50.000 dòng" in str(info.value) and "Xuất Excel/CSV" in str(info.value)
+    message = str(info.value)
+    assert message.startswith("Bản in có 50.000 dòng, vượt giới hạn 6.000 dòng")
+    assert "(theo đơn vị, lĩnh vực hoặc năm ký)" in message and "Xuất Excel/CSV" in message
+
+
+def test_the_start_page_groups_thousands(settings):
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "regulations/register_job_start.html",
+        {"export": type("E", (), {"count": 50_000, "line": ""})(), "job_max": 3_000, "direct_max": 200},
+    )
+    assert "Danh sách có 50.000 văn bản, vượt giới hạn 3.000 văn bản" in html
 
 
 def test_chunked_render_numbers_pages_on_and_reports_progress():
