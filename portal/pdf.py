@@ -20,6 +20,7 @@ subsets and embeds them.
 from __future__ import annotations
 
 import datetime
+import io
 import logging
 import mimetypes
 import posixpath
@@ -29,6 +30,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
+import pypdfium2
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
@@ -248,24 +250,48 @@ def render_chunked(
 ) -> bytes:
     """One PDF from a long listing laid out a chunk at a time (each context gets ``page_offset``, the
     pages before it, for its page numbers); ``on_chunk`` runs after each chunk (progress, and
-    cancellation by raising ``PdfCancelled``). The whole render shares one time and page limit."""
+    cancellation by raising ``PdfCancelled``). The whole render shares one time and page limit.
+
+    Each chunk is written to PDF bytes as soon as it is laid out and its boxes are dropped, so memory
+    holds one chunk's layout and the finished bytes, not every page's layout; the parts are joined by
+    pdfium at the end."""
     fetcher = PortalURLFetcher()
 
     def work() -> bytes:
-        documents: list[Document] = []
+        parts: list[bytes] = []
         pages = 0
         for context in contexts:
             document = _layout(render_to_string(template_name, {**context, "page_offset": pages}), fetcher)
             pages += len(document.pages)
             _check_pages(pages, max_pages)
-            documents.append(document)
+            parts.append(document.write_pdf())
+            del document
             if on_chunk:
                 on_chunk(context)
-        if not documents:
+        if not parts:
             raise PdfRenderError("Không có nội dung để in.")
-        return documents[0].copy([page for document in documents for page in document.pages]).write_pdf()
+        return join_pdfs(parts)
 
     return guarded(work, timeout)
+
+
+def join_pdfs(parts: list[bytes]) -> bytes:
+    """The pages of several PDFs, in order, as one file (the first part's metadata)."""
+    if len(parts) == 1:
+        return parts[0]
+    joined = pypdfium2.PdfDocument(parts[0])
+    try:
+        for part in parts[1:]:
+            source = pypdfium2.PdfDocument(part)
+            try:
+                joined.import_pages(source)
+            finally:
+                source.close()
+        out = io.BytesIO()
+        joined.save(out)
+        return out.getvalue()
+    finally:
+        joined.close()
 
 
 def vn_date(day: datetime.date) -> str:
