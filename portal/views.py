@@ -1,9 +1,11 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template import loader
 
-from portal import access
+from portal import access, outage
 from portal.http import AuthenticatedHttpRequest
 
 
@@ -34,6 +36,10 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # A database error raised outside a view (a middleware read the session or the user).
+    error = sys.exc_info()[1]
+    if outage.is_database_error(error):
+        return outage.unavailable_response(request, error)
     # No request, so no context processors: they query the database, which may be what failed.
     return HttpResponse(loader.render_to_string("errors/500.html"), status=500)
 

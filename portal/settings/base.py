@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "audit.middleware.AuditMiddleware",
     "portal.pdf.PdfErrorMiddleware",
+    # The database does not answer: 503, Vietnamese page or JSON, Retry-After, the typed form kept.
+    "portal.outage.DatabaseUnavailableMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the Vietnamese lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -271,6 +273,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"  # the beat schedule below is in Vietnam time
 CELERY_ENABLE_UTC = True
+# Short tasks (mail, reminders, sweeps) are idempotent: acknowledged after they ran, and given back to
+# the queue when their worker process dies (reject_on_worker_lost), so a crash repeats them, never loses
+# them. Long jobs (register PDF, imports) opt out (portal.jobs.JOB_TASK_OPTIONS): their heartbeat sweep
+# fails a job whose worker died within JOBS_HEARTBEAT_STALE_SECONDS + a minute, and the user presses
+# "Chạy lại"; a redelivery would start them a second time beside a live worker.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TIME_LIMIT = 300
@@ -278,8 +285,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 if REDIS_URL:
-    # Retries wait up to 10 minutes (countdown); a task must stay invisible to others longer than that.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A message taken by a worker killed outright (kill -9: nobody rejects it) comes back to the queue
+    # after visibility_timeout. It must stay longer than the longest wait of a retry (countdown, 10 min,
+    # notifications.delivery.RETRY_BACKOFF_MAX) plus a run, else a waiting retry is delivered twice;
+    # 15 minutes instead of an hour. Jobs do not wait for it (early ack, heartbeat sweep above).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A fixed schedule from code, sent by exactly one beat (CELERY_BEAT_SCHEDULER below; make run: worker -B).
 CELERY_BEAT_SCHEDULE = {
@@ -301,6 +311,11 @@ CELERY_BEAT_SCHEDULE = {
     # Delivers the events whose subscribers failed (Redis, the broker or the database away) or never ran.
     "portal-sweep-events": {
         "task": "portal.tasks.sweep_events",
+        "schedule": crontab(minute="*"),
+    },
+    # Fails the jobs whose worker died (no heartbeat for JOBS_HEARTBEAT_STALE_SECONDS): portal/jobs.py.
+    "portal-sweep-stale-jobs": {
+        "task": "portal.tasks.sweep_stale_jobs",
         "schedule": crontab(minute="*"),
     },
     "notifications-resend-unsent": {
@@ -398,6 +413,13 @@ PROMETHEUS_EXPORT_MIGRATIONS = False  # no database query when a process starts
 # Imports of regulations and meetings (imports/): files with more rows are checked and imported by a
 # Celery task with a progress bar; smaller ones at once.
 IMPORTS_ASYNC_ROWS = env.int("IMPORTS_ASYNC_ROWS", default=500)
+# A running job whose worker has not written progress for this long is failed by the sweep (a worker
+# writes every few seconds; the longest step, a chunk of 100 PDF rows, takes well under a minute).
+JOBS_HEARTBEAT_STALE_SECONDS = env.int("JOBS_HEARTBEAT_STALE_SECONDS", default=300)
+# A job no worker has started for this long (its message was lost) is failed too.
+JOBS_QUEUED_STALE_SECONDS = env.int("JOBS_QUEUED_STALE_SECONDS", default=1800)
+# Seconds a client is asked to wait (Retry-After) when the database does not answer.
+DATABASE_RETRY_AFTER = env.int("DATABASE_RETRY_AFTER", default=30)
 
 # The read-only REST API (api/): token auth for service accounts, session auth for the browser.
 REST_FRAMEWORK = {
