@@ -7,6 +7,8 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         from imports.metrics import import_jobs
-        from portal import metrics
+        from imports.models import RUNNING, ImportJob, ImportStatus
+        from portal import jobs, metrics
 
         metrics.register_jobs("import", import_jobs)
+        jobs.register("import", jobs.Kind(ImportJob, "status", RUNNING, ImportStatus.FAILED))

@@ -23,6 +23,7 @@ class ImportStatus(models.TextChoices):
     IMPORTING = "importing", _("Đang nhập")
     DONE = "done", _("Đã nhập xong")
     FAILED = "failed", _("Không nhập được")
+    CANCELLED = "cancelled", _("Đã hủy")
 
 
 RUNNING = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
@@ -58,6 +59,7 @@ class ImportJob(models.Model):
     notes = models.JSONField(_("ghi chú"), default=list, blank=True)
     preview = models.JSONField(_("các dòng sẽ nhập (xem trước)"), default=list, blank=True)
     message = models.TextField(_("thông báo"), blank=True)
+    heartbeat_at = models.DateTimeField(_("lần báo tiến độ gần nhất"), null=True, blank=True)
     created_at = models.DateTimeField(_("ngày tải lên"), auto_now_add=True)
     finished_at = models.DateTimeField(_("ngày nhập xong"), null=True, blank=True)
 

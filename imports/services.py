@@ -26,7 +26,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import User
 from audit.models import AuditAction, AuditEvent
 from imports import checks
-from imports.models import ImportJob, ImportKind, ImportStatus
+from imports.models import RUNNING, ImportJob, ImportKind, ImportStatus
 from imports.reading import ReadError, Upload, read_upload
 from meetings import services as meeting_services
 from meetings.models import Meeting, MeetingState
@@ -43,6 +43,10 @@ class ImportInvalid(Exception):
     pass
 
 
+class ImportStopped(Exception):
+    """The job was cancelled ("Hủy") or failed by the heartbeat sweep while a worker was at it."""
+
+
 def async_threshold() -> int:
     return getattr(settings, "IMPORTS_ASYNC_ROWS", 500)
 
@@ -56,6 +60,27 @@ def _progress_key(job_id: int) -> str:
 
 def set_progress(job_id: int, done: int, total: int) -> None:
     cache.set(_progress_key(job_id), {"done": done, "total": total}, timeout=24 * 3600)
+
+
+def _beat(job_id: int, state: str, *, in_transaction: bool = False) -> None:
+    """The heartbeat (``portal.jobs``), and the cancellation check: raises ``ImportStopped`` once the job
+    is no longer in ``state``. Inside the import's transaction only the cache copy is written (the row's
+    update would be invisible to the sweep and lock the row against "Hủy") and the state is read."""
+    if in_transaction:
+        jobs.beat(ImportJob, job_id, "status", (state,), db=False)
+        alive = ImportJob.objects.filter(pk=job_id, status=state).exists()
+    else:
+        alive = jobs.beat(ImportJob, job_id, "status", (state,))
+    if not alive:
+        raise ImportStopped
+
+
+def _progress(job_id: int, total: int, state: str, *, in_transaction: bool = False) -> Callable[[int], None]:
+    def report(done: int) -> None:
+        set_progress(job_id, done, total)
+        _beat(job_id, state, in_transaction=in_transaction)
+
+    return report
 
 
 def status(job: ImportJob) -> dict:
@@ -74,7 +99,37 @@ def status(job: ImportJob) -> dict:
         finished=not job.is_running,
         message=job.message,
         counts=job.counts,
+        can_rerun=job.status in RERUNNABLE,
     )
+
+
+RERUNNABLE = (ImportStatus.FAILED, ImportStatus.CANCELLED)
+
+
+def cancel(user: User, job: ImportJob) -> None:
+    """ "Hủy": ends the check or the import at once, whether or not a worker is still at it. A live worker
+    sees it at its next progress step and stops; an import in progress rolls back (nothing is saved)."""
+    if job.created_by_id != user.pk:
+        raise PermissionDenied("Chỉ người đã tải tệp lên mới hủy được lần nhập này.")
+    updated = ImportJob.objects.filter(pk=job.pk, status__in=[*RUNNING, ImportStatus.READY]).update(
+        status=ImportStatus.CANCELLED,
+        message="Đã hủy theo yêu cầu; không dòng nào được lưu.",
+        finished_at=timezone.now(),
+    )
+    if not updated:
+        raise ValidationError("Lần nhập này đã kết thúc, không còn gì để hủy.")
+
+
+def rerun(user: User, job: ImportJob) -> ImportJob:
+    """ "Chạy lại": the same stored file checked again as a new import (the data may have changed since);
+    the user confirms it again."""
+    if job.created_by_id != user.pk:
+        raise PermissionDenied("Chỉ người đã tải tệp lên mới chạy lại được lần nhập này.")
+    if job.status not in RERUNNABLE:
+        raise ValidationError("Chỉ chạy lại được lần nhập đã bị hủy hoặc không nhập được.")
+    with job.file.open("rb") as handle:
+        data = handle.read()
+    return create_job(user, job.kind, job.original_name, data)
 
 
 # ---------------------------------------------------------------- upload and check
@@ -148,8 +203,15 @@ def _uploader(job: ImportJob) -> User:
 
 def run_check(job_id: int, upload: Upload | None = None) -> ImportJob:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    upload = upload or _read(job)
-    plan = checks.check(_uploader(job), upload, lambda done: set_progress(job.pk, done, job.total_rows))
+    if job.status != ImportStatus.CHECKING:
+        return job  # cancelled, or failed by the sweep, before a worker took it
+    try:
+        _beat(job.pk, ImportStatus.CHECKING)
+        upload = upload or _read(job)
+        plan = checks.check(_uploader(job), upload, _progress(job.pk, job.total_rows, ImportStatus.CHECKING))
+    except ImportStopped:
+        job.refresh_from_db()
+        return job
     job.counts = plan.counts()
     job.errors = plan.errors
     job.preview = preview_rows(plan)
@@ -157,7 +219,9 @@ def run_check(job_id: int, upload: Upload | None = None) -> ImportJob:
     if upload.encoding.startswith(("Windows", "TCVN")):
         job.notes.append(f"Tệp CSV được đọc theo bảng mã {upload.encoding} và đã chuyển sang Unicode.")
     job.status = ImportStatus.INVALID if plan.errors else ImportStatus.READY
-    job.save(update_fields=["counts", "errors", "notes", "status", "preview"])
+    fields = {name: getattr(job, name) for name in ["counts", "errors", "notes", "status", "preview"]}
+    if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKING).update(**fields):
+        job.refresh_from_db()  # "Hủy" (or the sweep) came first: its state stands
     return job
 
 
@@ -189,7 +253,10 @@ def confirm(user: User, job: ImportJob) -> ImportJob:
     if job.created_by_id != user.pk:
         raise PermissionDenied("Chỉ người đã tải tệp lên mới xác nhận được lần nhập này.")
     access.require_role(user, access.EDIT_ROLES)
-    updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READY).update(status=ImportStatus.IMPORTING)
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
+        status=ImportStatus.IMPORTING,
+        heartbeat_at=None,  # the check's heartbeat is not the import's
+    )
     if not updated:
         raise ValidationError("Lần nhập này không ở trạng thái chờ xác nhận.")
     job.status = ImportStatus.IMPORTING
@@ -218,10 +285,30 @@ def history_user(user: User) -> Iterator[None]:
             context.request = previous
 
 
+def _end(job: ImportJob, status: str, message: str, *fields: str) -> ImportJob:
+    """The import's outcome, unless "Hủy" or the sweep ended it meanwhile (their state stands)."""
+    job.status, job.message = status, message
+    values = {name: getattr(job, name) for name in ["status", "message", *fields]}
+    if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.IMPORTING).update(**values):
+        job.refresh_from_db()
+    return job
+
+
+def _still_importing(job_id: int) -> None:
+    """Inside the import's transaction, just before its commit: the job row is locked, so "Hủy" and the
+    sweep wait for the commit and then find it done; if either came first, the import rolls back."""
+    status = ImportJob.objects.select_for_update().filter(pk=job_id).values_list("status", flat=True).first()
+    if status != ImportStatus.IMPORTING:
+        raise ImportStopped
+
+
 def run_apply(job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != ImportStatus.IMPORTING:
+        return job  # cancelled, or failed by the sweep, before a worker took it
     user = _uploader(job)
     try:
+        _beat(job.pk, ImportStatus.IMPORTING)
         upload = _read(job)
         with history_user(user), transaction.atomic():
             plan = checks.check(user, upload)
@@ -231,31 +318,29 @@ def run_apply(job_id: int) -> ImportJob:
             apply_plan(
                 user,
                 plan,
-                lambda done: set_progress(job.pk, done, len(plan.items)),
+                _progress(job.pk, len(plan.items), ImportStatus.IMPORTING, in_transaction=True),
                 reason=f"Nhập từ tệp {job.original_name}"[:100],
             )
+            _still_importing(job.pk)
+            job.status = ImportStatus.DONE
+            job.counts = plan.counts()
+            job.finished_at = timezone.now()
+            job.message = ""
+            job.save(update_fields=["status", "counts", "finished_at", "message"])
+    except ImportStopped:
+        job.refresh_from_db()
+        return job
     except ImportInvalid:
-        job.status = ImportStatus.INVALID
-        job.message = "Dữ liệu đã thay đổi từ lúc kiểm tra; có dòng không còn hợp lệ. Không dòng nào được nhập."
-        job.save(update_fields=["status", "message", "errors", "counts"])
-        return job
+        message = "Dữ liệu đã thay đổi từ lúc kiểm tra; có dòng không còn hợp lệ. Không dòng nào được nhập."
+        return _end(job, ImportStatus.INVALID, message, "errors", "counts")
     except (ValidationError, PermissionDenied, ReadError) as exc:
-        job.status = ImportStatus.FAILED
-        job.message = "Không nhập được, không dòng nào được lưu: " + "; ".join(getattr(exc, "messages", [str(exc)]))
-        job.save(update_fields=["status", "message"])
-        return job
+        message = "Không nhập được, không dòng nào được lưu: " + "; ".join(getattr(exc, "messages", [str(exc)]))
+        return _end(job, ImportStatus.FAILED, message)
     except Exception:
         # The transaction is rolled back; the job must not look as if it were still running.
         logger.exception("import %s failed", job.pk)
-        job.status = ImportStatus.FAILED
-        job.message = "Lỗi hệ thống khi nhập; không dòng nào được lưu. Hãy thử lại hoặc báo quản trị."
-        job.save(update_fields=["status", "message"])
-        return job
-    job.status = ImportStatus.DONE
-    job.counts = plan.counts()
-    job.finished_at = timezone.now()
-    job.message = ""
-    job.save(update_fields=["status", "counts", "finished_at", "message"])
+        message = "Lỗi hệ thống khi nhập; không dòng nào được lưu. Hãy thử lại hoặc báo quản trị."
+        return _end(job, ImportStatus.FAILED, message)
     counts = job.counts
     AuditEvent.objects.create(
         user=user,

@@ -7,12 +7,13 @@ import logging
 from celery import shared_task
 
 from imports import services
-from imports.models import ImportJob, ImportStatus
+from imports.models import RUNNING, ImportJob, ImportStatus
+from portal.jobs import JOB_TASK_OPTIONS
 
 logger = logging.getLogger(__name__)
 
 # A file of thousands of rows takes minutes on a busy server; the default limits are for mails.
-LIMITS = {"time_limit": 3600, "soft_time_limit": 3300, "acks_late": True}
+LIMITS = {"time_limit": 3600, "soft_time_limit": 3300, **JOB_TASK_OPTIONS}
 MSG_CRASHED = "Lỗi hệ thống khi xử lý tệp; không dòng nào được lưu. Hãy thử lại hoặc báo quản trị."
 
 
@@ -22,7 +23,7 @@ def _guarded(job_id: int, run) -> str:
     except Exception:
         # The import ran in one transaction, so nothing of it is saved; the page must stop waiting.
         logger.exception("import %s failed", job_id)
-        ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, message=MSG_CRASHED)
+        ImportJob.objects.filter(pk=job_id, status__in=RUNNING).update(status=ImportStatus.FAILED, message=MSG_CRASHED)
         raise
     # Under the request id of the upload or confirmation that queued it (django-guid's Celery integration).
     logger.info("import %s: %s", job_id, status)

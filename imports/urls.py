@@ -11,4 +11,6 @@ urlpatterns = [
     path("nhap-du-lieu/<int:pk>/", views.job_detail, name="job"),
     path("nhap-du-lieu/<int:pk>/trang-thai/", views.job_status, name="status"),
     path("nhap-du-lieu/<int:pk>/xac-nhan/", views.job_confirm, name="confirm"),
+    path("nhap-du-lieu/<int:pk>/huy/", views.job_cancel, name="cancel"),
+    path("nhap-du-lieu/<int:pk>/chay-lai/", views.job_rerun, name="rerun"),
 ]

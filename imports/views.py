@@ -81,6 +81,7 @@ def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "errors": errors,
             "errors_hidden": len(job.errors) - len(errors),
             "can_confirm": job.status == ImportStatus.READY and job.created_by_id == request.user.pk,
+            "is_owner": job.created_by_id == request.user.pk,
             "nothing_to_do": job.status == ImportStatus.READY
             and not (job.counts.get("created") or job.counts.get("updated")),
             "preview_hidden": max(
@@ -119,3 +120,28 @@ def job_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             f"Đã nhập xong: tạo mới {c['created']}, cập nhật {c['updated']}, bỏ qua {c['skipped']} dòng không đổi.",
         )
     return redirect(job)
+
+
+@login_required
+@require_POST
+def job_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    try:
+        services.cancel(request.user, job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.info(request, "Đã hủy lần nhập; không dòng nào được lưu.")
+    return redirect(job)
+
+
+@login_required
+@require_POST
+def job_rerun(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    try:
+        new = services.rerun(request.user, job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(job)
+    return redirect(new)

@@ -22,9 +22,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from portal import events, pdf
+from portal import jobs as portal_jobs
 from portal.jobs import progress
 from regulations import exports
-from regulations.models import RegisterJob, RegisterJobState
+from regulations.models import ACTIVE_STATES, RegisterJob, RegisterJobState
 
 logger = logging.getLogger(__name__)
 
@@ -81,13 +82,29 @@ def _enqueue(job_id: int) -> None:
 
 
 def cancel(job: RegisterJob) -> None:
-    if job.is_finished:
-        return
-    RegisterJob.objects.filter(pk=job.pk).update(cancel_requested=True)
-    # A job not picked up yet is cancelled at once; a running one stops after its current chunk.
-    RegisterJob.objects.filter(pk=job.pk, state=RegisterJobState.QUEUED).update(
-        state=RegisterJobState.CANCELLED, message="Đã hủy theo yêu cầu.", finished_at=timezone.now()
+    """Ends the job at once, whether or not a worker is still at it: a live worker sees the state at its
+    next chunk and stops (``run``); a dead one has nothing left to do."""
+    RegisterJob.objects.filter(pk=job.pk, state__in=ACTIVE_STATES).update(
+        cancel_requested=True,
+        state=RegisterJobState.CANCELLED,
+        message=portal_jobs.MSG_CANCELLED,
+        finished_at=timezone.now(),
     )
+
+
+RERUNNABLE = (RegisterJobState.FAILED, RegisterJobState.CANCELLED)
+
+
+def rerun(job: RegisterJob) -> RegisterJob:
+    """ "Chạy lại": a new job with the same filters (the failed or cancelled one stays as it was)."""
+    return start(job.user, QueryDict(job.query))
+
+
+def on_failed(job_id: int, message: str) -> None:
+    """The sweep failed the job (its worker died): tell its owner in the bell."""
+    job = RegisterJob.objects.filter(pk=job_id).first()
+    if job is not None:
+        _notify(job, "Không tạo được sổ theo dõi (PDF)", message)
 
 
 def _chunks(export: exports.Export) -> Iterator[dict[str, Any]]:
@@ -95,21 +112,41 @@ def _chunks(export: exports.Export) -> Iterator[dict[str, Any]]:
         yield exports.pdf_context(export, chunk, first=chunk[0].index == 1, chunked=True, rows_done=chunk[-1].index)
 
 
+def _beat(job_id: int, **fields: Any) -> bool:
+    return portal_jobs.beat(RegisterJob, job_id, "state", (RegisterJobState.RUNNING,), **fields)
+
+
 def run(job_id: int) -> str:
     job = RegisterJob.objects.select_related("user").filter(pk=job_id).first()
-    if job is None or job.is_finished:
+    if job is None:
         return "skipped"
-    if job.cancel_requested:
-        _finish(job, RegisterJobState.CANCELLED, "Đã hủy theo yêu cầu.")
-        return "cancelled"
+    # Claimed from "queued" only: a job cancelled, failed by the sweep or already taken is left alone.
+    claimed = RegisterJob.objects.filter(pk=job.pk, state=RegisterJobState.QUEUED).update(
+        state=RegisterJobState.RUNNING, heartbeat_at=timezone.now()
+    )
+    if not claimed:
+        return "skipped"
+    job.state = RegisterJobState.RUNNING
+    try:
+        return _render(job)
+    except Exception:
+        logger.exception("register job %s failed", job.pk)
+        _finish(job, RegisterJobState.FAILED, MSG_CRASHED)
+        raise
+
+
+MSG_CRASHED = "Lỗi hệ thống khi tạo sổ theo dõi. Bấm “Chạy lại” để làm lại hoặc báo quản trị."
+
+
+def _render(job: RegisterJob) -> str:
     export = exports.build(job.user, QueryDict(job.query))
     job.rows_total = export.count
-    RegisterJob.objects.filter(pk=job.pk).update(state=RegisterJobState.RUNNING, rows_total=export.count)
+    _beat(job.pk, rows_total=export.count)
 
     def on_chunk(context: dict[str, Any]) -> None:
-        RegisterJob.objects.filter(pk=job.pk).update(rows_done=context["rows_done"], rows_total=export.count)
-        if RegisterJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
-            raise pdf.PdfCancelled("Đã hủy theo yêu cầu.")
+        # The heartbeat, and the cancellation check: 0 rows updated when "Hủy" (or the sweep) ended it.
+        if not _beat(job.pk, rows_done=context["rows_done"], rows_total=export.count):
+            raise pdf.PdfCancelled(portal_jobs.MSG_CANCELLED)
 
     try:
         pdf.check_rows(export.count, pdf.JOB_MAX_ROWS)
@@ -120,24 +157,34 @@ def run(job_id: int) -> str:
             max_pages=pdf.JOB_MAX_PAGES,
             on_chunk=on_chunk,
         )
-    except pdf.PdfCancelled as exc:
-        _finish(job, RegisterJobState.CANCELLED, str(exc))
-        return "cancelled"
+    except pdf.PdfCancelled:
+        return "cancelled"  # the state says so already
     except pdf.PdfRenderError as exc:
         _finish(job, RegisterJobState.FAILED, str(exc))
         _notify(job, "Không tạo được sổ theo dõi (PDF)", str(exc))
         return "failed"
-    job.file.save(f"so-theo-doi-{job.pk}.pdf", ContentFile(data), save=False)
+    try:
+        job.file.save(f"so-theo-doi-{job.pk}.pdf", ContentFile(data), save=False)
+    except OSError as exc:  # a full or read-only disk: the page must not wait for ever
+        logger.exception("register job %s: could not store its file", job.pk)
+        message = portal_jobs.storage_message(exc, "tệp PDF")
+        _finish(job, RegisterJobState.FAILED, message)
+        _notify(job, "Không tạo được sổ theo dõi (PDF)", message)
+        return "failed"
     job.rows_done = export.count
-    _finish(job, RegisterJobState.DONE, "", "file", "rows_done", "rows_total")
+    if not _finish(job, RegisterJobState.DONE, "", "file", "rows_done", "rows_total"):
+        job.file.delete(save=False)  # cancelled while the file was written
+        return "cancelled"
     _notify(job, "Sổ theo dõi quy chế phối hợp (PDF) đã sẵn sàng", job.filter_line)
     return "done"
 
 
-def _finish(job: RegisterJob, state: str, message: str, *fields: str) -> None:
-    # Only the named columns: rows_done was kept in the database chunk by chunk.
+def _finish(job: RegisterJob, state: str, message: str, *fields: str) -> bool:
+    """Only while the job is still running (not cancelled, not failed by the sweep meanwhile), and
+    only the named columns: rows_done was kept in the database chunk by chunk."""
     job.state, job.message, job.finished_at = state, message[:500], timezone.now()
-    job.save(update_fields=["state", "message", "finished_at", *fields])
+    values = {name: getattr(job, name) for name in ["state", "message", "finished_at", *fields]}
+    return bool(RegisterJob.objects.filter(pk=job.pk, state=RegisterJobState.RUNNING).update(**values))
 
 
 def _notify(job: RegisterJob, title: str, body: str) -> None:
@@ -157,4 +204,5 @@ def status(job: RegisterJob) -> dict[str, Any]:
         percent=job.percent,
         message=job.message,
         download_url=reverse("regulations:register_job_file", args=[job.pk]) if done else "",
+        can_rerun=job.state in RERUNNABLE,
     )

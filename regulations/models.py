@@ -309,6 +309,9 @@ class RegisterJobState(models.TextChoices):
     CANCELLED = "cancelled", _("Đã hủy")
 
 
+ACTIVE_STATES = (RegisterJobState.QUEUED, RegisterJobState.RUNNING)
+
+
 class RegisterJob(models.Model):
     """A register PDF of a large scope, made by a Celery job (``regulations.jobs``). Personal: only
     the user who started it sees it and its file."""
@@ -328,6 +331,7 @@ class RegisterJob(models.Model):
     rows_done = models.PositiveIntegerField(_("số dòng đã xong"), default=0)
     message = models.CharField(_("thông báo"), max_length=500, blank=True)
     cancel_requested = models.BooleanField(_("yêu cầu hủy"), default=False)
+    heartbeat_at = models.DateTimeField(_("lần báo tiến độ gần nhất"), null=True, blank=True)
     file = models.FileField(_("tệp PDF"), upload_to="exports/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("thời điểm yêu cầu"), auto_now_add=True)
     finished_at = models.DateTimeField(_("thời điểm xong"), null=True, blank=True)
@@ -342,7 +346,7 @@ class RegisterJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.state in (RegisterJobState.DONE, RegisterJobState.FAILED, RegisterJobState.CANCELLED)
+        return self.state not in ACTIVE_STATES
 
     @property
     def percent(self) -> int:

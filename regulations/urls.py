@@ -13,6 +13,7 @@ urlpatterns = [
     path("so-theo-doi/<int:pk>/", views.register_job, name="register_job"),
     path("so-theo-doi/<int:pk>/trang-thai.json", views.register_job_status, name="register_job_status"),
     path("so-theo-doi/<int:pk>/huy/", views.register_job_cancel, name="register_job_cancel"),
+    path("so-theo-doi/<int:pk>/chay-lai/", views.register_job_rerun, name="register_job_rerun"),
     path("so-theo-doi/<int:pk>/tai-ve.pdf", views.register_job_file, name="register_job_file"),
     path("them/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),

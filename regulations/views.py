@@ -125,8 +125,22 @@ def register_job_status(request: AuthenticatedHttpRequest, pk: int) -> JsonRespo
 def register_job_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = access.own_or_404(request.user, RegisterJob.objects.all(), pk=pk)
     jobs.cancel(job)
-    messages.info(request, _("Đã yêu cầu hủy việc tạo sổ theo dõi."))
+    messages.info(request, _("Đã hủy việc tạo sổ theo dõi."))
     return redirect("regulations:register_job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def register_job_rerun(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    job = access.own_or_404(request.user, RegisterJob.objects.filter(state__in=jobs.RERUNNABLE), pk=pk)
+    try:
+        new = jobs.rerun(job)
+    except exports.InvalidFilters as error:
+        return _back_to_list(request, QueryDict(job.query), error)
+    except pdf.PdfRenderError as exc:
+        messages.error(request, str(exc))
+        return redirect("regulations:register_job", pk=job.pk)
+    return redirect("regulations:register_job", pk=new.pk)
 
 
 @login_required

@@ -1,6 +1,6 @@
 // Progress of a background job (register PDF, import): polls the JSON status URL in data-job-status
 // (portal/jobs.py: state_label, done, total, percent, finished, message, download_url) and moves the
-// bar, the rows done, the message and the download link without reloading. With data-job-reload the
+// bar, the rows done, the message, the download link and "Chạy lại" (can_rerun) without reloading. With data-job-reload the
 // page reloads once the job has finished, to show what it produced.
 (function () {
   "use strict";
@@ -9,7 +9,7 @@
   var url = box.getAttribute("data-job-status");
   function part(name) { return box.querySelector("[data-job-" + name + "]"); }
   var bar = part("bar"), state = part("state"), rows = part("rows"), message = part("message");
-  var download = part("download"), cancel = part("cancel");
+  var download = part("download"), cancel = part("cancel"), rerun = part("rerun");
   var delay = 1000;
 
   function number(n) { return Number(n).toLocaleString("vi-VN"); }
@@ -21,6 +21,7 @@
     if (message && data.message && !data.download_url) { message.textContent = data.message; message.hidden = false; }
     if (download && data.download_url) { download.hidden = false; }
     if (cancel && data.finished) { cancel.hidden = true; }
+    if (rerun && data.can_rerun) { rerun.hidden = false; }
   }
 
   function poll() {
