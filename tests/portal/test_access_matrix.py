@@ -45,6 +45,8 @@ OBJECT_URLS = {
     "imports:job": lambda f: {"pk": f["import_job"].pk},
     "imports:status": lambda f: {"pk": f["import_job"].pk},
     "imports:confirm": lambda f: {"pk": f["import_job"].pk},
+    "imports:cancel": lambda f: {"pk": f["import_job"].pk},
+    "imports:rerun": lambda f: {"pk": f["import_job"].pk},
     "api:agency-detail": lambda f: {"pk": f["world"].vks_ks.pk},
     "api:regulation-detail": lambda f: {"pk": f["regulation"].pk},
     "api:meeting-detail": lambda f: {"pk": f["meeting"].pk},
@@ -55,6 +57,7 @@ OBJECT_URLS = {
     "regulations:register_job": lambda f: {"pk": f["register_job"].pk},
     "regulations:register_job_status": lambda f: {"pk": f["register_job"].pk},
     "regulations:register_job_cancel": lambda f: {"pk": f["register_job"].pk},
+    "regulations:register_job_rerun": lambda f: {"pk": f["register_job"].pk},
     "regulations:register_job_file": lambda f: {"pk": f["register_job"].pk},
     "signing:code": lambda f: {"code": f["verification_code"].code},
     # Reached by the user's secret token, not by login: tests/meetings covers unknown and revoked tokens.
@@ -91,8 +94,10 @@ FORBIDDEN = {
     "signing:root_delete": SUPREME_ONLY,
     "imports:regulations": WRITE_STAFF,
     "imports:meetings": WRITE_STAFF,
-    # Only the user who uploaded the file confirms it (here the staff member).
+    # Only the user who uploaded the file confirms, cancels or runs it again (here the staff member).
     "imports:confirm": {Role.CLERK, Role.LEADER, Role.ADMIN},
+    "imports:cancel": {Role.CLERK, Role.LEADER, Role.ADMIN},
+    "imports:rerun": {Role.CLERK, Role.LEADER, Role.ADMIN},
 }
 
 # Personal objects: the export job belongs to the staff member who started it.
@@ -102,6 +107,7 @@ PERSONAL = {
         "regulations:register_job",
         "regulations:register_job_status",
         "regulations:register_job_cancel",
+        "regulations:register_job_rerun",
         "regulations:register_job_file",
     )
 }
