@@ -8,7 +8,10 @@
 #   3. across the nodes (.ci/prod_stack_nodes.py journey): an original uploaded on one and downloaded on the
 #      other, an import and a register PDF job started on one and followed on the other;
 #   4. a node killed (SIGKILL) under load through HAProxy: only requests in flight may fail;
-#   5. the beat that sends stops: the idle one takes over; metrics, health, JSON logs with request ids.
+#   5. the beat that sends stops: the idle one takes over; metrics, health, JSON logs with request ids;
+#   6. the workers killed (SIGKILL) during a register PDF job and during an import: with the heartbeat
+#      sweep 5.5 minutes ahead (simulated) both end failed with "Chạy lại", which then finishes; "Hủy"
+#      ends a third, stuck one at once (.ci/prod_stack_faults.py).
 # Own database (portal_prodstack), Redis db 9, ports 18500-18539. Fails loudly; always cleans up.
 #
 # Each process is started and stopped by the functions below (start_web N, stop_proc NAME [SIGNAL],
@@ -323,4 +326,52 @@ for name in ("web2", "worker2", "beat2"):
         assert {"time", "level", "logger", "message", "node"} <= set(record), record
 print("JSON logs: web, worker and beat")
 PYEOF
+log "6. workers killed (SIGKILL) during a register PDF job and an import; the sweep; Hủy on a stuck job"
+kill_workers() {
+  stop_proc worker1 KILL
+  stop_proc worker2 KILL
+  start_worker 1
+  start_worker 2
+}
+faults() { "$PY" .ci/prod_stack_faults.py "$1" "http://127.0.0.1:$PROXY_PORT" chuyenvien.khanhson demo-VKS-2026 "${@:2}"; }
+manage shell -v0 -c "
+import csv, json
+from imports.columns import REGULATION_COLUMNS
+ids = json.loads('''$ids''')
+with open('$work/import-killed.csv', 'w', newline='', encoding='utf-8') as out:
+    writer = csv.writer(out)
+    writer.writerow([c.header for c in REGULATION_COLUMNS])
+    for n in range(400):
+        row = {'number': f'{n:03d}/2024/QCPH-GIET', 'title': f'Quy chế phối hợp nhập khi worker bị dừng số {n}',
+               'type': 'Quy chế phối hợp', 'host': ids['host_code'], 'parties': ids['partner_code'],
+               'signed_on': f'{n % 27 + 1:02d}/04/2024', 'fields': 'Hình sự', 'review_interval_months': '12'}
+        writer.writerow([row.get(c.key, '') for c in REGULATION_COLUMNS])"
+register_job=$(faults register) || fail "register job before the kill: $register_job"
+kill_workers
+import_job=$(faults import "$work/import-killed.csv") || fail "import before the kill: $import_job"
+kill_workers
+stuck_job=$(faults register) || fail "second register job before the kill: $stuck_job"
+kill_workers
+echo "killed the workers during register job $register_job, import $import_job and register job $stuck_job"
+faults cancel register "$stuck_job" || fail "Hủy on the stuck register job"
+# The real beat sweeps every minute; the sweep below runs as it would 5.5 minutes from now (the
+# heartbeats of the killed jobs are then older than JOBS_HEARTBEAT_STALE_SECONDS).
+swept=$(manage shell -v0 -c "
+import datetime
+from django.utils import timezone
+from portal import jobs
+print(jobs.sweep(), jobs.sweep(timezone.now() + datetime.timedelta(minutes=5, seconds=30)))")
+echo "jobs failed by the sweep now and at +5.5 min: $swept"
+faults ended register "$register_job" || fail "the killed register job did not end failed"
+faults ended import "$import_job" || fail "the killed import did not end failed"
+manage shell -v0 -c "
+from regulations.models import Regulation
+assert not Regulation.objects.filter(number__endswith='/2024/QCPH-GIET').exists(), 'the killed import left rows'" \
+  || fail "the killed import left rows"
+manage shell -v0 -c "
+from regulations.models import RegisterJob
+assert RegisterJob.objects.get(pk=$stuck_job).state == 'cancelled', 'the sweep changed the cancelled job'" \
+  || fail "the cancelled job did not stay cancelled"
+faults rerun "$register_job" || fail "Chạy lại of the killed register job"
+
 log "production stack: OK"
