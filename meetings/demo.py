@@ -284,7 +284,10 @@ def _khanh_son() -> None:
             rows=services.MeetingRows(attendees=attendees(), directives=directives),
         )
         if meeting is not None and index <= 4 and meeting.regulations.exists():
-            draft = services.save_document_draft(user=None, meeting=meeting, doc_type=DocumentType.MINUTES, data={})
+            # Recorded as issued on the meeting's day, by the host of that day.
+            draft = services.save_document_draft(
+                user=None, meeting=meeting, doc_type=DocumentType.MINUTES, data={"issued_on": starts.date()}
+            )
             services.finalise_document(draft, user=None, render=False)
             first = meeting.directives.get(number=1)
             services.mark_directive_done(

@@ -368,6 +368,20 @@ class DocumentForm(BoundedDatesMixin, forms.ModelForm):
                 self.fields[name].help_text = help_text
         self.fields["issued_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
 
+    def clean_issued_on(self):
+        """A person dates a document on the day it is signed: not before its meeting, not in a
+        closed year's register (meetings.issuing says why)."""
+        from meetings.issuing import check_issue_date
+
+        day = self.cleaned_data["issued_on"]
+        if day is not None and self.instance.meeting_id:
+            previous, self.instance.issued_on = self.instance.issued_on, day
+            try:
+                check_issue_date(self.instance)
+            finally:
+                self.instance.issued_on = previous
+        return day
+
 
 class DirectiveDoneForm(BoundedDatesMixin, forms.Form):
     completion_note = forms.CharField(

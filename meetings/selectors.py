@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from meetings import services
-from meetings.models import Directive, DocumentStatus, DocumentType, Meeting, NumberSequence, OfficialDocument
+from meetings.models import Directive, DocumentStatus, DocumentType, Meeting, OfficialDocument
 from portal import access
 
 
@@ -77,14 +77,9 @@ def issued_documents(meeting: Meeting) -> QuerySet[OfficialDocument]:
 
 def next_serial(document: OfficialDocument) -> str:
     """The number the document would get if issued now (shown on the confirmation; not reserved)."""
-    year = document.issued_on.year
-    last = (
-        NumberSequence.objects.filter(agency=document.issuing_agency_id, doc_type=document.doc_type, year=year)
-        .values_list("last_serial", flat=True)
-        .first()
-        or 0
-    )
-    return f"{last + 1:02d}/{document.symbol}"
+    from meetings.issuing import register_of
+
+    return register_of(document).next_number
 
 
 def register(user: User) -> QuerySet[OfficialDocument]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from agencies.models import Agency
+from meetings import issuing
 from meetings.models import (
     IN_FORCE,
     AgendaItem,
@@ -250,11 +251,6 @@ class CorrectionKind:
     REPLACEMENT = "replacement"
 
 
-def _governing_name(agency: Agency) -> str:
-    parent = agency.parent
-    return parent.name.upper() if parent is not None else ""
-
-
 def _person_with_role(meeting: Meeting, role: str) -> str:
     for attendee in meeting.attendees.all():
         if attendee.role == role:
@@ -283,18 +279,11 @@ def default_opening(meeting: Meeting) -> str:
 
 
 def default_document(meeting: Meeting, doc_type: str) -> OfficialDocument:
-    """An unsaved document with the fields a clerk would start from."""
-    agency = meeting.host_agency
-    day = timezone.localtime(meeting.starts_at).date()
-    doc = OfficialDocument(
-        meeting=meeting,
-        doc_type=doc_type,
-        issuing_agency=agency,
-        governing_name=_governing_name(agency),
-        issuing_name=agency.name.upper(),
-        place_name=agency.place_name or agency.locality.name,
-        issued_on=day,
-    )
+    """An unsaved document with the fields a clerk would start from: dated today (or the meeting's
+    day if it is still to come), headed by the unit issuing for the host on that day."""
+    day = max(timezone.localdate(), timezone.localtime(meeting.starts_at).date())
+    doc = OfficialDocument(meeting=meeting, doc_type=doc_type, issued_on=day)
+    issuing.apply_issuer(doc)
     if doc_type == DocumentType.MINUTES:
         doc.subject = meeting.title
         doc.signer_title = "CHỦ TRÌ"
@@ -364,6 +353,7 @@ def save_document_draft(
             setattr(document, name, data[name])
     if "issuing_agency" in data:
         document.issuing_agency = data["issuing_agency"]
+    issuing.apply_issuer(document)
     document.save()
     return document
 
@@ -383,14 +373,24 @@ def _require_clerk(user: User | None, document: OfficialDocument) -> None:
         raise PermissionDenied("Chỉ văn thư hoặc quản trị của đơn vị mới được ban hành, đính chính văn bản.")
 
 
-def finalise_document(document: OfficialDocument, *, user: User | None, render: bool = True) -> OfficialDocument:
+def finalise_document(
+    document: OfficialDocument, *, user: User | None, render: bool = True, historical: bool | None = None
+) -> OfficialDocument:
     """Give the document a new number of its register, lock it, store its PDF. A correction letter
-    marks the document it corrects as corrected; a replacing document marks it replaced."""
+    marks the document it corrects as corrected; a replacing document marks it replaced.
+
+    The issuer and register follow the issue date (``meetings.issuing``). ``historical`` (default:
+    ``user`` is None, the system recording documents as they were issued: demo, imports) lets the
+    date lie in a past year; a person issues into the current year's register only."""
     _require_clerk(user, document)
+    if historical is None:
+        historical = user is None
     with transaction.atomic():
         document = OfficialDocument.objects.select_for_update().get(pk=document.pk)
         if document.is_locked:
             raise DocumentLocked("Văn bản này đã được ban hành.")
+        issuing.check_issue_date(document, historical=historical)
+        issuing.apply_issuer(document)
         if document.is_correction_letter and any(mark in document.body for mark in CORRECTION_PLACEHOLDERS):
             raise ValidationError(MSG_PLACEHOLDERS_LEFT)
         if document.corrects_id:
@@ -495,7 +495,8 @@ def start_correction(
     )
     for name in DOCUMENT_FIELDS:
         setattr(copy, name, getattr(document, name))
-    copy.issued_on = timezone.localdate()
+    copy.issued_on = max(timezone.localdate(), document.issued_on)
+    issuing.apply_issuer(copy)
     if kind == CorrectionKind.LETTER:
         copy.subject = f"V/v đính chính {document.get_doc_type_display().lower()} số {document.number_display}"
         copy.opening = ""

@@ -21,6 +21,7 @@ from meetings import ical, selectors, services
 from meetings.documents import render_document
 from meetings.filters import DirectiveFilter, MeetingFilter
 from meetings.forms import FORMSETS, DirectiveDoneForm, DocumentForm, MeetingForm, build_formsets, rows_from
+from meetings.issuing import issue_date_problem, register_of
 from meetings.models import DocumentStatus, DocumentType, Meeting, MeetingKind, OfficialDocument
 from portal import access, params, storage
 from portal.http import AuthenticatedHttpRequest
@@ -274,8 +275,8 @@ def document_finalise(request: AuthenticatedHttpRequest, doc_pk: int) -> HttpRes
             {
                 "doc": document,
                 "meeting": document.meeting,
-                "year": document.issued_on.year,
-                "next_number": selectors.next_serial(document),
+                "register": register_of(document),
+                "date_problem": issue_date_problem(document),
             },
         )
     try:

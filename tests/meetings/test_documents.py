@@ -94,7 +94,7 @@ def test_finalise_and_correct_ask_for_confirmation_first(world, client_for):
     client = client_for(world.ks_clerk)
     page = client.get(f"/hoi-nghi/van-ban/{doc.pk}/ban-hanh/")
     text = page.content.decode()
-    assert page.status_code == 200 and "01/TB-VKSKS" in text and "vĩnh viễn" in text and "Sổ Thông báo năm" in text
+    assert page.status_code == 200 and "01/TB-VKSKS" in text and "vĩnh viễn" in text and "Sổ thông báo năm" in text
     doc.refresh_from_db()
     assert doc.serial is None and not NumberSequence.objects.exists()
     assert client.post(f"/hoi-nghi/van-ban/{doc.pk}/ban-hanh/").status_code == 302

@@ -6,6 +6,7 @@ import io
 
 import pdfplumber
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from meetings import services
@@ -47,7 +48,8 @@ def test_minutes_text_layer_keeps_vietnamese(minutes):
     assert "VIỆN KIỂM SÁT NHÂN DÂN TỈNH KHÁNH HÒA VIỆN KIỂM SÁT NHÂN DÂN HUYỆN KHÁNH SƠN" in left
     assert "Số: 01/BB-VKSKS" in left
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc" in right
-    assert "Khánh Sơn, ngày 05 tháng 01 năm 2024" in right
+    # Dated on the day it is issued, not the meeting's (05/01/2024).
+    assert pdf.place_and_date("Khánh Sơn", timezone.localdate()) in right
     for expected in ["BIÊN BẢN", "Nguyễn Đức Thắng", "Phạm Thị Hương", "Đặng Bình Giang", "THƯ KÝ", "CHỦ TRÌ"]:
         assert expected in text, expected
     # The user's markup is shown as text, nothing is fetched.

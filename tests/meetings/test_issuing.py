@@ -1,0 +1,135 @@
+"""Who issues a document and into which register: the unit carrying the host's work on the issue
+date, the issue year's register, never a closed year's (meetings.issuing)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from agencies.models import Agency, AgencyKind, AgencyLevel
+from meetings import issuing, services
+from meetings.models import DocumentStatus, NumberSequence
+from tests.factories import AgencyFactory, AgencySuccessionFactory
+from tests.meetings.factories import MeetingFactory, aware, filled_correction
+
+pytestmark = pytest.mark.django_db
+
+DISSOLVED = datetime.date(2025, 6, 30)
+
+
+@pytest.fixture
+def region(world) -> Agency:
+    """VKSND huyện Khánh Sơn dissolved on 30/6/2025; VKSND khu vực 7 - Khánh Hòa carries its work."""
+    kv7 = AgencyFactory(
+        code="VKS-KV7",
+        name="Viện kiểm sát nhân dân khu vực 7 - Khánh Hòa",
+        short_name="VKSND khu vực 7 - Khánh Hòa",
+        kind=AgencyKind.PROCURACY,
+        level=AgencyLevel.REGIONAL,
+        locality=world.khanh_hoa,
+        parent=world.vks_kh,
+        place_name="Khánh Hòa",
+        document_symbol="VKSKV7",
+        active_from=datetime.date(2025, 7, 1),
+    )
+    Agency.objects.filter(pk=world.vks_ks.pk).update(active_to=DISSOLVED)
+    world.vks_ks.refresh_from_db()
+    AgencySuccessionFactory(predecessor=world.vks_ks, successor=kv7, effective_on=datetime.date(2025, 7, 1))
+    return kv7
+
+
+def _notice_of_2023(world):
+    meeting = MeetingFactory(host_agency=world.vks_ks, starts_at=aware(2023, 9, 15))
+    draft = services.save_document_draft(
+        user=None,
+        meeting=meeting,
+        doc_type="TB",
+        data={"issued_on": datetime.date(2023, 9, 20), "subject": "Kết luận họp liên ngành"},
+    )
+    return services.finalise_document(draft, user=None, render=False)
+
+
+def test_issuer_is_the_host_before_and_the_successor_after_the_dissolution(world, region):
+    assert issuing.issuer_on(world.vks_ks, DISSOLVED) == world.vks_ks
+    assert issuing.issuer_on(world.vks_ks, DISSOLVED + datetime.timedelta(days=1)) == region
+    assert issuing.issuer_on(world.vks_hg, datetime.date(2026, 1, 1)) == world.vks_hg
+
+
+def test_2026_correction_letter_of_a_2023_notice_is_issued_by_the_successor(world, region):
+    notice = _notice_of_2023(world)
+    assert notice.number_display == "01/TB-VKSKS" and notice.year == 2023
+    letter = filled_correction(services.start_correction(notice, user=None))
+    assert letter.issued_on == timezone.localdate()
+    assert letter.issuing_agency == region
+    assert letter.issuing_name == "VIỆN KIỂM SÁT NHÂN DÂN KHU VỰC 7 - KHÁNH HÒA"
+    assert letter.governing_name == "VIỆN KIỂM SÁT NHÂN DÂN TỈNH KHÁNH HÒA"
+    letter = services.finalise_document(letter, user=None, render=False, historical=False)
+    assert letter.number_display == "01/VKSKV7" and letter.year == timezone.localdate().year
+    assert NumberSequence.objects.filter(agency=region, doc_type="CV", year=letter.year).exists()
+    assert not NumberSequence.objects.filter(agency=world.vks_ks, doc_type="CV").exists()
+    # The original and the meeting keep the historical name; the letter says whose notice it corrects.
+    notice.refresh_from_db()
+    assert notice.issuing_agency == world.vks_ks and notice.issuing_name == "VIỆN KIỂM SÁT NHÂN DÂN HUYỆN KHÁNH SƠN"
+    assert notice.status == DocumentStatus.CORRECTED and notice.meeting.host_agency == world.vks_ks
+    assert "Viện kiểm sát nhân dân huyện Khánh Sơn ban hành thông báo số 01/TB-VKSKS" in letter.body
+
+
+def test_new_document_of_an_old_meeting_is_headed_by_the_unit_issuing_today(world, region):
+    meeting = MeetingFactory(host_agency=world.vks_ks, starts_at=aware(2023, 9, 15))
+    draft = services.default_document(meeting, "BB")
+    assert draft.issued_on == timezone.localdate()
+    assert (draft.issuing_agency, draft.symbol) == (region, "BB-VKSKV7")
+    # Dated back before the dissolution, it is the host's again.
+    saved = services.save_document_draft(
+        user=None, meeting=meeting, doc_type="BB", data={"issued_on": datetime.date(2023, 9, 15)}
+    )
+    assert saved.issuing_agency == world.vks_ks and saved.issuing_name.endswith("HUYỆN KHÁNH SƠN")
+
+
+def test_a_past_years_register_is_closed_and_nothing_is_dated_before_its_meeting(world):
+    meeting = MeetingFactory(host_agency=world.vks_ks, starts_at=aware(2023, 9, 15))
+    draft = services.save_document_draft(
+        user=None, meeting=meeting, doc_type="TB", data={"issued_on": datetime.date(2023, 9, 15)}
+    )
+    with pytest.raises(ValidationError) as info:
+        services.finalise_document(draft, user=world.ks_clerk, render=False)
+    assert "Sổ đăng ký văn bản năm 2023 đã khóa" in info.value.messages[0]
+    assert not NumberSequence.objects.exists()
+    draft.issued_on = datetime.date(2023, 9, 14)
+    draft.save()
+    with pytest.raises(ValidationError) as info:
+        services.finalise_document(draft, user=None, render=False)
+    assert "trước ngày họp 15/09/2023" in info.value.messages[0]
+    draft.issued_on = timezone.localdate()
+    draft.save()
+    issued = services.finalise_document(draft, user=world.ks_clerk, render=False)
+    assert issued.year == timezone.localdate().year and issued.serial == 1
+
+
+def test_form_refuses_a_closed_year_and_keeps_what_was_typed(world, client_for):
+    meeting = MeetingFactory(host_agency=world.vks_ks, starts_at=aware(2023, 9, 15))
+    client = client_for(world.ks_clerk)
+    response = client.post(
+        f"/hoi-nghi/{meeting.pk}/van-ban/TB/soan/",
+        {"subject": "Kết luận đã gõ", "issuing_name": "X", "place_name": "Khánh Sơn", "issued_on": "15/09/2023"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "Sổ đăng ký văn bản năm 2023 đã khóa" in page
+    assert "Kết luận đã gõ" in page and not meeting.documents.exists()
+
+
+def test_confirmation_shows_the_register_the_document_will_take(world, region, client_for):
+    notice = _notice_of_2023(world)
+    letter = filled_correction(services.start_correction(notice, user=None))
+    page = client_for(world.supreme_admin).get(f"/hoi-nghi/van-ban/{letter.pk}/ban-hanh/").content.decode()
+    year = timezone.localdate().year
+    assert f"Sổ công văn đính chính năm {year} của Viện kiểm sát nhân dân khu vực 7 - Khánh Hòa" in page
+    assert "01/VKSKV7" in page and "Xác nhận ban hành" in page
+    letter.issued_on = datetime.date(2023, 12, 1)
+    letter.save()
+    page = client_for(world.supreme_admin).get(f"/hoi-nghi/van-ban/{letter.pk}/ban-hanh/").content.decode()
+    assert "Sổ công văn đính chính năm 2023 của Viện kiểm sát nhân dân huyện Khánh Sơn" in page
+    assert "đã khóa" in page and "Xác nhận ban hành" not in page
