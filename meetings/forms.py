@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Person
+from meetings.issuing import AUTHORITIES, head_title, split_capacity
 from meetings.models import (
     REVIEW_KINDS,
     AttendeeRole,
@@ -338,10 +339,11 @@ DOCUMENT_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 HIDDEN_FIELDS = {
-    DocumentType.MINUTES: {"opening"},
-    DocumentType.NOTICE: {"cosigner_title", "cosigner_name"},
-    DocumentType.CORRECTION: {"opening", "cosigner_title", "cosigner_name"},
+    DocumentType.MINUTES: {"opening", "signer_authority", "signer_for"},
+    DocumentType.NOTICE: {"cosigner_title", "cosigner_name", "signer_capacity"},
+    DocumentType.CORRECTION: {"opening", "cosigner_title", "cosigner_name", "signer_capacity"},
 }
+SIGNING_FIELD_ORDER = ("signer_authority", "signer_for", "signer_title", "signer_name")
 
 
 class DocumentForm(BoundedDatesMixin, forms.ModelForm):
@@ -357,16 +359,56 @@ class DocumentForm(BoundedDatesMixin, forms.ModelForm):
             "recipients_act": forms.Textarea(attrs={"rows": 4}),
         }
 
+    # Notices, letters and replacements: the signer's authority (Decree 30, Article 13) and the head's
+    # title it is written before, composed into ``signer_capacity`` ("TL. VIỆN TRƯỞNG").
+    signer_authority = forms.ChoiceField(
+        label=_("Thẩm quyền ký"),
+        choices=AUTHORITIES,
+        required=False,
+        help_text=_("Người đứng đầu ký thì không ghi; cấp phó ký thay: KT.; thừa lệnh: TL.; thừa ủy quyền: TUQ."),
+    )
+    signer_for = forms.CharField(
+        label=_("Ký thay, thừa lệnh ai (chức vụ người đứng đầu hoặc tên tập thể)"),
+        max_length=90,
+        required=False,
+        help_text=_("In sau thẩm quyền ký, ví dụ “TL. VIỆN TRƯỞNG”, “TM. BAN CÁN SỰ ĐẢNG”."),
+    )
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         doc_type = self.instance.doc_type
+        authority, head = split_capacity(self.instance.signer_capacity)
+        self.fields["signer_authority"].initial = authority
+        self.fields["signer_for"].initial = head or head_title(self.instance.issuing_agency)
         for name in HIDDEN_FIELDS.get(doc_type, ()):
             self.fields.pop(name, None)
+        if "signer_authority" in self.fields:
+            rest = [name for name in self.fields if name not in SIGNING_FIELD_ORDER]
+            at = rest.index("signer_name") if "signer_name" in rest else len(rest)
+            order = rest[:at] + list(SIGNING_FIELD_ORDER) + rest[at:]
+            self.order_fields([name for name in order if name in self.fields])
         for name, (label, help_text) in {**DOCUMENT_LABELS["*"], **DOCUMENT_LABELS.get(doc_type, {})}.items():
             if name in self.fields:
                 self.fields[name].label = label
                 self.fields[name].help_text = help_text
         self.fields["issued_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "signer_authority" in self.fields:
+            authority = cleaned.get("signer_authority") or ""
+            head = " ".join((cleaned.get("signer_for") or "").split()).upper()
+            if authority and not head:
+                self.add_error(
+                    "signer_for",
+                    _(
+                        "Chọn thẩm quyền %(a)s thì phải ghi chức vụ người đứng đầu hoặc tên tập thể, "
+                        "ví dụ “VIỆN TRƯỞNG”."
+                    )
+                    % {"a": authority},
+                )
+            cleaned["signer_capacity"] = f"{authority} {head}" if authority else ""
+        return cleaned
 
     def clean_issued_on(self):
         """A person dates a document on the day it is signed: not before its meeting, not in a

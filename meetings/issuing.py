@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from agencies.models import Agency, AgencySuccession
-from meetings.models import NumberSequence, OfficialDocument
+from agencies.models import Agency, AgencyKind, AgencySuccession, Person
+from meetings.models import AttendeeRole, DocumentType, NumberSequence, OfficialDocument
+from portal.search import normalize
 
 
 def issuer_on(agency: Agency, day: datetime.date) -> Agency:
@@ -42,6 +43,78 @@ def issuer_on(agency: Agency, day: datetime.date) -> Agency:
                 return successor
             queue.append(successor.pk)
     return agency  # dissolved with no successor recorded: its own name is the only one known
+
+
+# Decree 30, Article 13: the signer's authority written before the head's title ("TL. VIỆN TRƯỞNG").
+AUTHORITIES: list[tuple[str, str]] = [
+    ("", "Người đứng đầu ký (không ghi quyền hạn)"),
+    ("TM.", "TM. (thay mặt tập thể)"),
+    ("KT.", "KT. (cấp phó ký thay người đứng đầu)"),
+    ("TL.", "TL. (thừa lệnh người đứng đầu)"),
+    ("TUQ.", "TUQ. (thừa ủy quyền)"),
+]
+AUTHORITY_CODES = tuple(code for code, _label in AUTHORITIES if code)
+
+
+def split_capacity(capacity: str) -> tuple[str, str]:
+    """ "TL. VIỆN TRƯỞNG" → ("TL.", "VIỆN TRƯỞNG"); a line without a known authority is all title."""
+    text = " ".join(capacity.split())
+    for code in sorted(AUTHORITY_CODES, key=len, reverse=True):
+        if text.upper().startswith(code):
+            return code, text[len(code) :].strip()
+    return "", text
+
+
+def head_title(agency: Agency) -> str:
+    """The title of the head of a unit, as the signature block prints it."""
+    if agency.kind == AgencyKind.PROCURACY:
+        return "VIỆN TRƯỞNG"
+    if agency.kind == AgencyKind.COURT:
+        return "CHÁNH ÁN"
+    return "THỦ TRƯỞNG"
+
+
+def head_of(agency: Agency, day: datetime.date) -> str:
+    """The name of the unit's head on ``day`` (a person whose position is the head's title), or ""."""
+    title = normalize(head_title(agency))
+    for person in Person.objects.filter(agency=agency).order_by("-active_from", "pk"):
+        active = (person.active_from is None or person.active_from <= day) and (
+            person.active_to is None or person.active_to >= day
+        )
+        if active and normalize(person.position).startswith(title):
+            return person.full_name
+    return ""
+
+
+def apply_signing_defaults(document: OfficialDocument) -> None:
+    """A notice, letter or replacement is signed by the issuing unit's head (no authority line) until
+    the clerk chooses TM./KT./TL./TUQ. and the signer; minutes keep THƯ KÝ / CHỦ TRÌ."""
+    if document.doc_type == DocumentType.MINUTES:
+        return
+    agency = document.issuing_agency
+    document.signer_capacity = ""
+    document.signer_title = head_title(agency)
+    document.signer_name = head_of(agency, document.issued_on)
+    document.cosigner_title = document.cosigner_name = ""
+
+
+def default_recipients(document: OfficialDocument) -> tuple[str, str]:
+    """(để báo cáo, để thực hiện): the unit above the issuer; the units that attended (the issuer and
+    its predecessor excepted), one per line."""
+    agency = document.issuing_agency
+    report = agency.parent.name if agency.parent is not None else ""
+    meeting = document.meeting
+    skip = {agency.pk, meeting.host_agency_id}
+    names: list[str] = []
+    for attendee in meeting.attendees.select_related("agency").order_by("order", "pk"):
+        unit = attendee.agency
+        if unit is not None and unit.pk not in skip and attendee.role != AttendeeRole.SECRETARY:
+            if unit.name not in names:
+                names.append(unit.name)
+    for co_host in meeting.co_hosts.all():
+        if co_host.pk not in skip and co_host.name not in names:
+            names.append(co_host.name)
+    return report, "\n".join(names)
 
 
 def governing_name(agency: Agency) -> str:

@@ -295,8 +295,8 @@ def default_document(meeting: Meeting, doc_type: str) -> OfficialDocument:
         doc.subject = f"Kết luận của chủ trì tại {meeting.title[:1].lower()}{meeting.title[1:]}"
         doc.opening = default_opening(meeting)
         doc.body = meeting.conclusions
-        doc.signer_name = _person_with_role(meeting, AttendeeRole.CHAIR)
-        doc.signer_title = "CHỦ TRÌ"
+        issuing.apply_signing_defaults(doc)
+        doc.recipients_report, doc.recipients_act = issuing.default_recipients(doc)
         doc.recipients_filed = "VT."
     return doc
 
@@ -353,7 +353,8 @@ def save_document_draft(
             setattr(document, name, data[name])
     if "issuing_agency" in data:
         document.issuing_agency = data["issuing_agency"]
-    issuing.apply_issuer(document)
+    if issuing.apply_issuer(document) and document.pk is not None:
+        issuing.apply_signing_defaults(document)  # another unit issues on the new date: its head signs
     document.save()
     return document
 
@@ -496,19 +497,20 @@ def start_correction(
     for name in DOCUMENT_FIELDS:
         setattr(copy, name, getattr(document, name))
     copy.issued_on = max(timezone.localdate(), document.issued_on)
-    issuing.apply_issuer(copy)
+    if issuing.apply_issuer(copy) or copy.signer_title.strip().upper() in ("", "CHỦ TRÌ"):
+        # Signed for the unit issuing it now, not by the meeting's chair as such.
+        issuing.apply_signing_defaults(copy)
     if kind == CorrectionKind.LETTER:
         copy.subject = f"V/v đính chính {document.get_doc_type_display().lower()} số {document.number_display}"
         copy.opening = ""
         copy.body = _correction_letter_body(document)
         copy.cosigner_title = copy.cosigner_name = ""
-        if copy.signer_title.strip().upper() in ("", "CHỦ TRÌ"):
-            # A letter is signed for the agency, not by the meeting's chair as such.
-            copy.signer_title = "VIỆN TRƯỞNG"
         copy.recipients_act = "\n".join(
             line for line in (document.recipients_report + "\n" + document.recipients_act).splitlines() if line.strip()
         )
         copy.recipients_report = ""
+        if not copy.recipients_act.strip():
+            copy.recipients_report, copy.recipients_act = issuing.default_recipients(copy)
         copy.recipients_filed = "VT."
     copy.save()
     return copy

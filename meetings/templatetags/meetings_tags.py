@@ -23,3 +23,9 @@ def keep_numbers(text: str) -> str:
     """Escape ``text`` and keep document numbers ("01/TB-VKSTC", "238-QĐ/TW") on one line in PDFs."""
     escaped = str(escape(text))
     return mark_safe(_DOCUMENT_NUMBER.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', escaped))  # noqa: S308
+
+
+@register.filter
+def keep_numbers_lines(text: str) -> str:
+    """``keep_numbers`` line by line, the lines joined by <br> (a summary typed on several lines)."""
+    return mark_safe("<br>".join(keep_numbers(line) for line in str(text).splitlines()))  # noqa: S308

@@ -133,3 +133,47 @@ def test_confirmation_shows_the_register_the_document_will_take(world, region, c
     page = client_for(world.supreme_admin).get(f"/hoi-nghi/van-ban/{letter.pk}/ban-hanh/").content.decode()
     assert "Sổ công văn đính chính năm 2023 của Viện kiểm sát nhân dân huyện Khánh Sơn" in page
     assert "đã khóa" in page and "Xác nhận ban hành" not in page
+
+
+def test_notice_is_signed_for_the_unit_and_sent_to_the_units_that_attended(world, client_for):
+    from tests.factories import PersonFactory
+    from tests.meetings.factories import AttendeeFactory
+
+    PersonFactory(full_name="Phạm Văn Kiên", position="Viện trưởng", agency=world.vks_ks)
+    meeting = MeetingFactory(host_agency=world.vks_ks, starts_at=aware(2023, 9, 15))
+    AttendeeFactory(meeting=meeting, full_name="Bùi Văn Đức", agency=world.vks_ks, role="chair")
+    AttendeeFactory(meeting=meeting, full_name="Nguyễn Thị Hằng", agency=world.ta_ks)
+    minutes = services.default_document(meeting, "BB")
+    assert (minutes.signer_title, minutes.cosigner_title, minutes.signer_capacity) == ("CHỦ TRÌ", "THƯ KÝ", "")
+    notice = services.default_document(meeting, "TB")
+    assert (notice.signer_capacity, notice.signer_title, notice.signer_name) == ("", "VIỆN TRƯỞNG", "Phạm Văn Kiên")
+    assert notice.lines("recipients_report") == [world.vks_kh.name]
+    assert notice.lines("recipients_act") == [world.ta_ks.name] and notice.filed_line == "Lưu: VT."
+    client = client_for(world.ks_clerk)
+    url = f"/hoi-nghi/{meeting.pk}/van-ban/TB/soan/"
+    form = client.get(url).content.decode()
+    assert "Thẩm quyền ký" in form and "TUQ." in form and "Phạm Văn Kiên" in form
+    typed = {"subject": "Kết luận", "issuing_name": "X", "place_name": "Khánh Sơn"}
+    typed |= {"issued_on": timezone.localdate().strftime("%d/%m/%Y"), "signer_title": "PHÓ VIỆN TRƯỞNG"}
+    response = client.post(url, {**typed, "signer_authority": "KT.", "signer_for": " "})
+    assert response.status_code == 200 and "Chọn thẩm quyền KT. thì phải ghi chức vụ" in response.content.decode()
+    assert "PHÓ VIỆN TRƯỞNG" in response.content.decode() and not meeting.documents.exists()
+    signed = {"signer_authority": "TL.", "signer_for": "viện trưởng", "signer_title": "CHÁNH VĂN PHÒNG"}
+    client.post(url, {**typed, **signed})
+    saved = meeting.documents.get()
+    assert (saved.signer_capacity, saved.signer_title) == ("TL. VIỆN TRƯỞNG", "CHÁNH VĂN PHÒNG")
+    assert "Thẩm quyền ký" not in client.get(f"/hoi-nghi/{meeting.pk}/van-ban/BB/soan/").content.decode()
+
+
+def test_letter_of_minutes_signed_by_the_chair_is_signed_by_the_head_of_the_issuing_unit(world, region):
+    from tests.factories import PersonFactory
+
+    PersonFactory(full_name="Lê Thị Thu", position="Viện trưởng", agency=region)
+    meeting = MeetingFactory(host_agency=world.vks_ks, starts_at=aware(2023, 9, 15))
+    minutes = services.save_document_draft(
+        user=None, meeting=meeting, doc_type="BB", data={"issued_on": datetime.date(2023, 9, 15)}
+    )
+    minutes = services.finalise_document(minutes, user=None, render=False)
+    letter = services.start_correction(minutes, user=None)
+    assert (letter.signer_capacity, letter.signer_title, letter.signer_name) == ("", "VIỆN TRƯỞNG", "Lê Thị Thu")
+    assert letter.lines("recipients_report") == [world.vks_kh.name]

@@ -22,7 +22,10 @@ def notice_draft(agency, *, signer: str = "Nguyễn Đức Thắng") -> Official
     )
     AttendeeFactory(meeting=meeting, full_name=signer, position="Viện trưởng", role="chair")
     return meeting_services.save_document_draft(
-        user=None, meeting=meeting, doc_type="TB", data={"body": "Các đơn vị đã phối hợp chặt chẽ."}
+        user=None,
+        meeting=meeting,
+        doc_type="TB",
+        data={"body": "Các đơn vị đã phối hợp chặt chẽ.", "signer_name": signer},
     )
 
 
