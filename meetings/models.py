@@ -390,6 +390,17 @@ class OfficialDocument(models.Model):
         return f"{self.serial:02d}/{self.symbol}"
 
     @property
+    def number_with_date(self) -> str:
+        """ "01/TB-VKSKS ngày 20/9/2023": a number is unique only within its year, so it is shown with its
+        date wherever a document is named by it (Decree 30 short dates: a leading zero for days under 10
+        and the months 1 and 2)."""
+        if self.serial is None:
+            return ""
+        day = self.issued_on
+        month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+        return f"{self.number_display} ngày {day.day:02d}/{month}/{day.year}"
+
+    @property
     def is_locked(self) -> bool:
         return self.status != DocumentStatus.DRAFT
 

@@ -465,7 +465,7 @@ def _correction_letter_body(document: OfficialDocument) -> str:
         "Do sơ suất trong khâu trình bày văn bản, nay xin đính chính như sau:\n"
         "Tại …, dòng …, đã in: “…”.\n"
         "Nay đính chính lại là: “…”.\n"
-        f"Các nội dung khác của {document.get_doc_type_display().lower()} số {document.number_display} "
+        f"Các nội dung khác của {document.get_doc_type_display().lower()} số {document.number_with_date} "
         "giữ nguyên. Xin thông báo để các cơ quan, đơn vị biết và thực hiện"
     )
 
@@ -501,7 +501,7 @@ def start_correction(
         # Signed for the unit issuing it now, not by the meeting's chair as such.
         issuing.apply_signing_defaults(copy)
     if kind == CorrectionKind.LETTER:
-        copy.subject = f"V/v đính chính {document.get_doc_type_display().lower()} số {document.number_display}"
+        copy.subject = f"V/v đính chính {document.get_doc_type_display().lower()} số {document.number_with_date}"
         copy.opening = ""
         copy.body = _correction_letter_body(document)
         copy.cosigner_title = copy.cosigner_name = ""

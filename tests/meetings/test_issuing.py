@@ -177,3 +177,23 @@ def test_letter_of_minutes_signed_by_the_chair_is_signed_by_the_head_of_the_issu
     letter = services.start_correction(minutes, user=None)
     assert (letter.signer_capacity, letter.signer_title, letter.signer_name) == ("", "VIỆN TRƯỞNG", "Lê Thị Thu")
     assert letter.lines("recipients_report") == [world.vks_kh.name]
+
+
+def test_corrections_and_replacements_name_the_document_by_number_and_date_everywhere(world, client_for):
+    from meetings.documents import replaces_line
+
+    notice = _notice_of_2023(world)
+    letter = services.start_correction(notice, user=None)
+    assert letter.subject == "V/v đính chính thông báo số 01/TB-VKSKS ngày 20/9/2023"
+    letter = services.finalise_document(filled_correction(letter), user=None, render=False)
+    replacement = services.start_correction(notice, user=None, kind=services.CorrectionKind.REPLACEMENT)
+    replacement = services.finalise_document(replacement, user=None, render=False)
+    assert "thay thế thông báo số 01/TB-VKSKS ngày 20 tháng 9 năm 2023" in replaces_line(replacement)
+    # Two "01/TB-VKSKS", of 2023 and of this year: each shown with its date.
+    assert replacement.number_display == "01/TB-VKSKS" and replacement.year == timezone.localdate().year
+    client = client_for(world.supreme_admin)
+    for url in ("/hoi-nghi/van-ban/", notice.meeting.get_absolute_url()):
+        page = " ".join(client.get(url).content.decode().split())
+        assert 'Thay thế thông báo <span class="nowrap">01/TB-VKSKS ngày 20/9/2023</span>' in page, url
+        assert f'Được đính chính bởi công văn <span class="nowrap">{letter.number_with_date}</span>' in page, url
+        assert f'Bị thay thế bởi thông báo <span class="nowrap">{replacement.number_with_date}</span>' in page, url
