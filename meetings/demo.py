@@ -48,67 +48,101 @@ def _meeting(host: Agency, title: str, starts_at, **fields) -> Meeting | None:
     return meeting
 
 
+# Seed 004 as written: the opening and the seven directives with their second paragraphs and dash
+# items (one line each); the units each directive names, or none (toàn Ngành); no deadline, none is set.
 NOTICE_DIRECTIVES = [
     (
         1,
-        "Thủ trưởng các đơn vị thuộc VKSND tối cao, Viện trưởng VKSND các cấp rà soát toàn bộ nhiệm vụ, mục tiêu, "
-        "kế hoạch công tác từ đầu năm, xác định những khâu công tác chưa đạt, còn tồn tại, hạn chế, từ đó đề ra giải "
-        "pháp triển khai công tác 6 tháng cuối năm.",
+        "Thủ trưởng các đơn vị thuộc VKSND tối cao, Viện trưởng VKSND các cấp rà soát toàn bộ nhiệm vụ, mục "
+        "tiêu, kế hoạch công tác từ đầu năm, xác định những khâu công tác chưa đạt, còn tồn tại, hạn chế, từ "
+        "đó đề ra giải pháp triển khai công tác 6 tháng cuối năm để hoàn thành tốt chỉ tiêu công tác và khắc "
+        "phục triệt để những tồn tại hạn chế của đơn vị.\n"
+        "Trong quá trình thực hiện chức năng, nhiệm vụ của Viện kiểm sát phải phối hợp thực hiện nghiêm Quy "
+        "chế phối hợp giữa Ban Tuyên giáo các cấp với cơ quan Nhà nước cùng cấp trong việc thực thi pháp "
+        "luật, triển khai kế hoạch phát triển kinh tế xã hội, giải quyết những vấn đề nổi cộm nhân dân quan "
+        "tâm (ban hành theo Quyết định số 238-QĐ/TW ngày 30/9/2020 của Ban Bí thư Trung ương Đảng).",
         None,
         "Thủ trưởng các đơn vị thuộc VKSND tối cao, Viện trưởng VKSND các cấp",
     ),
     (
         2,
-        "Viện kiểm sát nhân dân các địa phương chủ động phối hợp với các cơ quan tiến hành tố tụng cùng cấp để kịp "
-        "thời giải quyết, tháo gỡ những khó khăn, vướng mắc khi giải quyết các vụ án, vụ việc trong bối cảnh dịch "
-        "bệnh Covid-19.",
+        "Viện kiểm sát nhân dân các địa phương chủ động phối hợp với các cơ quan tiến hành tố tụng cùng cấp "
+        "để kịp thời giải quyết, tháo gỡ những khó khăn, vướng mắc khi giải quyết các vụ án, vụ việc trong "
+        "bối cảnh bị ảnh hưởng tác động do dịch bệnh Covid-19; nếu có khó khăn, vướng mắc kịp thời báo cáo "
+        "thỉnh thị cấp trên để được hướng dẫn, chỉ đạo giải quyết.\n"
+        "Các đồng chí Phó Viện trưởng VKSND tối cao chỉ đạo các đơn vị nghiệp vụ của VKSND tối cao giải quyết"
+        " những vướng mắc của các Viện kiểm sát địa phương (theo Công văn số 2348/VKSTC-VP ngày 14/6/2021 của"
+        " VKSND tối cao) theo các lĩnh vực phân công phụ trách.",
         None,
-        "Viện kiểm sát các cấp",
+        "Viện kiểm sát nhân dân các địa phương",
     ),
     (
         3,
-        "Tiếp tục kiện toàn tổ chức, bộ máy Viện kiểm sát các cấp theo hướng tinh gọn, hiệu lực, hiệu quả. Giao Vụ 15 "
-        "tham mưu lãnh đạo VKSND tối cao, đồng thời phối hợp, hướng dẫn Viện trưởng VKSND cấp tỉnh rà soát đội ngũ cán "
-        "bộ, kiểm sát viên để xây dựng Kế hoạch và lộ trình thực hiện.",
+        "Tiếp tục kiện toàn tổ chức, bộ máy Viện kiểm sát các cấp theo hướng tinh gọn, hiệu lực, hiệu quả; "
+        "tăng cường điều động, luân chuyển, biệt phái cán bộ, kiểm sát viên giữa Viện kiểm sát các cấp để đào"
+        " tạo toàn diện, ngăn ngừa tiêu cực, thực hiện tốt quy định về phòng, chống tham nhũng và để bảo vệ "
+        "cán bộ. Giao Vụ 15 tham mưu lãnh đạo VKSND tối cao, đồng thời phối hợp, hướng dẫn Viện trưởng VKSND "
+        "cấp tỉnh rà soát đội ngũ cán bộ, kiểm sát viên để xây dựng Kế hoạch và lộ trình thực hiện.",
         "V15-VKSTC",
         "",
     ),
     (
         4,
-        "Viện kiểm sát các cấp quán triệt, thực hiện nghiêm Chỉ thị 06/CT-VKSTC ngày 28/6/2021. Giao Vụ 8 VKSND tối "
-        "cao theo dõi, hướng dẫn triển khai thực hiện trong toàn Ngành; Vụ 7, Vụ 9, Vụ 10 phối hợp với các VKSND cấp "
-        "cao nâng tỷ lệ giải quyết đơn đề nghị kháng nghị giám đốc thẩm, tái thẩm; Cơ quan điều tra VKSND tối cao "
-        "nâng chất đội ngũ Điều tra viên.",
+        "Một số khâu, lĩnh vực công tác chuyên môn nghiệp vụ cần chú ý tăng cường chất lượng công tác:\n"
+        "- Viện kiểm sát các cấp quán triệt, thực hiện nghiêm Chỉ thị 06/CT-VKSTC ngày 28/6/2021 của Viện "
+        "trưởng VKSND tối cao về tăng cường trách nhiệm, hiệu quả thực hành quyền công tố, kiểm sát việc áp "
+        "dụng và thi hành biện pháp tư pháp bắt buộc chữa bệnh trong điều tra, truy tố, xét xử, thi hành án. "
+        "Giao Vụ 8 VKSND tối cao theo dõi, hướng dẫn triển khai thực hiện trong toàn Ngành.\n"
+        "- Vụ 7, Vụ 9, Vụ 10 VKSND tối cao phối hợp chặt chẽ với các VKSND cấp cao trong thực hiện các biện "
+        "pháp nhằm nâng tỷ lệ giải quyết đơn đề nghị kháng nghị giám đốc thẩm, tái thẩm; trường hợp phát hiện"
+        " có vi phạm pháp luật thì báo cáo lãnh đạo VKSND tối cao phụ trách để trực tiếp thụ lý giải quyết; "
+        "cần tập trung vào công tác tổng kết nghiệp vụ, hướng dẫn địa phương trong thực hiện các khâu công "
+        "tác này nhằm đạt chỉ tiêu theo Nghị quyết của Quốc hội đã đề ra.\n"
+        "- Cơ quan điều tra VKSND tối cao chủ động phối hợp với các đơn vị liên quan trong công tác đào tạo, "
+        "rèn luyện nhằm nâng chất đội ngũ Điều tra viên, cán bộ điều tra có bản lĩnh chính trị, tinh thông "
+        "nghiệp vụ và đạo đức nghề nghiệp.",
         "V8-VKSTC",
-        "Vụ 7, Vụ 9, Vụ 10, Cơ quan điều tra VKSND tối cao",
+        "Vụ 7, Vụ 9, Vụ 10 VKSND tối cao, Cơ quan điều tra VKSND tối cao",
     ),
     (
         5,
-        "Tăng cường ứng dụng công nghệ thông tin trong các hoạt động, lĩnh vực công tác của Ngành. Giao Cục 2 chịu "
-        "trách nhiệm tham mưu, đề xuất lãnh đạo Viện trong quá trình thực hiện.",
+        "Tăng cường ứng dụng công nghệ thông tin trong các hoạt động, lĩnh vực công tác của Ngành. VKSND tối "
+        "cao đã chủ động phối hợp với Bộ Thông tin và truyền thông trong quá trình xây dựng, phát triển các "
+        "ứng dụng công nghệ thông tin bảo đảm tính bảo mật thông tin, ứng dụng hiệu quả vào các khâu công tác"
+        " thực hiện chức năng, nhiệm vụ của Ngành. Giao Cục 2 chịu trách nhiệm tham mưu, đề xuất lãnh đạo "
+        "Viện trong quá trình thực hiện.",
         "C2-VKSTC",
         "",
     ),
     (
         6,
-        "Các đơn vị báo chí của Ngành, các đơn vị nghiệp vụ và Viện kiểm sát các cấp phối hợp chặt chẽ trong công tác "
-        "tuyên truyền về tấm gương tiêu biểu của cán bộ kiểm sát viên trong thực hiện nhiệm vụ.",
+        "Các đơn vị báo chí của Ngành, các đơn vị nghiệp vụ và Viện kiểm sát các cấp phối hợp chặt chẽ trong "
+        "công tác tuyên truyền về tấm gương tiêu biểu của cán bộ kiểm sát viên trong thực hiện nhiệm vụ; chú "
+        "ý tới công tác tuyên truyền, phổ biến pháp luật; Báo Bảo vệ pháp luật phối hợp với Đài Truyền hình "
+        "Việt Nam để xây dựng bộ phim “Hành trình công lý”.",
         None,
-        "Viện kiểm sát các cấp",
+        "Các đơn vị báo chí của Ngành, các đơn vị nghiệp vụ, Viện kiểm sát các cấp",
     ),
     (
         7,
-        "Toàn Ngành thực hiện các yêu cầu của Đảng, Chính phủ trong công tác phòng, chống dịch Covid-19.",
+        "Toàn Ngành thực hiện các yêu cầu của Đảng, Chính phủ trong công tác phòng, chống dịch Covid-19. Yêu "
+        "cầu các đơn vị, công chức, người lao động nâng cao ý thức phòng, chống dịch trong thực hiện nhiệm vụ"
+        " nhằm bảo đảm an toàn cho bản thân, gia đình và cơ quan, đơn vị. Thủ trưởng, Viện trưởng Viện kiểm "
+        "sát các cấp chủ động có biện pháp công tác phù hợp với đơn vị nhằm bảo đảm thực hiện tốt nhiệm vụ và"
+        " phòng chống dịch bệnh",
         None,
-        "Viện kiểm sát các cấp",
+        "",
     ),
 ]
 
 NOTICE_INTRO = (
-    "Ngày 01/7/2021, Viện kiểm sát nhân dân tối cao tổ chức Hội nghị sơ kết công tác 6 tháng đầu năm 2021 của ngành "
-    "Kiểm sát. Phát biểu kết luận Hội nghị, Viện trưởng Viện kiểm sát nhân dân tối cao đã ghi nhận, biểu dương tinh "
-    "thần trách nhiệm và kết quả công tác mà các đơn vị toàn Ngành đã đạt được; đồng thời yêu cầu toàn Ngành tập "
-    "trung chỉ đạo thực hiện tốt một số yêu cầu sau:"
+    "Ngày 01/7/2021, Viện kiểm sát nhân dân tối cao tổ chức Hội nghị sơ kết công tác 6 tháng đầu năm 2021"
+    " của ngành Kiểm sát. Phát biểu kết luận Hội nghị, Viện trưởng Viện kiểm sát nhân dân tối cao đã ghi "
+    "nhận, biểu dương tinh thần trách nhiệm và kết quả công tác mà các đơn vị toàn Ngành đã đạt được "
+    "trong bối cảnh đại dịch Covid -19 đang diễn ra phức tạp tại nhiều địa phương. Đồng thời, Viện trưởng"
+    " yêu cầu toàn Ngành tiếp tục thực hiện nghiêm Chỉ thị công tác năm 2021, chương trình, kế hoạch công"
+    " tác trọng tâm của từng đơn vị, trong đó phải chú ý tới công tác phòng chống bệnh dịch Covid-19 là "
+    "quan trọng và cấp bách nhất, tập trung chỉ đạo thực hiện tốt một số yêu cầu sau:"
 )
 
 
@@ -125,7 +159,7 @@ def _work_review() -> None:
                 "text": text,
                 "assigned_agency": agency,
                 "assignee_text": assignee,
-                "deadline": datetime.date(2021, 12, 31),
+                "deadline": None,
             }
         )
     meeting = _meeting(
@@ -156,9 +190,10 @@ def _work_review() -> None:
             "signer_title": "CHÁNH VĂN PHÒNG",
             "signer_name": "Đỗ Văn Phương",
             "recipients_report": "Viện trưởng VKSND tối cao\nPhó Viện trưởng VKSND tối cao",
-            "recipients_act": "Kiểm sát viên VKSND tối cao\nThủ trưởng các đơn vị thuộc VKSND tối cao\n"
-            "VKSQS Trung ương\n"
-            "Viện trưởng VKSND cấp cao\nViện trưởng VKSND cấp tỉnh\nViện trưởng VKSQS cấp quân khu",
+            # Grouped as the seed brackets them: two to report to, two to carry out, four unmarked.
+            "recipients_act": "Kiểm sát viên VKSND tối cao\nThủ trưởng các đơn vị thuộc VKSND tối cao",
+            "recipients_other": "VKSQS Trung ương\nViện trưởng VKSND cấp cao\nViện trưởng VKSND cấp tỉnh\n"
+            "Viện trưởng VKSQS cấp quân khu",
             "recipients_filed": "Lưu: VP (VT, PTMTH).",
         },
     )
@@ -253,6 +288,7 @@ def _khanh_son() -> None:
         ]
         return rows + [{"agency": partner, "role": "attendee"} for partner in partners]
 
+    drafts = []
     for index in range(1, 8):
         number = f"{index:02d}/QCPH-VKSKS"
         year = 2022 + (index - 1) // 3
@@ -285,14 +321,18 @@ def _khanh_son() -> None:
         )
         if meeting is not None and index <= 4 and meeting.regulations.exists():
             # Recorded as issued on the meeting's day, by the host of that day.
-            draft = services.save_document_draft(
-                user=None, meeting=meeting, doc_type=DocumentType.MINUTES, data={"issued_on": starts.date()}
+            drafts.append(
+                services.save_document_draft(
+                    user=None, meeting=meeting, doc_type=DocumentType.MINUTES, data={"issued_on": starts.date()}
+                )
             )
-            services.finalise_document(draft, user=None, render=False)
             first = meeting.directives.get(number=1)
             services.mark_directive_done(
                 first, note="Đã rà soát, báo cáo lãnh đạo.", on=first.deadline - datetime.timedelta(days=5)
             )
+    # Numbers are taken in date order, as a register runs (the meetings above are not).
+    for draft in sorted(drafts, key=lambda d: d.issued_on):
+        services.finalise_document(draft, user=None, render=False)
     topics = [
         "vụ án trộm cắp tài sản",
         "tin báo tội phạm chưa giải quyết",

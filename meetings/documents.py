@@ -73,14 +73,21 @@ def assignee_label(directive: Directive) -> str:
     return ", ".join(p for p in names if p)
 
 
+def _named_in(text: str, directive: Directive) -> bool:
+    """Whether the directive's text already names its units ("Giao Vụ 15 …", "VKSND các địa phương …")."""
+    names = [directive.assigned_agency.short_name, directive.assigned_agency.name] if directive.assigned_agency else []
+    names += [part for part in re.split(r",|;| và ", directive.assignee_text)]
+    flat = normalize(text)
+    return any(normalize(name) and normalize(name) in flat for name in names)
+
+
 def assignment_sentence(directive: Directive) -> str:
     """ "Giao Vụ 15 Viện kiểm sát nhân dân tối cao chủ trì thực hiện, hoàn thành trước ngày 31 tháng 12 năm 2021."
 
-    When the clerk already wrote "Giao <unit> ..." in the text, only the deadline is added."""
+    Only what the text does not already say: no "Giao …" when the text names the units (or names none:
+    the whole Ngành), no deadline sentence when there is no deadline."""
     label = assignee_label(directive)
-    text = directive.text.lower()
-    named = [directive.assigned_agency.short_name, directive.assigned_agency.name] if directive.assigned_agency else []
-    already = any(f"giao {n.lower()}" in text for n in named if n)
+    already = _named_in(directive.text, directive)
     deadline = f"hoàn thành trước {pdf.vn_date(directive.deadline)}" if directive.deadline else ""
     if label and not already:
         sentence = f"Giao {label} chủ trì thực hiện"
@@ -90,16 +97,20 @@ def assignment_sentence(directive: Directive) -> str:
     return ""
 
 
+DASH = re.compile(r"^[-–•+]\s+")
+
+
 def directive_blocks(directive: Directive, after: int = 0) -> list[Block]:
-    """ "3. <text as typed> Giao <unit> chủ trì thực hiện, hoàn thành trước ngày ..."; one block per paragraph.
-    ``after``: how many numbered points come before (the conclusions' own), so numbering runs on."""
+    """ "3. <text as typed> Giao <unit> chủ trì thực hiện, hoàn thành trước ngày ..."; one block per paragraph,
+    lines typed "- …" as dash items. ``after``: how many numbered points come before (the conclusions'
+    own), so numbering runs on."""
     lines = paragraphs(directive.text) or [""]
     lines[0] = f"{after + directive.number}. {lines[0]}"
     sentence = assignment_sentence(directive)
     if sentence:
         last = lines[-1].rstrip()
         lines[-1] = f"{last}{'' if last.endswith(('.', ';', ':')) else '.'} {sentence}"
-    return [Block("p", line) for line in lines]
+    return [Block("li", DASH.sub("", line)) if DASH.match(line) else Block("p", line) for line in lines]
 
 
 def _with_closing(blocks: list[Block]) -> list[Block]:
@@ -210,6 +221,7 @@ def document_context(document: OfficialDocument, *, draft: bool) -> dict:
         "place_date": pdf.place_and_date(document.place_name, document.issued_on),
         "recipients_report": document.lines("recipients_report"),
         "recipients_act": document.lines("recipients_act"),
+        "recipients_other": document.lines("recipients_other"),
         "filed_line": document.filed_line,
     }
 

@@ -306,6 +306,10 @@ DOCUMENT_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "signer_name": (_("Họ tên người ký (in dưới chữ ký)"), _("Để trống thì in dòng trống để ghi tay.")),
         "recipients_report": (_("Nơi nhận để báo cáo"), _("Mỗi dòng một nơi nhận; in “- … (để báo cáo);”.")),
         "recipients_act": (_("Nơi nhận để thực hiện"), _("Mỗi dòng một nơi nhận; in “- … (để thực hiện);”.")),
+        "recipients_other": (
+            _("Nơi nhận khác"),
+            _("Mỗi dòng một nơi nhận; in sau hai nhóm trên, không ghi “(để báo cáo)”, “(để thực hiện)”."),
+        ),
         "recipients_filed": (
             _("Nơi lưu (in cuối “Nơi nhận” thành “- Lưu: …”)"),
             _("Chỉ ghi nơi lưu, ví dụ “VT, HS”; chữ “Lưu:” được in sẵn."),
@@ -357,6 +361,7 @@ class DocumentForm(BoundedDatesMixin, forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 6}),
             "recipients_report": forms.Textarea(attrs={"rows": 3}),
             "recipients_act": forms.Textarea(attrs={"rows": 4}),
+            "recipients_other": forms.Textarea(attrs={"rows": 3}),
         }
 
     # Notices, letters and replacements: the signer's authority (Decree 30, Article 13) and the head's

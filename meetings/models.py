@@ -308,6 +308,11 @@ class OfficialDocument(models.Model):
     cosigner_name = models.CharField(_("họ tên người ký bên trái"), max_length=150, blank=True)
     recipients_report = models.TextField(_("nơi nhận để báo cáo"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
     recipients_act = models.TextField(_("nơi nhận để thực hiện"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
+    recipients_other = models.TextField(
+        _("nơi nhận khác"),
+        blank=True,
+        help_text=_("Mỗi dòng một nơi nhận; in sau các nhóm “để báo cáo”, “để thực hiện”, không ghi mục đích."),
+    )
     recipients_filed = models.CharField(_("lưu"), max_length=255, blank=True, default="VT.")
     pdf = models.FileField(_("tệp PDF"), upload_to=document_upload_to, max_length=255, blank=True, editable=False)
     created_by = models.ForeignKey(

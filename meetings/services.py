@@ -242,6 +242,7 @@ DOCUMENT_FIELDS = (
     "cosigner_name",
     "recipients_report",
     "recipients_act",
+    "recipients_other",
     "recipients_filed",
 )
 

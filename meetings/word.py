@@ -30,7 +30,9 @@ def document_docx(document: OfficialDocument) -> bytes:
         word.note(context["replaces"])
     for block in context["blocks"]:
         word.paragraph(block.text, kind=block.kind)
-    recipients = recipient_lines(context["recipients_report"], context["recipients_act"], context["filed_line"])
+    recipients = recipient_lines(
+        context["recipients_report"], context["recipients_act"], context["filed_line"], context["recipients_other"]
+    )
     if document.doc_type == DocumentType.MINUTES:
         word.signatures(
             [

@@ -196,9 +196,11 @@ class Decree30Docx:
         return buffer.getvalue()
 
 
-def recipient_lines(report: list[str], act: list[str], filed: str) -> list[str]:
-    """ "- X;" lines, the last of each group marked "(để báo cáo)" / "(để thực hiện)", then "- Lưu: …"."""
+def recipient_lines(report: list[str], act: list[str], filed: str, other: list[str] | None = None) -> list[str]:
+    """ "- X;" lines, the last of each group marked "(để báo cáo)" / "(để thực hiện)", the others
+    unmarked, then "- Lưu: …"."""
     lines = [f"- {r}{' (để báo cáo)' if i == len(report) - 1 else ''};" for i, r in enumerate(report)]
     lines += [f"- {r}{' (để thực hiện)' if i == len(act) - 1 else ''};" for i, r in enumerate(act)]
+    lines += [f"- {r};" for r in other or []]
     lines.append(f"- {filed}")
     return lines

@@ -185,17 +185,20 @@ def test_register_and_meeting_page_show_the_chain(world, client_for, django_asse
     client = client_for(world.ks_clerk)
     with django_assert_max_num_queries(25):
         page = client.get(f"/hoi-nghi/{meeting.pk}/").content.decode()
-    assert "Đã bị thay thế" in page and f"Bị thay thế bởi biên bản {replacement.number_display}" in page
-    assert f"Được đính chính bởi công văn {letter.number_display}" in page
-    assert f"Thay thế biên bản {minutes.number_display}" in page
-    assert f"Đính chính biên bản {minutes.number_display}" in page
+    assert (
+        "Đã bị thay thế" in page
+        and f'Bị thay thế bởi biên bản <span class="nowrap">{replacement.number_with_date}</span>' in page
+    )
+    assert f'Được đính chính bởi công văn <span class="nowrap">{letter.number_with_date}</span>' in page
+    assert f'Thay thế biên bản <span class="nowrap">{minutes.number_with_date}</span>' in page
+    assert f'Đính chính biên bản <span class="nowrap">{minutes.number_with_date}</span>' in page
     assert f"/hoi-nghi/van-ban/{minutes.pk}/pdf/" in page
     with django_assert_max_num_queries(20):
         register = client.get("/hoi-nghi/van-ban/")
     text = register.content.decode()
     for doc in (minutes, letter, replacement):
         assert doc.number_display in text
-    assert f"Bị thay thế bởi biên bản {replacement.number_display}" in text
+    assert f'Bị thay thế bởi biên bản <span class="nowrap">{replacement.number_with_date}</span>' in text
     assert minutes.number_display not in client_for(world.hg_staff).get("/hoi-nghi/van-ban/").content.decode()
     assert client_for(world.hg_staff).get(f"/hoi-nghi/van-ban/{minutes.pk}/word/").status_code == 404
     word = client.get(f"/hoi-nghi/van-ban/{minutes.pk}/word/")
