@@ -8,19 +8,74 @@ first-line indent, the signature block and "Nơi nhận". Clerks edit these in W
 
 from __future__ import annotations
 
+import functools
 import io
+import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 FONT = "Times New Roman"
 BODY_PT = 14
+LINE_SPACING = Pt(18.2)  # the PDF's line-height 1.3 of 14 pt, exactly (a "multiple" scales the font's own)
 DRAFT_MARK = "DỰ THẢO"
+# The header columns of the PDF (42% / 58% of the 165 mm text width) without Word's cell padding,
+# so "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in 12.5 pt bold stays on one line.
+HEADER_WIDTHS = (Cm(6.6), Cm(9.9))
+NUMBER = re.compile(r"\b\d+/[0-9A-Za-zĐđ/.\-]*[0-9A-Za-zĐđ]")
+NB_HYPHEN = "\u2011"
+# Times New Roman's metrics (Liberation Serif is metric-compatible): to size the rule under a name.
+_FONTS = Path("/usr/share/fonts/truetype/liberation2")
+
+
+@functools.cache
+def _advances(bold: bool) -> tuple[dict[int, int], int] | None:
+    try:
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(_FONTS / f"LiberationSerif-{'Bold' if bold else 'Regular'}.ttf", lazy=True)
+    except Exception:  # noqa: BLE001  (no font file: estimate)
+        return None
+    metrics, cmap = font["hmtx"].metrics, font.getBestCmap()
+    return {code: metrics[name][0] for code, name in cmap.items()}, font["head"].unitsPerEm
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """The printed width of ``text`` in points."""
+    table = _advances(bold)
+    if table is None:
+        return len(text) * size * (0.66 if bold else 0.5)
+    advances, per_em = table
+    import unicodedata
+
+    units = sum(advances.get(ord(ch), advances.get(ord(unicodedata.normalize("NFD", ch)[0]), 500)) for ch in text)
+    return units * size / per_em
+
+
+def keep_numbers(text: str) -> str:
+    """Document numbers ("05/QCPH-VKSKS") that never break at their hyphens (Word's non-breaking
+    hyphen; a slash between letters and digits is no break opportunity in Word or LibreOffice)."""
+    return NUMBER.sub(lambda m: m.group(0).replace("-", NB_HYPHEN), text)
+
+
+def _border(paragraph, side: str, size_eighths: int = 6) -> None:
+    """A real rule: the paragraph's ``side`` border (0.75 pt), not dash characters."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        ppr.append(borders)
+    edge = OxmlElement(f"w:{side}")
+    for key, value in (("w:val", "single"), ("w:sz", str(size_eighths)), ("w:space", "1"), ("w:color", "000000")):
+        edge.set(qn(key), value)
+    borders.append(edge)
 
 
 class Decree30Docx:
@@ -41,6 +96,24 @@ class Decree30Docx:
         for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
             fonts.set(qn(attr), FONT)
         style.paragraph_format.space_after = Pt(0)
+        # The page number centred at the top from page 2 (Decree 30); none on page 1.
+        section.different_first_page_header_footer = True
+        section.header_distance = Mm(10)
+        number = section.header.paragraphs[0]
+        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), "PAGE")
+        run = OxmlElement("w:r")
+        props = OxmlElement("w:rPr")
+        size = OxmlElement("w:sz")
+        size.set(qn("w:val"), "26")
+        props.append(size)
+        run.append(props)
+        text = OxmlElement("w:t")
+        text.text = "2"
+        run.append(text)
+        field.append(run)
+        number._p.append(field)
 
     @staticmethod
     def _run(
@@ -52,7 +125,16 @@ class Decree30Docx:
         italic: bool = False,
         underline: bool = False,
     ):
-        run = paragraph.add_run(text)
+        run = paragraph.add_run()
+        parts = keep_numbers(text).split(NB_HYPHEN)
+        for index, part in enumerate(parts):
+            if index:
+                run._r.append(OxmlElement("w:noBreakHyphen"))
+            if part:
+                element = OxmlElement("w:t")
+                element.text = part
+                element.set(qn("xml:space"), "preserve")
+                run._r.append(element)
         run.font.name, run.font.size = FONT, Pt(size)
         run.bold, run.italic, run.underline = bold, italic, underline
         return run
@@ -62,6 +144,37 @@ class Decree30Docx:
         borders = table._tbl.tblPr.first_child_found_in("w:tblBorders")
         if borders is not None:
             table._tbl.tblPr.remove(borders)
+
+    @staticmethod
+    def _fixed_widths(table, widths) -> None:
+        """Column widths Word and LibreOffice both keep: grid, cells, fixed layout, no cell padding."""
+        table.autofit = False
+        tbl = table._tbl
+        for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+            col.set(qn("w:w"), str(int(width.twips)))
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = width
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        tbl.tblPr.append(layout)
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            edge = OxmlElement(f"w:{side}")
+            edge.set(qn("w:w"), "0")
+            edge.set(qn("w:type"), "dxa")
+            margins.append(edge)
+        tbl.tblPr.append(margins)
+
+    def _rule(self, container, width_pt: float, box_pt: float, *, before: float = 5) -> None:
+        """A centred rule ``width_pt`` long in a box ``box_pt`` wide: an empty paragraph whose top
+        border is drawn between indents, ``before`` points under the text above."""
+        paragraph = container.add_paragraph()
+        fmt = paragraph.paragraph_format
+        side = max((box_pt - width_pt) / 2, 0)
+        fmt.left_indent = fmt.right_indent = Pt(side)
+        fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(before), Pt(0), Pt(2)
+        _border(paragraph, "top")
 
     def _cell_lines(self, cell, lines: Iterable[tuple[str, dict]]) -> None:
         first = True
@@ -87,16 +200,15 @@ class Decree30Docx:
             self._run(mark, DRAFT_MARK, size=13, bold=True)
         table = self.doc.add_table(rows=2, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
         self._no_borders(table)
-        widths = (Cm(7.0), Cm(9.5))
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = width
+        self._fixed_widths(table, HEADER_WIDTHS)
         left = [(line, {"size": 12.5}) for line in governing]
         left += [(line, {"size": 12.5, "bold": True}) for line in issuing]
-        left.append(("———", {"size": 10}))
-        self._cell_lines(table.cell(0, 0), left)
+        cell = table.cell(0, 0)
+        self._cell_lines(cell, left)
+        # The rule under the issuing name: 40% of the name's widest line (Decree 30: 1/3 to 1/2), a gap above.
+        widest = max((text_width(line, 12.5, bold=True) for line in issuing), default=0.0)
+        self._rule(cell, widest * 0.4, HEADER_WIDTHS[0].pt)
         self._cell_lines(
             table.cell(0, 1),
             [
@@ -109,6 +221,8 @@ class Decree30Docx:
             below.append((under_number, {"size": 12}))
         self._cell_lines(table.cell(1, 0), below)
         self._cell_lines(table.cell(1, 1), [(place_date, {"size": 14, "italic": True})])
+        for cell in (table.cell(1, 0), table.cell(1, 1)):
+            cell.paragraphs[0].paragraph_format.space_before = Pt(8)
         self.doc.add_paragraph()
 
     def title(self, doc_type: str, subject_lines: list[str]) -> None:
@@ -121,9 +235,7 @@ class Decree30Docx:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             self._run(paragraph, line, bold=True)
         if doc_type:
-            rule = self.doc.add_paragraph()
-            rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            self._run(rule, "————", size=10)
+            self._rule(self.doc, Mm(165).pt * 0.25, Mm(165).pt)
         self.doc.add_paragraph()
 
     def note(self, text: str) -> None:
@@ -137,7 +249,7 @@ class Decree30Docx:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         fmt = paragraph.paragraph_format
         fmt.space_after = Pt(6)
-        fmt.line_spacing = 1.15
+        fmt.line_spacing = LINE_SPACING
         if kind == "h":
             self._run(paragraph, text, bold=True)
             return

