@@ -278,6 +278,8 @@ class Decree30Docx:
         cells = (1 if recipients is not None else 0) + len(blocks)
         table = self.doc.add_table(rows=1, cols=cells)
         self._no_borders(table)
+        # Equal columns over the text width without cell padding, as the PDF's signature table.
+        self._fixed_widths(table, [Mm(165 / cells)] * cells)
         index = 0
         if recipients is not None:
             self._recipients(table.cell(0, 0), recipients)
