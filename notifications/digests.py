@@ -33,9 +33,11 @@ def queue_digests(today: datetime.date) -> int:
             )[:1]
         )
     )
-    ids = list(Digest.objects.filter(day=today, status=ReminderStatus.PENDING).values_list("pk", flat=True))
-    for pk in ids:
-        transaction.on_commit(partial(delivery.enqueue_digest, pk), robust=True)
+    ids = list(
+        Digest.objects.filter(day=today, status=ReminderStatus.PENDING).order_by("pk").values_list("pk", flat=True)
+    )
+    if ids:
+        transaction.on_commit(partial(delivery.enqueue_digest_batches, ids), robust=True)
     return len(ids)
 
 

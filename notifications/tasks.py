@@ -2,28 +2,58 @@
 
 from __future__ import annotations
 
-from smtplib import SMTPException
+from typing import Any
 
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
 from django.utils import timezone
 
 from notifications import delivery, digests, scan
 
-# A mail server that is down is retried with exponential backoff (1 s, 2 s, 4 s ... capped at 10 min,
-# jittered) for many hours; after that the periodic resend sweep keeps re-enqueuing it.
-MAIL_ERRORS = (SMTPException, ConnectionRefusedError, OSError)
+# A mail server, a database or a broker that is down is retried with exponential backoff (1 s, 2 s,
+# 4 s ... capped at 10 min, jittered) for many hours; after that the periodic resend sweep keeps
+# re-enqueuing the message.
+MAIL_ERRORS = delivery.RETRY_ERRORS
+MAIL_TASK: dict[str, Any] = {
+    "bind": True,
+    "autoretry_for": MAIL_ERRORS,
+    "retry_backoff": True,
+    "retry_backoff_max": delivery.RETRY_BACKOFF_MAX,
+    "retry_jitter": True,
+    "max_retries": 50,
+    "acks_late": True,
+}
 
 
-@shared_task(
-    autoretry_for=MAIL_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=delivery.RETRY_BACKOFF_MAX,
-    retry_jitter=True,
-    max_retries=50,
-    acks_late=True,
-)
-def send_reminder_email(reminder_id: int) -> str:
-    return delivery.deliver_email(reminder_id)
+def backoff(task: Any) -> int:
+    return get_exponential_backoff_interval(
+        factor=1, retries=task.request.retries, maximum=delivery.RETRY_BACKOFF_MAX, full_jitter=True
+    )
+
+
+@shared_task(**MAIL_TASK)
+def send_reminder_email(self: Any, reminder_id: int, claim: str | None = None, sent: bool = False) -> str:
+    try:
+        return delivery.deliver_email(reminder_id, claim=claim, sent=sent)
+    except delivery.Interrupted as exc:  # the retry resumes this attempt's claim
+        raise self.retry(args=(reminder_id,), kwargs=exc.resume, exc=exc.__cause__, countdown=backoff(self)) from exc
+
+
+@shared_task(**MAIL_TASK)
+def send_digest_email(self: Any, digest_id: int, claim: str | None = None, sent: bool = False) -> str:
+    try:
+        return delivery.deliver_digest(digest_id, claim=claim, sent=sent)
+    except delivery.Interrupted as exc:
+        raise self.retry(args=(digest_id,), kwargs=exc.resume, exc=exc.__cause__, countdown=backoff(self)) from exc
+
+
+@shared_task(**MAIL_TASK)
+def send_digest_batch(self: Any, digest_ids: list[int], claim: str | None = None, sent: bool = False) -> dict:
+    """A chunk of digests over one SMTP connection; on an error the retry takes the digests not done yet."""
+    try:
+        return delivery.deliver_digest_batch(digest_ids, claim=claim, sent=sent)
+    except delivery.BatchStopped as stop:
+        raise self.retry(args=(stop.rest,), kwargs=stop.resume, exc=stop.__cause__, countdown=backoff(self)) from stop
 
 
 @shared_task
@@ -34,18 +64,6 @@ def scan_reminders_task() -> dict[str, int]:
 @shared_task
 def resend_unsent_task() -> int:
     return delivery.resend_unsent(timezone.now())
-
-
-@shared_task(
-    autoretry_for=MAIL_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=delivery.RETRY_BACKOFF_MAX,
-    retry_jitter=True,
-    max_retries=50,
-    acks_late=True,
-)
-def send_digest_email(digest_id: int) -> str:
-    return delivery.deliver_digest(digest_id)
 
 
 @shared_task

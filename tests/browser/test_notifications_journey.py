@@ -72,6 +72,7 @@ def test_staff_reads_reminders_and_turns_mail_off(page, world, login, check_page
 def test_admin_status_page(page, world, login, check_page, monkeypatch):
     monkeypatch.setattr(delivery, "enqueue_after_commit", lambda pk: None)
     monkeypatch.setattr(delivery, "enqueue_digest", lambda pk: None)
+    monkeypatch.setattr(delivery, "enqueue_digest_batches", lambda ids: None)
     started: list[bool] = []
     monkeypatch.setattr(services, "enqueue_scan", lambda: started.append(True) or True)
     RegulationFactory(host_agency=world.vks_ks, due=datetime.date.today())

@@ -24,4 +24,5 @@ def digests(monkeypatch) -> list[int]:
     """Record the digest ids handed to Celery (after commit: use django_capture_on_commit_callbacks)."""
     ids: list[int] = []
     monkeypatch.setattr(delivery, "enqueue_digest", ids.append)
+    monkeypatch.setattr(delivery, "enqueue_digest_batches", ids.extend)
     return ids

@@ -69,6 +69,7 @@ def test_two_scans_at_once_deliver_each_reminder_once(monkeypatch):
 
     monkeypatch.setattr(delivery, "enqueue_email", record(enqueued))
     monkeypatch.setattr(delivery, "enqueue_digest", record(digests))
+    monkeypatch.setattr(delivery, "enqueue_digest_batches", lambda ids: [record(digests)(pk) for pk in ids])
     errors = run_in_threads(lambda: scan.scan_reminders(vn(2024, 3, 10, 7)))
     assert errors == []
     # 4 regulations × ks staff (overdue 9 days, stage overdue-w1) + a directive × (kh staff, kh leader),
@@ -112,6 +113,7 @@ def test_two_scans_at_once_on_many_subjects_insert_each_reminder_once(monkeypatc
         )
     monkeypatch.setattr(delivery, "enqueue_email", lambda pk: None)
     monkeypatch.setattr(delivery, "enqueue_digest", lambda pk: None)
+    monkeypatch.setattr(delivery, "enqueue_digest_batches", lambda ids: None)
     for day in (10, 17):
         assert run_in_threads(lambda day=day: scan.scan_reminders(vn(2024, 3, day, 7)), count=3) == []
     # two weekly stages each: 40 × ks staff, 20 × (kh staff, kh leader)
