@@ -17,24 +17,31 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from smtplib import SMTPException
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import InterfaceError, OperationalError, transaction
+from django.db import connection as db
 from django.db.models import F, Q
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from notifications.models import UNSENT_STATUSES, Digest, Notification, Reminder, ReminderKind, ReminderStatus
+from notifications.messages import (  # noqa: F401 - re-exported: delivery's names since before the split
+    DIGEST_ROW,
+    build_digest_email,
+    build_email,
+    digest_rows,
+    digest_sections,
+    fmt,
+    message_id,
+    notification_of,
+    path_plain,
+)
+from notifications.models import UNSENT_STATUSES, Digest, Notification, Reminder, ReminderStatus
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -45,17 +52,6 @@ logger = logging.getLogger(__name__)
 STALE_CLAIM = datetime.timedelta(seconds=2 * 300)
 RETRY_BACKOFF_MAX = 600  # seconds; the longest wait between two retries of one e-mail task
 CHAIN_QUIET = datetime.timedelta(seconds=RETRY_BACKOFF_MAX + 300)
-
-
-def fmt(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def path_plain(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return "/"
 
 
 # ---------------------------------------------------------------------------------------- the bell
@@ -143,104 +139,6 @@ def enqueue_digest_batches(digest_ids: list[int]) -> None:
     size = max(1, int(getattr(settings, "NOTIFICATIONS_DIGEST_BATCH", 50)))
     for start in range(0, len(digest_ids), size):
         send_digest_batch.apply_async((digest_ids[start : start + size],), **({"queue": queue} if queue else {}))
-
-
-# ---------------------------------------------------------------------------------------- messages
-
-
-def digest_sections(digest: Digest) -> list[dict]:
-    """The items of a digest grouped by kind, then by unit (as the reminder named it), in order.
-    Each unit's list is also rendered here, once, as plain text and as escaped HTML: a digest can
-    list hundreds of items and a template loop over them costs more than the query and the send."""
-    base = settings.PORTAL_BASE_URL.rstrip("/")
-    rows = digest.reminders.order_by("agency__name", "due_on", "pk").values_list(
-        "kind", "agency__name", "subject_number", "subject_title", "due_on", "notification__title", "notification__url"
-    )
-    labels = dict(ReminderKind.choices)
-    due_word = _("hạn")
-    sections: dict[str, dict] = {}
-    for kind, unit, number, subject, due_on, title, url in rows:
-        section = sections.setdefault(kind, {"label": labels.get(kind, kind), "units": {}})
-        items = section["units"].setdefault(unit or _("Không rõ đơn vị"), [])
-        items.append(
-            {
-                "title": title or number,
-                "subject": subject if subject != number else "",
-                "link": f"{base}{url or '/'}",
-                "due": fmt(due_on),
-            }
-        )
-    order = list(ReminderKind.values)
-    result = []
-    for _kind, section in sorted(sections.items(), key=lambda item: order.index(item[0])):
-        units = []
-        for name, items in section["units"].items():
-            text_lines, html_lines = [], []
-            for item in items:
-                subject = item["subject"] if len(item["subject"]) <= 200 else item["subject"][:199] + "…"
-                text_lines.append(
-                    f"  - {item['title']} ({due_word} {item['due']})"
-                    + (f"\n    {subject}" if subject else "")
-                    + f"\n    {item['link']}"
-                )
-                html_lines.append(
-                    f'<li><a href="{escape(item["link"])}" style="color:#a31515;">{escape(item["title"])}</a> '
-                    f"({due_word} {item['due']})"
-                    + (f'<br><span style="color:#555;">{escape(subject)}</span>' if subject else "")
-                    + "</li>"
-                )
-            units.append(
-                {"name": name, "items": items, "text": "\n".join(text_lines), "html": mark_safe("\n".join(html_lines))}
-            )  # noqa: S308 - every part escaped above
-        result.append({"label": section["label"], "units": units})
-    return result
-
-
-def build_digest_email(digest: Digest) -> EmailMultiAlternatives:
-    base = settings.PORTAL_BASE_URL.rstrip("/")
-    sections = digest_sections(digest)
-    context = {
-        "recipient": digest.user,
-        "day": fmt(digest.day),
-        "sections": sections,
-        "count": sum(len(unit["items"]) for section in sections for unit in section["units"]),
-        "notifications_link": f"{base}{path_plain('notifications:list')}",
-        "preferences_link": f"{base}{path_plain('notifications:preferences')}",
-    }
-    return _mail_message("digest", context, digest.user.email)
-
-
-def notification_of(reminder: Reminder) -> Notification | None:
-    try:
-        return reminder.notification
-    except Notification.DoesNotExist:
-        return None
-
-
-def build_email(reminder: Reminder) -> EmailMultiAlternatives:
-    notification = notification_of(reminder)
-    base = settings.PORTAL_BASE_URL.rstrip("/")
-    path = notification.url if notification and notification.url else "/"
-    context = {
-        "reminder": reminder,
-        "notification": notification,
-        "recipient": reminder.recipient,
-        "due": fmt(reminder.due_on),
-        "link": f"{base}{path}",
-        "notifications_link": f"{base}{path_plain('notifications:list')}",
-        "preferences_link": f"{base}{path_plain('notifications:preferences')}",
-    }
-    return _mail_message("reminder", context, reminder.recipient.email)
-
-
-def _mail_message(template: str, context: dict, to: str) -> EmailMultiAlternatives:
-    """notifications/email/<template>_subject.txt, .txt and .html as one text + HTML message."""
-    subject = " ".join(render_to_string(f"notifications/email/{template}_subject.txt", context).split())
-    text = render_to_string(f"notifications/email/{template}.txt", context)
-    html = render_to_string(f"notifications/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 # ---------------------------------------------------------------------------------------- delivery
@@ -331,13 +229,6 @@ class Interrupted(Exception):
         self.resume = {"claim": claim, "sent": sent}
 
 
-def message_id(kind: str, pk: int) -> str:
-    """The Message-ID of a reminder's or a digest's e-mail: the same on every attempt, so a copy sent
-    again after the SMTP window (below) is recognisable as the same message by the mail system."""
-    domain = urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
-    return f"<{kind}-{pk}@{domain}>"
-
-
 def _claimed_by(obj: Reminder | Digest, claim: str | None) -> bool:
     """Whether ``obj`` is still held by the attempt that made ``claim`` (its retry resumes it)."""
     return (
@@ -414,16 +305,41 @@ def _mark_reminder_sent(reminder_id: int, stamp: datetime.datetime) -> int:
     )
 
 
-def _mark_digest_sent(digest_id: int, stamp: datetime.datetime) -> int:
+MARK_DIGEST_SENT = """
+WITH digest AS (
+    UPDATE notifications_digest SET status = 'sent', sent_at = %(now)s, last_error = '', updated_at = %(now)s
+    WHERE id = %(pk)s AND status = 'sending' AND claimed_at = %(stamp)s RETURNING id
+), items AS (
+    UPDATE notifications_reminder SET
+        status = CASE WHEN %(all)s OR id = ANY(%(listed)s) THEN 'sent' ELSE status END,
+        sent_at = CASE WHEN %(all)s OR id = ANY(%(listed)s) THEN %(now)s ELSE sent_at END,
+        digest_id = CASE WHEN %(all)s OR id = ANY(%(listed)s) THEN digest_id END,
+        updated_at = %(now)s
+    WHERE digest_id IN (SELECT id FROM digest) AND status = 'digest'
+)
+SELECT count(*) FROM digest
+"""
+
+
+def _mark_digest_sent(digest_id: int, stamp: datetime.datetime, listed: list[int] | None = None) -> int:
+    """Mark the digest and the items it listed sent, in one statement on PostgreSQL. An item gathered
+    into the digest after it was built (a second scan the same day) is detached for the next one."""
     now = timezone.now()
+    if db.vendor == "postgresql":
+        with db.cursor() as cursor:
+            params = {"now": now, "pk": digest_id, "stamp": stamp, "all": listed is None, "listed": listed or []}
+            cursor.execute(MARK_DIGEST_SENT, params)  # type: ignore[arg-type]
+            return int(cursor.fetchone()[0])
     with transaction.atomic():
         marked = Digest.objects.filter(pk=digest_id, status=ReminderStatus.SENDING, claimed_at=stamp).update(
             status=ReminderStatus.SENT, sent_at=now, last_error="", updated_at=now
         )
         if marked:
-            Reminder.objects.filter(digest_id=digest_id, status=ReminderStatus.DIGEST).update(
-                status=ReminderStatus.SENT, sent_at=now, updated_at=now
-            )
+            items = Reminder.objects.filter(digest_id=digest_id, status=ReminderStatus.DIGEST)
+            if listed is not None:
+                items.exclude(pk__in=listed).update(digest=None, updated_at=now)
+                items = items.filter(pk__in=listed)
+            items.update(status=ReminderStatus.SENT, sent_at=now, updated_at=now)
     return marked
 
 
@@ -466,13 +382,17 @@ def deliver_digest(
     sent: bool = False,
     connection: BaseEmailBackend | None = None,
     digest: Digest | None = None,
+    rows: list[tuple] | None = None,
 ) -> str:
     """Send one digest, at most once (claimed by a conditional UPDATE like a reminder's e-mail).
-    ``digest``: already read, with its user (a batch reads its digests in one query)."""
+    ``digest`` and ``rows``: already read, with its user and its items (a batch reads them at once)."""
     if sent and claim:
         return _resume_mark("digest", digest_id, partial(_mark_digest_sent, digest_id), claim)
     if digest is None:
         digest = Digest.objects.select_related("user").filter(pk=digest_id).first()
+    if rows is None:
+        rows = digest_rows([digest_id])[digest_id]
+    listed = [row[0] for row in rows]
 
     def skip(now: datetime.datetime) -> None:
         with transaction.atomic():
@@ -487,8 +407,8 @@ def deliver_digest(
         Digest,
         digest,
         digest.user if digest else None,
-        lambda: build_digest_email(digest),  # type: ignore[arg-type]
-        partial(_mark_digest_sent, digest_id),
+        lambda: build_digest_email(digest, rows),  # type: ignore[arg-type]
+        partial(_mark_digest_sent, digest_id, listed=listed),
         skip,
         claim,
         connection,
@@ -521,6 +441,7 @@ def deliver_digest_batch(
             if not (sent and len(digest_ids) == 1):
                 connection.open()
         digests = Digest.objects.select_related("user").in_bulk(digest_ids)
+        rows = digest_rows(digest_ids)
     except RETRY_ERRORS as exc:
         raise BatchStopped(digest_ids, {"claim": claim, "sent": sent}) from exc
     try:
@@ -533,6 +454,7 @@ def deliver_digest_batch(
                     sent=sent if first else False,
                     connection=connection,
                     digest=digests.get(pk),
+                    rows=rows[pk],
                 )
             except Interrupted as exc:
                 raise BatchStopped(digest_ids[index:], exc.resume) from exc.__cause__
