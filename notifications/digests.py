@@ -1,11 +1,12 @@
 """Digests: the daily digest of each user (one e-mail a day listing every reminder waiting for it) and
-the leaders' weekly digest (overdue reviews and directives of the units below them)."""
+the leaders' weekly digest (overdue reviews and directives of their unit and the units below)."""
 
 from __future__ import annotations
 
 import datetime
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -17,6 +18,7 @@ from meetings import reminders as meeting_reminders
 from notifications import delivery
 from notifications.models import Digest, Reminder, ReminderKind, ReminderStatus
 from regulations import reminders as regulation_reminders
+from regulations.models import ReviewState
 
 
 def queue_digests(today: datetime.date) -> int:
@@ -42,9 +44,11 @@ def queue_digests(today: datetime.date) -> int:
 
 
 def leader_weekly_digest(now: datetime.datetime | None = None) -> int:
-    """Every leader whose sub-units (the localities below the leader's own) have overdue reviews or
-    directives gets one notification a week (and an e-mail), exactly once per ISO week. Returns how
-    many were new."""
+    """Every leader whose unit or units below (the leader's locality and the localities under it) have
+    overdue directives or reviews gets ONE bell entry a week, and an e-mail, exactly once per ISO week
+    ("Tuần 49: 11 nhiệm vụ quá hạn, 3 sơ kết đến hạn trong đơn vị và cấp dưới"), linking to the lists
+    filtered on what is overdue: never one entry per item. The beat runs it daily, so the week's entry
+    appears the first day anything is overdue, not only on Monday. Returns how many were new."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     monday = today - datetime.timedelta(days=today.weekday())
@@ -57,37 +61,19 @@ def leader_weekly_digest(now: datetime.datetime | None = None) -> int:
     leaders = User.objects.filter(is_active=True, role=Role.LEADER, agency__isnull=False).values_list(
         "pk", "agency_id", "agency__locality_id", "email_notifications", "email"
     )
-    dashboard = f"{delivery.path_plain('dashboard:index')}"
+    directives_link = f"{delivery.path_plain('meetings:directives')}?state=overdue"
+    reviews_link = f"{delivery.path_plain('regulations:list')}?review_state={ReviewState.OVERDUE}"
     rows: list[Reminder] = []
     texts: dict[int, tuple[str, str, str]] = {}
     for user_id, agency_id, locality_id, email_on, email in leaders:
         own = paths.get(locality_id)
         if own is None:
             continue
-        below = [pk for pk, p in paths.items() if p.startswith(own) and pk != locality_id]
-        per_unit = [
-            (names[pk], reviews.get(pk, 0), directives.get(pk, 0))
-            for pk in below
-            if reviews.get(pk) or directives.get(pk)
-        ]
-        if not per_unit:
-            continue
-        total_r, total_d = sum(r for _n, r, _d in per_unit), sum(d for _n, _r, d in per_unit)
-        per_unit.sort(key=lambda row: (-(row[1] + row[2]), row[0]))
-        lines = "\n".join(
-            _("- %(unit)s: %(r)s quy chế quá hạn sơ kết, %(d)s nhiệm vụ quá hạn") % {"unit": unit, "r": r, "d": d}
-            for unit, r, d in per_unit[:20]
-        )
-        more = len(per_unit) - 20
-        texts[locality_id] = (
-            _("Tổng hợp tuần: đơn vị cấp dưới có %(r)s quy chế quá hạn sơ kết, %(d)s nhiệm vụ quá hạn")
-            % {"r": total_r, "d": total_d},
-            _("Tình hình đến ngày %(day)s của các đơn vị cấp dưới:") % {"day": delivery.fmt(today)}
-            + "\n"
-            + lines
-            + (("\n" + _("… và %(n)s địa bàn khác.") % {"n": more}) if more > 0 else ""),
-            dashboard,
-        )
+        if locality_id not in texts:
+            text = _week_text(week, today, own, paths, names, reviews, directives, directives_link, reviews_link)
+            if text is None:
+                continue
+            texts[locality_id] = text
         rows.append(
             Reminder(
                 kind=ReminderKind.LEADER_WEEKLY,
@@ -109,3 +95,42 @@ def leader_weekly_digest(now: datetime.datetime | None = None) -> int:
         delivery.notify_missing(ReminderKind.LEADER_WEEKLY, list(texts), lambda subject_id: texts[subject_id])
         delivery.enqueue_immediate(stamp)
     return count
+
+
+def _week_text(
+    week: int,
+    today: datetime.date,
+    own: str,
+    paths: dict[int, str],
+    names: dict[int, str],
+    reviews: dict[int, int],
+    directives: dict[int, int],
+    directives_link: str,
+    reviews_link: str,
+) -> tuple[str, str, str] | None:
+    """The bell entry (title, body, link) of one leader's locality, or None when nothing is overdue."""
+    per_unit = [
+        (names[pk], directives.get(pk, 0), reviews.get(pk, 0))
+        for pk, path in paths.items()
+        if path.startswith(own) and (reviews.get(pk) or directives.get(pk))
+    ]
+    if not per_unit:
+        return None
+    total_d, total_r = sum(d for _n, d, _r in per_unit), sum(r for _n, _d, r in per_unit)
+    parts = [_("%(n)s nhiệm vụ quá hạn") % {"n": total_d}] if total_d else []
+    parts += [_("%(n)s sơ kết đến hạn") % {"n": total_r}] if total_r else []
+    title = _("Tuần %(week)s: %(parts)s trong đơn vị và cấp dưới") % {"week": week, "parts": ", ".join(parts)}
+    per_unit.sort(key=lambda row: (-(row[1] + row[2]), row[0]))
+    lines = [
+        _("- %(unit)s: %(d)s nhiệm vụ quá hạn, %(r)s quy chế quá hạn sơ kết") % {"unit": unit, "d": d, "r": r}
+        for unit, d, r in per_unit[:20]
+    ]
+    if len(per_unit) > 20:
+        lines.append(_("… và %(n)s địa bàn khác.") % {"n": len(per_unit) - 20})
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    if total_d:
+        lines.append(_("Danh sách nhiệm vụ quá hạn: %(link)s") % {"link": base + directives_link})
+    if total_r:
+        lines.append(_("Danh sách quy chế quá hạn sơ kết: %(link)s") % {"link": base + reviews_link})
+    body = _("Tình hình đến ngày %(day)s:") % {"day": delivery.fmt(today)} + "\n" + "\n".join(lines)
+    return title, body, directives_link if total_d else reviews_link

@@ -297,10 +297,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.scan_reminders_task",
         "schedule": crontab(hour=7, minute=0),
     },
-    # Leaders: overdue reviews and directives of the units below them, Monday morning.
+    # Leaders: one bell entry (and e-mail) a week for the overdue reviews and directives of their unit and
+    # the units below. Run daily, once per ISO week: the entry comes the first day anything is overdue.
     "notifications-leader-weekly": {
         "task": "notifications.tasks.leader_weekly_digest_task",
-        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+        "schedule": crontab(hour=7, minute=30),
     },
     # Re-enqueues reminders whose e-mail failed or never left (broker or SMTP down), so none is lost.
     # The dashboard's regulation and directive figures depend on the day (overdue, in force).

@@ -268,7 +268,7 @@ def test_saving_a_meeting_recomputes_its_directives(world, monkeypatch, django_c
     }
 
 
-def test_leaders_get_a_weekly_digest_of_the_units_below(world, enqueued):
+def test_leaders_get_a_weekly_digest_of_their_unit_and_the_units_below(world, enqueued):
     RegulationFactory(host_agency=world.vks_ks, due=D(2024, 1, 2))
     DirectiveFactory(
         meeting__host_agency=world.vks_tc,
@@ -276,16 +276,36 @@ def test_leaders_get_a_weekly_digest_of_the_units_below(world, enqueued):
         assigned_agency=world.vks_ks,
         deadline=D(2024, 2, 1),
     )
-    assert digests.leader_weekly_digest(at(D(2024, 3, 4))) == 2  # a Monday
+    assert digests.leader_weekly_digest(at(D(2024, 3, 4))) == 3  # a Monday
     rows = dict(Reminder.objects.values_list("recipient__username", "stage"))
-    # Khánh Sơn is below Khánh Hòa and the nation; Khánh Sơn's own leader has no units below.
-    assert rows == {"kh.leader": "week-2024-W10", "supreme.leader": "week-2024-W10"}
+    # Khánh Sơn is its own leader's unit, and below Khánh Hòa and the nation.
+    assert rows == {"ks.leader": "week-2024-W10", "kh.leader": "week-2024-W10", "supreme.leader": "week-2024-W10"}
     note = Notification.objects.get(user=world.kh_leader)
-    assert "1 quy chế quá hạn sơ kết, 1 nhiệm vụ quá hạn" in note.title
-    assert "Khánh Sơn" in note.body and note.url == reverse("dashboard:index")
+    assert note.title == "Tuần 10: 1 nhiệm vụ quá hạn, 1 sơ kết đến hạn trong đơn vị và cấp dưới"
+    assert "Khánh Sơn" in note.body and note.url == reverse("meetings:directives") + "?state=overdue"
+    assert reverse("regulations:list") + "?review_state=overdue" in note.body
     assert sorted(enqueued) == sorted(Reminder.objects.values_list("pk", flat=True))
     assert digests.leader_weekly_digest(at(D(2024, 3, 6))) == 0  # same week: nothing twice
-    assert digests.leader_weekly_digest(at(D(2024, 3, 11))) == 2
+    assert digests.leader_weekly_digest(at(D(2024, 3, 11))) == 3
+
+
+def test_province_leaders_bell_carries_one_entry_for_the_overdue_directives_under_them(world, enqueued, client_for):
+    """Issue 20 point 7: the bell was empty while the dashboard showed overdue directives under the leader."""
+    for agency in (world.vks_kh, world.vks_kh, world.vks_ks):  # two of the province's own, one below
+        DirectiveFactory(
+            meeting__host_agency=world.vks_kh,
+            meeting__state=MeetingState.HELD,
+            assigned_agency=agency,
+            deadline=D(2024, 2, 1),
+        )
+    # The beat runs it every day: on a Wednesday the entry comes, the next day nothing more.
+    assert digests.leader_weekly_digest(at(D(2024, 3, 6))) == 3  # ks, kh and the supreme leader
+    assert digests.leader_weekly_digest(at(D(2024, 3, 7))) == 0
+    weekly = Notification.objects.filter(user=world.kh_leader, reminder__kind=ReminderKind.LEADER_WEEKLY)
+    assert [n.title for n in weekly] == ["Tuần 10: 3 nhiệm vụ quá hạn trong đơn vị và cấp dưới"]
+    page = client_for(world.kh_leader).get(reverse("notifications:list")).content.decode()
+    assert "Tuần 10: 3 nhiệm vụ quá hạn trong đơn vị và cấp dưới" in page
+    assert (reverse("meetings:directives") + "?state=overdue").replace("&", "&amp;") in page
 
 
 def test_admin_starts_a_scan_from_the_status_page(world, client_for, monkeypatch):
