@@ -145,6 +145,7 @@ def run(mode: str, queue: str, port: int, sink: Sink, args: argparse.Namespace) 
         ],
         cwd=ROOT,
         env=env,
+        stdout=subprocess.DEVNULL,
     )
     try:
         for _ in range(240):
