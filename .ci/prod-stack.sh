@@ -12,6 +12,7 @@
 #   6. the workers killed (SIGKILL) during a register PDF job and during an import: with the heartbeat
 #      sweep 5.5 minutes ahead (simulated) both end failed with "Chạy lại", which then finishes; "Hủy"
 #      ends a third, stuck one at once (.ci/prod_stack_faults.py).
+#   7. PostgreSQL restarted during a digest batch, on a private cluster (.ci/prod_stack_mail_restart.py).
 # Own database (portal_prodstack), Redis db 9, ports 18500-18539. Fails loudly; always cleans up.
 #
 # Each process is started and stopped by the functions below (start_web N, stop_proc NAME [SIGNAL],
@@ -59,6 +60,10 @@ stop_proc() {
   unset "PIDS[$name]"
 }
 cleanup() {
+  if [ -f "$work/pgmail/data/postmaster.pid" ]; then # step 6's private cluster, if the step was cut short
+    su postgres -c "$(ls -d /usr/lib/postgresql/*/bin | tail -1)/pg_ctl -D $work/pgmail/data -m immediate stop" \
+      >/dev/null 2>&1 || true
+  fi
   for name in "${!PIDS[@]}"; do kill -KILL -- "-${PIDS[$name]}" 2>/dev/null || true; done
   redis-cli -n "$REDIS_DB" flushdb >/dev/null 2>&1 || true
   psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
@@ -373,5 +378,9 @@ from regulations.models import RegisterJob
 assert RegisterJob.objects.get(pk=$stuck_job).state == 'cancelled', 'the sweep changed the cancelled job'" \
   || fail "the cancelled job did not stay cancelled"
 faults rerun "$register_job" || fail "Chạy lại of the killed register job"
+
+log "7. PostgreSQL restarted during a digest batch (a private cluster on port 18540: 5432 is shared)"
+"$PY" .ci/prod_stack_mail_restart.py "$work/pgmail" "${PROD_STACK_MAIL_DIGESTS:-300}" 18540 \
+  || fail "mail after a PostgreSQL restart"
 
 log "production stack: OK"
