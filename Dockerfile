@@ -17,6 +17,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libffi8 \
         fonts-croscore fonts-liberation2 fonts-dejavu-core fontconfig \
+        tesseract-ocr tesseract-ocr-vie ocrmypdf \
         postgresql-common \
     && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
     && apt-get install -y --no-install-recommends postgresql-client-${PG_MAJOR} \

@@ -49,8 +49,11 @@ DIRECTIVE_CHANGED = "directive.changed"  # directives=, localities=: saved, dele
 DOCUMENT_ISSUED = "document.issued"  # documents=, meetings=: an official document got its number
 IMPORT_FINISHED = "import.finished"  # everything an import wrote, merged: regulations=, meetings=, directives=, ...
 JOB_FINISHED = "job.finished"  # user=, title=, body=, url=: a background job ended; tell its owner
+ORIGINAL_ADDED = "original.added"  # originals=, regulations=: an original file was uploaded (to be read)
 # Events whose data are lists of ids, merged by union; any other event is delivered as published.
-MERGED = frozenset({REGULATION_CHANGED, MEETING_CHANGED, DIRECTIVE_CHANGED, DOCUMENT_ISSUED, IMPORT_FINISHED})
+MERGED = frozenset(
+    {REGULATION_CHANGED, MEETING_CHANGED, DIRECTIVE_CHANGED, DOCUMENT_ISSUED, IMPORT_FINISHED, ORIGINAL_ADDED}
+)
 
 SWEEP_AFTER = datetime.timedelta(seconds=60)  # a committed event not delivered by then was lost or failed
 LEASE = datetime.timedelta(minutes=5)  # a sweep's claim on the rows it is delivering

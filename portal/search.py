@@ -36,3 +36,33 @@ def matches_all_words(field: str, text: str):
 def natural_key(text: str) -> tuple:
     """Sort key that puts "Khu vực 2" before "Khu vực 10" and "Tỉnh 09" before "Tỉnh 10"."""
     return tuple(int(part) if part.isdigit() else normalize(part) for part in re.split(r"(\d+)", text))
+
+
+def _fold(ch: str) -> str:
+    if ch.isspace():
+        return " "
+    decomposed = unicodedata.normalize("NFD", ch)
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").replace("đ", "d").replace("Đ", "d").lower()
+
+
+def locate(text: str, query: str) -> tuple[int, int] | None:
+    """Where ``query`` (normalised: the whole phrase, else its first word) occurs in ``text``, as
+    offsets into the original ``text``; matching as ``normalize`` does, accents and spacing ignored."""
+    words = tokens(query)
+    if not words:
+        return None
+    folded: list[str] = []
+    offsets: list[int] = []
+    for index, ch in enumerate(text):
+        for part in _fold(ch):
+            if part == " " and (not folded or folded[-1] == " "):
+                continue
+            folded.append(part)
+            offsets.append(index)
+    haystack = "".join(folded)
+    for needle in (" ".join(words), words[0]):
+        start = haystack.find(needle)
+        if start >= 0:
+            end = start + len(needle) - 1
+            return offsets[start], offsets[end] + 1
+    return None

@@ -13,6 +13,7 @@ urlpatterns = [
     path("co-quan/", include("agencies.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("quy-che/", include("regulations.urls")),
+    path("quy-che/ban-goc/", include("originals.urls")),
     path("hoi-nghi/", include("meetings.urls")),
     path("tong-quan/", include("dashboards.urls")),
     path("ky-so/", include("signing.urls")),

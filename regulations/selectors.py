@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from agencies.models import Agency
 from portal import access
-from regulations import reviews, rules
+from regulations import reviews, rules, texts
 from regulations.models import (
     Article,
     Field,
@@ -71,6 +71,38 @@ def detail(user: User, pk: int) -> Regulation:
         Prefetch("incoming_relations", queryset=RegulationRelation.objects.select_related("source")),
     )
     return access.get_or_404(user, qs, pk=pk)
+
+
+def attach_text_panels(regulation: Regulation, can_reread: bool) -> bool:
+    """Each original of the page gets ``text_panel`` (its text, read by the registered source, see
+    ``regulations.texts``); True when one is still being read (the page then polls its progress)."""
+    originals = list(regulation.originals.all())
+    panels = texts.panels([o.pk for o in originals])
+    pending = False
+    for original in originals:
+        panel = panels.get(original.pk)
+        if panel is not None:
+            panel["can_reread"] = can_reread
+            pending = pending or not panel["status"]["finished"]
+        original.text_panel = panel  # type: ignore[attr-defined]
+    return pending
+
+
+def attach_text_hits(rows: list[Regulation], query: str) -> None:
+    """Rows of a search found inside an original get ``original_hit`` ("Tìm thấy trong bản gốc, trang 3:
+    …"); an amending document's original counts for the regulation it amends."""
+    if not query.strip() or not rows:
+        return
+    root_of = {row.pk: row.pk for row in rows}
+    for row in rows:
+        root_of.update({amendment.pk: row.pk for amendment in row.amendments.all()})
+    hits = texts.snippets(list(root_of), query[:200])
+    found: dict[int, str] = {}
+    for regulation_id, line in hits.items():
+        found.setdefault(root_of[regulation_id], line)
+    for row in rows:
+        if row.pk in found:
+            row.original_hit = found[row.pk]  # type: ignore[attr-defined]
 
 
 def relation_choices(user: User, exclude_pk: int | None = None) -> QuerySet[Regulation]:

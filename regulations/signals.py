@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
 from portal import events
-from regulations.models import Regulation, RegulationParty
+from regulations.models import Original, Regulation, RegulationParty
 
 
 def announce(regulation_ids: Iterable[int], locality_ids: Iterable[int | None] = ()) -> None:
@@ -38,10 +38,16 @@ def _fields_changed(sender: type, instance: object, action: str, **kwargs: Any) 
         announce([instance.pk], [instance.locality_id])
 
 
+def _original_added(sender: type[Original], instance: Original, created: bool = False, **kwargs: Any) -> None:
+    if created:
+        events.publish(events.ORIGINAL_ADDED, originals=[instance.pk], regulations=[instance.regulation_id])
+
+
 def connect() -> None:
     post_init.connect(_remember, sender=Regulation, dispatch_uid="announce-regulation-init")
     post_save.connect(_changed, sender=Regulation, dispatch_uid="announce-regulation-save")
     post_delete.connect(_changed, sender=Regulation, dispatch_uid="announce-regulation-delete")
     post_save.connect(_party_changed, sender=RegulationParty, dispatch_uid="announce-party-save")
     post_delete.connect(_party_changed, sender=RegulationParty, dispatch_uid="announce-party-delete")
+    post_save.connect(_original_added, sender=Original, dispatch_uid="announce-original-added")
     m2m_changed.connect(_fields_changed, sender=Regulation.fields.through, dispatch_uid="announce-fields")

@@ -36,6 +36,8 @@ def _filtered(request: AuthenticatedHttpRequest) -> RegulationFilter:
 def regulation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if filterset.is_valid() and filterset.form.cleaned_data.get("q"):
+        selectors.attach_text_hits(list(page.object_list), filterset.form.cleaned_data["q"])
     return render(
         request,
         "regulations/list.html",
@@ -160,6 +162,8 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     regulation = selectors.detail(request.user, pk)
     today = selectors.today()
     reviews = list(selectors.review_meetings(request.user, regulation))
+    can_edit = access.can_write(request.user, regulation.locality_id)
+    texts_pending = selectors.attach_text_panels(regulation, can_edit)
     return render(
         request,
         "regulations/detail.html",
@@ -173,7 +177,8 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "amendments": selectors.amendments(request.user, regulation),
             "amended_regulation": selectors.amended_regulation(request.user, regulation),
             "changes": selectors.history(regulation),
-            "can_edit": access.can_write(request.user, regulation.locality_id),
+            "can_edit": can_edit,
+            "texts_pending": texts_pending,
             "can_record_meeting": access.can_write(request.user, regulation.locality_id, access.MEETING_ROLES),
         },
     )

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "accounts",
     "agencies",
     "regulations",
+    "originals",
     "meetings",
     "notifications",
     "dashboards",
@@ -222,6 +223,10 @@ MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=0)
 
 # Upload limits: originals are checked in the form; Django's own limit stays above it.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Reading the originals' text (originals.extract): pages per file, OCR seconds per page, memory of OCR.
+ORIGINALS_MAX_PAGES = env.int("ORIGINALS_MAX_PAGES", default=100)
+ORIGINALS_PAGE_TIMEOUT = env.int("ORIGINALS_PAGE_TIMEOUT", default=60)
+ORIGINALS_MEMORY_MB = env.int("ORIGINALS_MEMORY_MB", default=2048)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -90,12 +90,13 @@ def register_rows(regulations: Iterable[Regulation], today: datetime.date) -> Sa
         )
         rows.append(
             format_html(
-                '<tr><td><a href="{}">{}</a><br><span class="kind">{}</span></td><td>{}</td><td>{}</td>'
+                '<tr><td><a href="{}">{}</a><br><span class="kind">{}</span></td><td>{}{}</td><td>{}</td>'
                 '<td><ul class="plain">{}</ul></td><td>{}</td><td>{}{}</td><td>{} {}</td></tr>',
                 url_for_pk("regulations:detail", reg.pk),
                 reg.number,
                 reg.get_type_display(),
                 reg.title,
+                format_html('<p class="original-hit">{}</p>', hit) if (hit := getattr(reg, "original_hit", "")) else "",
                 _date(reg.signed_on),
                 parties,
                 "; ".join(f.name for f in reg.fields.all()),

@@ -16,6 +16,7 @@ LAYERS = [
     "audit",
     "accounts",
     "regulations",
+    "originals",
     "signing",
     "meetings",
     "notifications",
