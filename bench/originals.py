@@ -60,6 +60,69 @@ SENTENCES = [
     "Công an xã hướng dẫn người dân trình báo tố giác tội phạm tại trụ sở gần nhất.",
 ]
 RARE = "Biên bản kiểm tra việc tạm giữ tại nhà tạm giữ Công an khu vực số {n}."
+# The generated originals: 15 sentences a page from 10,000 (subject, verb, object, when), and the phrases
+# searched for in a share of the originals: "người bị tạm giữ" in 3 %, "tố giác, tin báo" in 10 %.
+SUBJECTS = [
+    "Viện kiểm sát nhân dân",
+    "Tòa án nhân dân",
+    "Cơ quan điều tra",
+    "Chi cục Thi hành án dân sự",
+    "Công an xã",
+    "Ủy ban nhân dân",
+    "Ban cán sự đảng",
+    "Văn phòng",
+    "Phòng nghiệp vụ",
+    "Thanh tra",
+]
+VERBS = [
+    "phối hợp",
+    "thông báo",
+    "gửi",
+    "kiểm tra",
+    "tổng hợp",
+    "báo cáo",
+    "trao đổi",
+    "thống nhất",
+    "hướng dẫn",
+    "đánh giá",
+]
+OBJECTS = [
+    "kết quả giải quyết vụ án",
+    "hồ sơ vụ việc",
+    "bản án, quyết định",
+    "kế hoạch công tác năm",
+    "số liệu thống kê",
+    "văn bản hướng dẫn",
+    "kiến nghị khắc phục vi phạm",
+    "lịch phiên tòa",
+    "tài liệu, chứng cứ",
+    "quyết định thi hành án",
+]
+TAILS = [
+    "trong thời hạn bảy ngày",
+    "theo quy định của pháp luật",
+    "hằng tháng",
+    "khi có yêu cầu",
+    "bằng văn bản",
+    "qua hệ thống điện tử",
+    "trước ngày 15 hằng tháng",
+    "tại trụ sở cơ quan",
+    "theo quy chế này",
+    "khi phát hiện sai sót",
+]
+PHRASES = [(0.03, SENTENCES[1]), (0.10, SENTENCES[2])]
+
+
+def page_text(rng: random.Random, n: int) -> str:
+    sentences = [
+        f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(TAILS)}." for _ in range(15)
+    ]
+    for share, phrase in PHRASES:
+        if rng.random() < share:
+            sentences.insert(rng.randrange(len(sentences)), phrase)
+    if rng.random() < 0.001:
+        sentences.append(RARE.format(n=n))
+    return " ".join(sentences)
 
 
 def pages_for_ocr(count: int) -> bytes:
@@ -123,9 +186,7 @@ def ensure_texts(total: int) -> None:
             originals = Original.objects.bulk_create(batch)
             rows = []
             for original in originals:
-                page = " ".join(rng.choice(SENTENCES) for _ in range(15))
-                if rng.random() < 0.001:
-                    page += " " + RARE.format(n=original.pk)
+                page = page_text(rng, original.pk)
                 rows.append(
                     OriginalText(
                         original_id=original.pk,

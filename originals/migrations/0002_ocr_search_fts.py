@@ -4,17 +4,17 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    # Full text (words), not trigrams: matching needs no re-read of the long texts (originals.selectors).
     schema_editor.execute(
-        "CREATE INDEX IF NOT EXISTS original_text_search_trgm ON originals_originaltext "
-        "USING gin (search_text gin_trgm_ops)"
+        "CREATE INDEX IF NOT EXISTS original_text_search_fts ON originals_originaltext "
+        "USING gin (to_tsvector('simple', search_text))"
     )
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("DROP INDEX IF EXISTS original_text_search_trgm")
+    schema_editor.execute("DROP INDEX IF EXISTS original_text_search_fts")
 
 
 class Migration(migrations.Migration):
