@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from originals.models import OriginalText, TextState
 from portal.jobs import progress
-from portal.search import locate, matches_all_words, tokens
+from portal.search import fold, locate, matches_all_words, tokens
 
 SNIPPET_BEFORE, SNIPPET_AFTER = 60, 140
 _SPACES = re.compile(r"\s+")
@@ -51,20 +51,23 @@ def _excerpt(page: str, start: int, end: int) -> str:
 def snippet(pages: list[str], query: str) -> str:
     """ "Tìm thấy trong bản gốc, trang N: …" for the first page holding every word (else the first word)."""
     words = tokens(query)
-    best: tuple[int, str, tuple[int, int]] | None = None
-    for number, page in enumerate(pages, start=1):
-        where = locate(page, query)
-        if where is None:
-            continue
-        if all(locate(page, word) for word in words):
-            best = (number, page, where)
-            break
-        if best is None:
-            best = (number, page, where)
-    if best is None:
+    if not words:
         return ""
-    number, page, (start, end) = best
-    return f"Tìm thấy trong bản gốc, trang {number}: {_excerpt(page, start, end)}"
+    chosen = None
+    for number, page in enumerate(pages, start=1):
+        folded = fold(page)  # a quick test per page; offsets are worked out for the chosen page only
+        if all(word in folded for word in words):
+            chosen = number
+            break
+        if chosen is None and words[0] in folded:
+            chosen = number
+    if chosen is None:
+        return ""
+    page = pages[chosen - 1]
+    where = locate(page, query)
+    if where is None:
+        return ""
+    return f"Tìm thấy trong bản gốc, trang {chosen}: {_excerpt(page, *where)}"
 
 
 class Source:

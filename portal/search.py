@@ -5,6 +5,7 @@ normalised the same way and matched with ``contains``. Unicode decomposition str
 vowel marks but leaves đ/Đ, which is folded by hand.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -38,11 +39,19 @@ def natural_key(text: str) -> tuple:
     return tuple(int(part) if part.isdigit() else normalize(part) for part in re.split(r"(\d+)", text))
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold(ch: str) -> str:
     if ch.isspace():
         return " "
     decomposed = unicodedata.normalize("NFD", ch)
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").replace("đ", "d").replace("Đ", "d").lower()
+
+
+def fold(text: str) -> str:
+    """``normalize`` character by character, without collapsing spaces: usually the same length as
+    ``text`` (then offsets in one are offsets in the other). A translate table over the text's distinct
+    characters: C speed on pages of OCR text."""
+    return text.translate({ord(ch): _fold(ch) for ch in set(text)})
 
 
 def locate(text: str, query: str) -> tuple[int, int] | None:
@@ -51,6 +60,18 @@ def locate(text: str, query: str) -> tuple[int, int] | None:
     words = tokens(query)
     if not words:
         return None
+    table = {ord(ch): _fold(ch) for ch in set(text)}
+    if any(len(folded) != 1 for folded in table.values()):
+        return _locate_slow(text, words)
+    haystack = text.translate(table)
+    for pattern in (r"\s+".join(map(re.escape, words)), re.escape(words[0])):
+        match = re.search(pattern, haystack)
+        if match:
+            return match.start(), match.end()
+    return None
+
+
+def _locate_slow(text: str, words: list[str]) -> tuple[int, int] | None:
     folded: list[str] = []
     offsets: list[int] = []
     for index, ch in enumerate(text):

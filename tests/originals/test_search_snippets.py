@@ -14,3 +14,9 @@ def test_snippet_names_the_first_page_holding_every_word():
     line = snippet(pages, "nguoi bi tam giu")
     assert line == "Tìm thấy trong bản gốc, trang 3: Gửi danh sách người bị tạm giữ hằng ngày."
     assert snippet(pages, "phuc hoi") == ""
+
+
+def test_locate_in_text_with_combining_marks_falls_back_to_offsets():
+    text = "Danh sa\u0301ch người bị tạm giữ"  # "á" written as a + combining acute, as some PDFs do
+    start, end = locate(text, "danh sach")
+    assert text[start:end] == "Danh sa\u0301ch"
