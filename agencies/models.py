@@ -13,7 +13,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.search import matches_all_words, normalize
+from agencies.lookup import search_q
+from portal.search import normalize
 
 
 class LocalityLevel(models.TextChoices):
@@ -95,7 +96,8 @@ class AgencyQuerySet(models.QuerySet):
         return self.filter(models.Q(active_to__isnull=True) | models.Q(active_to__gte=on))
 
     def search(self, text: str) -> AgencyQuerySet:
-        return self.filter(matches_all_words("search_text", text))
+        """Agencies matching every typed word, abbreviations ("VKSND", "CA", "KV7") included."""
+        return self.filter(search_q(text))
 
 
 class Agency(models.Model):

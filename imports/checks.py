@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from accounts.models import User
+from agencies.lookup import AgencyIndex
 from agencies.models import Agency
 from imports.columns import COLUMNS
 from imports.models import ImportKind
@@ -160,36 +161,21 @@ def _choice(value: object, choices: Sequence[tuple[str, StrOrPromise]], what: st
 
 
 class Agencies:
-    """Agencies the user may name, found by code or by name without diacritics."""
+    """Agencies the user may name, found by ``agencies.lookup`` (codes, names with or without
+    diacritics, the usual abbreviations)."""
 
     def __init__(self, user: User) -> None:
-        rows = list(access.agencies(user).values_list("pk", "code", "name", "short_name"))
-        self.by_code = {code.upper(): pk for pk, code, _n, _s in rows}
-        self.by_name: dict[str, set[int]] = defaultdict(set)
-        self.names = {pk: name for pk, _c, name, _s in rows}
-        for pk, _code, name, short in rows:
-            for text in (name, short):
-                if text:
-                    self.by_name[normalize(text)].add(pk)
+        rows = list(
+            access.agencies(user).values_list("pk", "code", "name", "short_name", "active_to", "current_carrier_id")
+        )
+        carriers = {row[5] for row in rows if row[5] is not None}
+        names = dict(Agency.objects.filter(pk__in=carriers).values_list("pk", "name"))
+        self.index = AgencyIndex(rows, names)
+        self.names = self.index.names
         self.writable = set(access.writable_agencies(user, access.EDIT_ROLES).values_list("pk", flat=True))
 
-    def find(self, text: str) -> int:
-        text = text.strip()
-        if text.upper() in self.by_code:
-            return self.by_code[text.upper()]
-        matches = self.by_name.get(normalize(text), set())
-        if len(matches) == 1:
-            return next(iter(matches))
-        if len(matches) > 1:
-            raise ValueError(f"Có nhiều cơ quan tên “{text[:80]}”; hãy ghi mã cơ quan.")
-        near = difflib.get_close_matches(normalize(text), list(self.by_name), n=3, cutoff=0.6)
-        names = []
-        for key in near:
-            for pk in sorted(self.by_name[key]):
-                if self.names[pk] not in names:
-                    names.append(self.names[pk])
-        hint = f" Có phải: {'; '.join(names[:3])}?" if names else ""
-        raise ValueError(f"Không tìm thấy cơ quan “{text[:80]}”.{hint}")
+    def find(self, text: str, on: datetime.date | None = None) -> int:
+        return self.index.resolve(text, on)
 
 
 class Checker:
@@ -251,14 +237,16 @@ class Checker:
             errors.append((key, str(exc)))
             return None
 
-    def _agency(self, value: object, key: str, errors: list, *, host: bool) -> int | None:
+    def _agency(
+        self, value: object, key: str, errors: list, *, host: bool, on: datetime.date | None = None
+    ) -> int | None:
         text = _text(value)
         if not text:
             if host:
                 errors.append((key, MSG_REQUIRED))
             return None
         try:
-            pk = self.agencies.find(text)
+            pk = self.agencies.find(text, on)
         except ValueError as exc:
             errors.append((key, str(exc)))
             return None
@@ -293,10 +281,11 @@ class Checker:
         reg_type = self._get(
             row, "type", errors, lambda x: _choice(x, RegulationType.choices, "Loại văn bản"), required=True
         )
-        host = self._agency(v.get("host"), "host", errors, host=True)
+        signed_on = self._get(row, "signed_on", errors, parse_date, required=True)
+        host = self._agency(v.get("host"), "host", errors, host=True, on=signed_on)
         partners = []
         for text in _split(v.get("parties")):
-            pk = self._agency(text, "parties", errors, host=False)
+            pk = self._agency(text, "parties", errors, host=False, on=signed_on)
             if pk is not None:
                 if pk == host or pk in partners:
                     errors.append(("parties", f"Cơ quan “{text[:80]}” được ghi hai lần."))
@@ -304,7 +293,6 @@ class Checker:
                     partners.append(pk)
         if not _split(v.get("parties")):
             errors.append(("parties", "Cần ít nhất một cơ quan tham gia ký kết."))
-        signed_on = self._get(row, "signed_on", errors, parse_date, required=True)
         in_force_from = self._get(row, "in_force_from", errors, parse_date) or signed_on
         expires_on = self._get(row, "expires_on", errors, parse_date)
         for name, message in regulation_services.date_errors(signed_on, in_force_from, expires_on).items():
@@ -375,7 +363,9 @@ class Checker:
         ends_at = self._get(row, "ends_at", errors, parse_datetime)
         if starts_at and ends_at and ends_at < starts_at:
             errors.append(("ends_at", "Thời điểm kết thúc không được trước lúc bắt đầu."))
-        host = self._agency(v.get("host"), "host", errors, host=True)
+        host = self._agency(
+            v.get("host"), "host", errors, host=True, on=timezone.localdate(starts_at) if starts_at else None
+        )
         states = [(s, MeetingState(s).label) for s in IMPORTABLE_STATES]
         state = self._get(row, "state", errors, lambda x: _choice(x, states, "Trạng thái") if _text(x) else None)
         if state is None and starts_at:

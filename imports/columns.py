@@ -33,7 +33,7 @@ REGULATION_COLUMNS = [
         "Số, ký hiệu",
         True,
         "Số, ký hiệu của văn bản; cùng cơ quan chủ trì thì không trùng.",
-        "01/2016/QCPH-VKSKS-TAKS",
+        "01/2025/QCPH-VKSKV7-TAKV7",
         width=26,
     ),
     Column(
@@ -49,20 +49,20 @@ REGULATION_COLUMNS = [
         "host",
         "Cơ quan chủ trì",
         True,
-        "Mã cơ quan (ví dụ VKS-KS) hoặc tên đầy đủ; gõ không dấu cũng được. Phải là đơn vị của bạn.",
-        "VKS-KS",
+        "Mã cơ quan (ví dụ VKS-KV7-KH), tên đầy đủ hoặc tên viết tắt; gõ không dấu cũng được. Phải là đơn vị của bạn.",
+        "VKS-KV7-KH",
         width=30,
     ),
     Column(
         "parties",
         "Cơ quan tham gia ký kết",
         True,
-        "Một hoặc nhiều cơ quan, cách nhau bằng dấu chấm phẩy (;), theo mã hoặc tên.",
-        "TA-KV7; Cơ quan Cảnh sát điều tra Công an tỉnh Khánh Hòa",
+        "Một hoặc nhiều cơ quan, cách nhau bằng dấu chấm phẩy (;), theo mã, tên đầy đủ hoặc tên viết tắt.",
+        "TA-KV7-KH; Cơ quan Cảnh sát điều tra Công an tỉnh Khánh Hòa",
         width=36,
     ),
-    Column("signed_on", "Ngày ký", True, DATE_HELP, "22/03/2016", width=14),
-    Column("in_force_from", "Có hiệu lực từ ngày", False, DATE_HELP + "; bỏ trống = ngày ký.", "22/03/2016", width=14),
+    Column("signed_on", "Ngày ký", True, DATE_HELP, "15/09/2025", width=14),
+    Column("in_force_from", "Có hiệu lực từ ngày", False, DATE_HELP + "; bỏ trống = ngày ký.", "15/09/2025", width=14),
     Column("expires_on", "Hết hiệu lực ngày", False, DATE_HELP, "", width=14),
     Column(
         "fields",
@@ -93,7 +93,7 @@ MEETING_COLUMNS = [
         "Tên hội nghị, cuộc họp",
         True,
         "Tên đầy đủ.",
-        "Hội nghị sơ kết 03 năm thực hiện Quy chế phối hợp giải quyết tố giác, tin báo về tội phạm",
+        "Hội nghị sơ kết 06 tháng thực hiện Quy chế phối hợp giải quyết tố giác, tin báo về tội phạm",
         width=44,
     ),
     Column(
@@ -101,18 +101,18 @@ MEETING_COLUMNS = [
         "Bắt đầu",
         True,
         "ngày/tháng/năm giờ:phút, ví dụ 25/06/2022 08:00 (bỏ giờ = 08:00).",
-        "25/06/2022 08:00",
+        "16/03/2026 08:00",
         width=18,
     ),
     Column(
-        "ends_at", "Kết thúc", False, "ngày/tháng/năm giờ:phút, không trước lúc bắt đầu.", "25/06/2022 11:30", width=18
+        "ends_at", "Kết thúc", False, "ngày/tháng/năm giờ:phút, không trước lúc bắt đầu.", "16/03/2026 11:30", width=18
     ),
     Column(
         "host",
         "Cơ quan chủ trì",
         True,
-        "Mã cơ quan hoặc tên đầy đủ; gõ không dấu cũng được. Phải là đơn vị của bạn.",
-        "VKS-KS",
+        "Mã cơ quan, tên đầy đủ hoặc tên viết tắt; gõ không dấu cũng được. Phải là đơn vị của bạn.",
+        "VKSND khu vực 7 - Khánh Hòa",
         width=30,
     ),
     Column(
@@ -123,7 +123,7 @@ MEETING_COLUMNS = [
         "Đã tổ chức",
         "meeting_states",
     ),
-    Column("place", "Địa điểm", False, "Tùy chọn.", "Hội trường VKSND huyện Khánh Sơn", width=30),
+    Column("place", "Địa điểm", False, "Tùy chọn.", "Hội trường VKSND khu vực 7 - Khánh Hòa", width=30),
     Column("chair", "Người chủ trì", False, "Họ và tên người chủ trì (vai trò: Chủ trì).", "Nguyễn Văn An", width=24),
     Column(
         "chair_role",
@@ -139,10 +139,22 @@ MEETING_COLUMNS = [
         False,
         "Số, ký hiệu của các quy chế được sơ kết, cách nhau bằng dấu chấm phẩy (;); có thể là quy chế "
         "trong trang “Quy chế phối hợp” của cùng tệp.",
-        "01/2016/QCPH-VKSKS-TAKS",
+        "01/2025/QCPH-VKSKV7-TAKV7",
         width=28,
     ),
     Column("conclusions", "Kết luận", False, "Tùy chọn.", "", width=40),
+]
+
+# Other ways of naming an agency, shown in the guide; every one of them imports (tests/imports).
+AGENCY_EXAMPLES = [
+    ("Mã", "TA-KV7-KH"),
+    ("Tên đầy đủ", "Tòa án nhân dân khu vực 7 - Khánh Hòa"),
+    ("Tên viết tắt", "TAND khu vực 7 - Khánh Hòa"),
+    ("Viết tắt khu vực", "TAND KV7 Khánh Hòa"),
+    ("Gõ không dấu", "Toa an nhan dan khu vuc 7 Khanh Hoa"),
+    ("Viết tắt cơ quan điều tra", "CQCSĐT Công an tỉnh Khánh Hòa"),
+    ("Viết tắt công an", "CQCSĐT CA tỉnh Khánh Hòa"),
+    ("Thi hành án dân sự", "THADS khu vực 7 - Khánh Hòa"),
 ]
 
 COLUMNS: dict[str, list[Column]] = {ImportKind.REGULATIONS: REGULATION_COLUMNS, ImportKind.MEETINGS: MEETING_COLUMNS}

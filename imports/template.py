@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from imports.columns import COLUMNS, GUIDE_SHEET, LISTS_SHEET, SHEETS, Column
+from imports.columns import AGENCY_EXAMPLES, COLUMNS, GUIDE_SHEET, LISTS_SHEET, SHEETS, Column
 from imports.models import ImportKind
 from meetings.models import AttendeeRole, MeetingKind, MeetingState
 from regulations.models import Field, RegulationType
@@ -18,6 +18,7 @@ from regulations.models import Field, RegulationType
 VALIDATED_ROWS = 5000
 BOLD = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DDE7F3")
+AGENCY_EXAMPLES_TITLE = "Các cách ghi tên cơ quan (cột Cơ quan chủ trì, Cơ quan tham gia ký kết)"
 IMPORTABLE_STATES = (MeetingState.PLANNED, MeetingState.HELD, MeetingState.CANCELLED)
 
 
@@ -106,8 +107,10 @@ def _write_guide(sheet, lists: dict) -> None:
         ),
         ("Ngày tháng: ngày/tháng/năm (22/03/2016) hoặc ô kiểu ngày của Excel. Giờ: giờ:phút (08:00).",),
         (
-            "Cơ quan: ghi mã (ví dụ VKS-KS) hoặc tên đầy đủ; tên gõ không dấu vẫn được nhận. "
-            "Cơ quan chủ trì phải là đơn vị của người nhập.",
+            "Cơ quan: ghi mã, tên đầy đủ hoặc tên viết tắt thường dùng (VKSND, TAND, CQCSĐT, CA, THADS, "
+            "khu vực 7 hay KV7); tên gõ không dấu vẫn được nhận. Cơ quan chủ trì phải là đơn vị của người nhập. "
+            "Cơ quan đã giải thể chỉ ghi được cho văn bản, cuộc họp trước ngày giải thể; sau ngày đó hãy ghi "
+            "đơn vị kế thừa.",
         ),
         (
             "Nhập lại cùng một tệp không tạo bản ghi trùng: quy chế được nhận ra theo cơ quan chủ trì và số, ký hiệu; "
@@ -116,6 +119,10 @@ def _write_guide(sheet, lists: dict) -> None:
         ("Tệp CSV: lưu dạng “CSV UTF-8”; mỗi tệp CSV chứa một loại dữ liệu với dòng tiêu đề như trang tương ứng.",),
         (),
     ]
+    rows.append((AGENCY_EXAMPLES_TITLE,))
+    rows.append(("Cách ghi", "", "", "Ví dụ"))
+    rows += [(how, "", "", example) for how, example in AGENCY_EXAMPLES]
+    rows.append(())
     for kind in (ImportKind.REGULATIONS, ImportKind.MEETINGS):
         rows.append((f"Trang “{SHEETS[kind]}”",))
         rows.append(("Cột", "Bắt buộc", "Cách ghi", "Ví dụ"))
@@ -128,7 +135,7 @@ def _write_guide(sheet, lists: dict) -> None:
     for row in rows:
         sheet.append(list(row))
         current = sheet.max_row
-        if len(row) == 1 or row[:1] == ("Cột",):
+        if len(row) == 1 or row[:1] in (("Cột",), ("Cách ghi",)):
             for cell in sheet[current]:
                 cell.font = BOLD
         for cell in sheet[current]:
