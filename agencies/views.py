@@ -6,7 +6,7 @@ from django.shortcuts import render
 from agencies import sections as page_sections
 from agencies import selectors
 from agencies.models import Agency, AgencyKind
-from portal import access
+from portal import access, params
 from portal.http import AuthenticatedHttpRequest
 
 
@@ -57,13 +57,20 @@ AUTOCOMPLETE_LIMIT = 30
 @login_required
 def autocomplete(request: AuthenticatedHttpRequest) -> JsonResponse:
     """Agencies for searchable selects, loaded as the user types: only the user's scope (another
-    unit's agencies never appear), searched without diacritics, at most AUTOCOMPLETE_LIMIT."""
+    unit's agencies never appear), searched without diacritics, at most AUTOCOMPLETE_LIMIT.
+
+    ``?doi_tac=1`` is the party picker of a record: the partners the 2025 map allows the user's unit
+    (``selectors.partner_picker``), and with ``ngay=dd/mm/yyyy`` (the record's date) no agency
+    dissolved before that day."""
     text = request.GET.get("q", "")[:100]
-    agencies = access.agencies(request.user)
-    if text.strip():
-        agencies = agencies.search(text)
+    if request.GET.get("doi_tac"):
+        agencies = selectors.partner_picker(request.user, text, params.date_param(request.GET.get("ngay")))
+    else:
+        agencies = access.agencies(request.user).select_related("current_carrier").order_by("name")
+        if text.strip():
+            agencies = agencies.search(text)
     results = [
-        {"value": agency.pk, "text": agency.name if agency.is_active else f"{agency.name} (đã giải thể)"}
-        for agency in agencies.only("id", "name", "active_from", "active_to").order_by("name")[:AUTOCOMPLETE_LIMIT]
+        {"value": agency.pk, "text": selectors.display_with_carrier(agency, short=False)}
+        for agency in agencies[:AUTOCOMPLETE_LIMIT]
     ]
     return JsonResponse({"results": results})

@@ -10,6 +10,7 @@ import datetime
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
+from agencies import selectors as agency_selectors
 from agencies.models import Agency, AgencySuccession
 from meetings import selectors as meeting_selectors
 from meetings.models import Directive, Meeting
@@ -22,15 +23,18 @@ def _to_list(relation: str, queryset: QuerySet) -> Prefetch:
     return Prefetch(relation, queryset=queryset, to_attr=f"api_{relation}")
 
 
-def agencies(user: User, text: str = "") -> QuerySet[Agency]:
+def agencies(user: User, text: str = "", partners: bool = False, on: datetime.date | None = None) -> QuerySet[Agency]:
+    """The agencies in scope; with ``partners`` the party picker of the pages (the 2025 map's rule,
+    ``agencies.selectors.partner_picker``), dated ``on``."""
     successions = AgencySuccession.objects.select_related("predecessor", "successor")
-    qs = (
-        access.agencies(user)
-        .select_related("locality", "parent", "current_carrier")
-        .prefetch_related(_to_list("successions", successions), _to_list("predecessions", successions))
-        .order_by("name", "pk")
+    if partners:
+        qs = agency_selectors.partner_picker(user, text, on)
+    else:
+        qs = access.agencies(user).order_by("name", "pk")
+        qs = qs.search(text) if text.strip() else qs
+    return qs.select_related("locality", "parent", "current_carrier").prefetch_related(
+        _to_list("successions", successions), _to_list("predecessions", successions)
     )
-    return qs.search(text) if text.strip() else qs
 
 
 def regulations(user: User, today: datetime.date) -> QuerySet[Regulation]:

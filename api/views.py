@@ -25,6 +25,7 @@ from api.schema import ApiAutoSchema
 from dashboards import selectors as dashboard_selectors
 from meetings.filters import DirectiveFilter, MeetingFilter
 from meetings.models import Directive, Meeting
+from portal import params
 from regulations.filters import RegulationFilter
 from regulations.models import Regulation
 
@@ -52,7 +53,21 @@ class TodayMixin:
 @extend_schema_view(
     list=extend_schema(
         summary="Danh sách cơ quan, đơn vị trong phạm vi được xem",
-        parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="Tìm theo tên, mã (không dấu)")],
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="Tìm theo tên, mã, tên viết tắt (không dấu)"),
+            OpenApiParameter(
+                "doi_tac",
+                OpenApiTypes.BOOL,
+                description="Chỉ các cơ quan được chọn làm bên ký kết với đơn vị của người dùng (bản đồ 2025): "
+                "cùng tỉnh, cấp trên, đơn vị kế thừa đối tác cũ (xếp trước)",
+            ),
+            OpenApiParameter(
+                "ngay",
+                OpenApiTypes.DATE,
+                description="Ngày của văn bản (yyyy-mm-dd hoặc dd/mm/yyyy), cùng doi_tac: "
+                "bỏ cơ quan đã giải thể trước ngày này",
+            ),
+        ],
     ),
     retrieve=extend_schema(summary="Một cơ quan, đơn vị với quan hệ kế thừa"),
 )
@@ -61,7 +76,17 @@ class AgencyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.AgencySerializer
 
     def get_queryset(self) -> QuerySet[Agency]:
-        return selectors.agencies(user_of(self.request), self.request.query_params.get("q", "")[:200])
+        query = self.request.query_params
+        on = None
+        if query.get("ngay"):
+            on = params.date_param(query["ngay"])
+            if on is None:
+                raise exceptions.ValidationError({"ngay": ["Ngày không hợp lệ: ghi yyyy-mm-dd hoặc dd/mm/yyyy."]})
+        flag = query.get("doi_tac", "")
+        if flag not in ("", "true", "false", "1", "0"):
+            raise exceptions.ValidationError({"doi_tac": ["Ghi true hoặc false."]})
+        partners = flag in ("true", "1")
+        return selectors.agencies(user_of(self.request), query.get("q", "")[:200], partners, on)
 
 
 @extend_schema_view(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from accounts.models import User
+from agencies import selectors as agency_selectors
 from agencies.lookup import AgencyIndex
 from agencies.models import Agency
 from imports.columns import COLUMNS
@@ -166,7 +167,9 @@ class Agencies:
 
     def __init__(self, user: User) -> None:
         rows = list(
-            access.agencies(user).values_list("pk", "code", "name", "short_name", "active_to", "current_carrier_id")
+            agency_selectors.picker_agencies(user).values_list(
+                "pk", "code", "name", "short_name", "active_to", "current_carrier_id"
+            )
         )
         carriers = {row[5] for row in rows if row[5] is not None}
         names = dict(Agency.objects.filter(pk__in=carriers).values_list("pk", "name"))
@@ -174,8 +177,20 @@ class Agencies:
         self.names = self.index.names
         self.writable = set(access.writable_agencies(user, access.EDIT_ROLES).values_list("pk", flat=True))
 
+        self._partners: dict[int, set[int]] = {}
+
     def find(self, text: str, on: datetime.date | None = None) -> int:
         return self.index.resolve(text, on)
+
+    def partner_error(self, host: int, partner: int, on: datetime.date | None) -> str | None:
+        """The 2025 map's rule (``agencies.selectors.partner_choices``), its ids kept per host."""
+        if host not in self._partners:
+            host_agency = Agency.objects.select_related("locality").get(pk=host)
+            self._partners[host] = set(agency_selectors.partner_choices(host_agency).values_list("pk", flat=True))
+        if partner in self._partners[host]:
+            return None
+        objects = Agency.objects.select_related("locality", "current_carrier").in_bulk([host, partner])
+        return agency_selectors.partner_error(objects[host], objects[partner], on)
 
 
 class Checker:
@@ -289,6 +304,8 @@ class Checker:
             if pk is not None:
                 if pk == host or pk in partners:
                     errors.append(("parties", f"Cơ quan “{text[:80]}” được ghi hai lần."))
+                elif host is not None and (problem := self.agencies.partner_error(host, pk, signed_on)):
+                    errors.append(("parties", problem))
                 else:
                     partners.append(pk)
         if not _split(v.get("parties")):

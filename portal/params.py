@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.http import HttpRequest
@@ -18,6 +19,18 @@ def int_param(value: object) -> int | None:
         return None
     number = int(value)
     return number if number > 0 else None
+
+
+def date_param(value: object) -> datetime.date | None:
+    """``value`` as a date typed dd/mm/yyyy (or ISO yyyy-mm-dd), or None for anything else."""
+    if not isinstance(value, str):
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(value.strip()[:10], fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def safe_next(request: HttpRequest, target: object, fallback: str) -> str:

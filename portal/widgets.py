@@ -190,9 +190,16 @@ class AutocompleteSelectMultiple(AutocompleteSelect):
     allow_multiple_selected = True
 
 
-def agency_autocomplete(multiple: bool = False) -> AutocompleteSelect:
-    """The widget for any choice among the agencies in the user's scope."""
+def agency_autocomplete(multiple: bool = False, partner_dated_by: str = "") -> AutocompleteSelect:
+    """The widget for any choice among the agencies in the user's scope. ``partner_dated_by`` names
+    the form's date field: the picker then offers the partners the 2025 map allows for a record of
+    that date (``agencies.selectors.partner_picker``)."""
     from django.urls import reverse_lazy
+    from django.utils.text import format_lazy
 
     url = cast(str, reverse_lazy("agencies:autocomplete"))  # resolved when rendered, after the URLconf loads
+    if partner_dated_by:
+        url = cast(str, format_lazy("{}?doi_tac=1", url))
+        attrs = {"data-autocomplete-date": partner_dated_by}
+        return AutocompleteSelectMultiple(url, attrs) if multiple else AutocompleteSelect(url, attrs)
     return AutocompleteSelectMultiple(url) if multiple else AutocompleteSelect(url)

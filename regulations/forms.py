@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from agencies.models import Agency
+from agencies.selectors import display_with_carrier, picker_agencies
 from portal import access
 from portal.forms import BoundedDatesMixin, SafeModelChoiceField, SafeModelMultipleChoiceField
 from portal.widgets import DateInput, agency_autocomplete
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
 class AgencyChoiceField(SafeModelChoiceField):
     def label_from_instance(self, obj: Agency) -> str:
-        return obj.name if obj.is_active_on() else f"{obj.name} (đã giải thể)"
+        return display_with_carrier(obj, short=False)
 
 
 def bounded_integer(
@@ -131,7 +132,7 @@ class PartyForm(forms.Form):
     agency = AgencyChoiceField(
         label=_("Cơ quan"),
         queryset=Agency.objects.none(),
-        widget=agency_autocomplete(),
+        widget=agency_autocomplete(partner_dated_by="signed_on"),
         error_messages={"required": _("Vui lòng chọn cơ quan.")},
     )
     role = forms.ChoiceField(label=_("Vai trò"), choices=PartyRole.choices, initial=PartyRole.PARTY)
@@ -152,18 +153,24 @@ class RowsFormSet(forms.BaseFormSet):
 
 
 class BasePartyFormSet(RowsFormSet):
-    def __init__(self, *args, user: User, **kwargs):
-        self.user = user
+    def __init__(self, *args, user: User, instance: Regulation | None = None, **kwargs):
+        self.user, self.instance = user, instance
         super().__init__(*args, **kwargs)
-        # Parties are chosen among the agencies in the user's scope, like every other choice.
-        choices = access.agencies(user).order_by("name")
         for form in [*self.forms, self.empty_form]:
-            form.fields["agency"].queryset = choices
+            form.fields["agency"].queryset = self.choices()
+
+    def choices(self):
+        """The user's scope and the partners the 2025 map gives their unit (the host chosen is checked
+        by ``services.partner_errors``), and the parties already on the record being edited."""
+        choices = picker_agencies(self.user)
+        if self.instance is not None and self.instance.pk:
+            choices = choices | Agency.objects.filter(regulation_parties__regulation=self.instance)
+        return choices.distinct().select_related("current_carrier").order_by("name")
 
     @property
     def empty_form(self):
         form = super().empty_form
-        form.fields["agency"].queryset = access.agencies(self.user).order_by("name")
+        form.fields["agency"].queryset = self.choices()
         return form
 
     def clean(self):
@@ -327,7 +334,9 @@ class RegulationEditor:
             parties_initial = [{"agency": own, "role": PartyRole.HOST}]
             articles_initial = []
             relations_initial = relation_initial or []
-        self.parties = PartyFormSet(data, prefix="parties", initial=None if bound else parties_initial, user=user)
+        self.parties = PartyFormSet(
+            data, prefix="parties", initial=None if bound else parties_initial, user=user, instance=instance
+        )
         self.articles = ArticleFormSet(data, prefix="articles", initial=None if bound else articles_initial)
         self.originals = OriginalFormSet(data, files, prefix="originals")
         self.relations = RelationFormSet(
@@ -343,6 +352,12 @@ class RegulationEditor:
         valid = self.form.is_valid()
         for formset in self.formsets:
             valid = formset.is_valid() and valid
+        if valid:
+            rows = self.parties.rows()
+            signed_on = self.form.cleaned_data.get("signed_on")
+            for index, message in services.partner_errors([f.cleaned_data for f in rows], signed_on, self.instance):
+                rows[index].add_error("agency", message)
+                valid = False
         if valid:
             host = services.host_of([f.cleaned_data for f in self.parties.rows()])
             if host and services.number_taken(

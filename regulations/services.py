@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from agencies import selectors as agency_selectors
 from agencies.models import Agency
 from portal import access
 from portal.search import normalize
@@ -192,6 +193,25 @@ def party_errors(parties: Sequence[dict[str, Any]]) -> list[StrOrPromise]:
     return errors
 
 
+def partner_errors(
+    parties: Sequence[dict], on: date | None, instance: Regulation | None = None
+) -> list[tuple[int, str]]:
+    """(row index, message) for each co-signer the 2025 map does not allow the host for a record
+    dated ``on`` (``agencies.selectors.partner_error``: one rule for the form, the import and the API)."""
+    host = host_of(parties)
+    if host is None:
+        return []
+    kept = set(instance.parties.values_list("agency_id", flat=True)) if instance is not None and instance.pk else set()
+    problems = []
+    for index, party in enumerate(parties):
+        agency = party["agency"]
+        if party["role"] == PartyRole.HOST or agency.pk == host.pk:
+            continue
+        if message := agency_selectors.partner_error(host, agency, on, signed_before=agency.pk in kept):
+            problems.append((index, message))
+    return problems
+
+
 def host_of(parties: Sequence[dict]) -> Agency | None:
     hosts = [p["agency"] for p in parties if p["role"] == PartyRole.HOST]
     return hosts[0] if len(hosts) == 1 else None
@@ -206,6 +226,8 @@ def validate(
         errors.setdefault(name, []).append(message)
     if problems := party_errors(parties):
         errors["parties"] = problems
+    for _index, message in partner_errors(parties, data.get("signed_on"), instance):
+        errors.setdefault("parties", []).append(message)
     host = host_of(parties)
     if host is not None:
         if not access.writable_agencies(user).filter(pk=host.pk).exists():

@@ -155,13 +155,34 @@
         };
         settings.load = function (query, callback) {
           var sep = url.indexOf("?") === -1 ? "?" : "&";
-          fetch(url + sep + "q=" + encodeURIComponent(query), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          var extra = "";
+          // A party picker offers the partners of the record's date (its form's date field).
+          var dateName = select.getAttribute("data-autocomplete-date");
+          var dateInput = dateName && select.form ? select.form.querySelector("[name='" + dateName + "']") : null;
+          if (dateInput && dateInput.value) {
+            extra = "&ngay=" + encodeURIComponent(dateInput.value);
+          }
+          fetch(url + sep + "q=" + encodeURIComponent(query) + extra, { credentials: "same-origin", headers: { Accept: "application/json" } })
             .then(function (r) { return r.ok ? r.json() : { results: [] }; })
             .then(function (data) { callback(data.results); })
             .catch(function () { callback(); });
         };
       }
       new window.TomSelect(select, settings);
+      var dateField = select.getAttribute("data-autocomplete-date");
+      var dateBox = dateField && select.form ? select.form.querySelector("[name='" + dateField + "']") : null;
+      if (dateBox && !dateBox.hasAttribute("data-picker-date")) {
+        dateBox.setAttribute("data-picker-date", "");
+        dateBox.addEventListener("change", function () {
+          // Another date, other partners: forget what was loaded for the old one.
+          select.form.querySelectorAll("select[data-autocomplete-date]").forEach(function (other) {
+            if (other.tomselect) {
+              other.tomselect.loadedSearches = {};
+              other.tomselect.clearOptions();
+            }
+          });
+        });
+      }
     });
   }
 

@@ -37,19 +37,23 @@ def guide_examples(template: bytes) -> tuple[dict[str, str], list[str]]:
     return by_header, names
 
 
-def test_every_example_the_guide_shows_imports_with_no_error(client_for) -> None:
-    load_demo_agencies()
-    client = client_for(user_of("VKSTC", Role.ADMIN))
+def import_guide_examples(client) -> tuple[ImportJob, list[str]]:
+    """Download the template as ``client``'s user, fill its rows with every example its guide shows, upload."""
     template = client.get(reverse("imports:template")).content
     by_header, names = guide_examples(template)
-    assert len(names) >= 6
     regulation = {c.key: by_header[f"Trang “Quy chế phối hợp”|{c.header}"] for c in REGULATION_COLUMNS}
     meeting = {c.key: by_header[f"Trang “Hội nghị, cuộc họp”|{c.header}"] for c in MEETING_COLUMNS}
     # Each other way of naming an agency, as the co-signer of a regulation of its own.
     more = [{**regulation, "number": f"{n:02d}/2025/QCPH-VD", "parties": name} for n, name in enumerate(names, start=2)]
     data = xlsx([regulation, *more], [meeting], template=template)
     response = client.post(reverse("imports:regulations"), {"file": SimpleUploadedFile("vi-du.xlsx", data)})
-    job = ImportJob.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    return ImportJob.objects.get(pk=response["Location"].rstrip("/").split("/")[-1]), names
+
+
+def test_every_example_the_guide_shows_imports_with_no_error(client_for) -> None:
+    load_demo_agencies()
+    job, names = import_guide_examples(client_for(user_of("VKSTC", Role.ADMIN)))
+    assert len(names) >= 6
     assert job.errors == []
     assert job.status == ImportStatus.READY
     assert job.counts == {"created": 2 + len(names), "updated": 0, "skipped": 0, "errors": 0}
