@@ -302,10 +302,15 @@ class RegulationEditor:
         data=None,
         files=None,
         relation_initial: list[dict] | None = None,
+        amends: Regulation | None = None,
     ):
-        self.user, self.instance = user, instance
+        self.user, self.instance, self.amends = user, instance, amends
         bound = data is not None
-        self.form = RegulationForm(data, instance=instance)
+        self.form = RegulationForm(data, instance=instance, initial=self._amendment_initial() if amends else None)
+        if amends is not None:
+            # An amending document is part of the regulation it amends: no review cycle of its own.
+            for name in ("review_interval_months", "final_review_on"):
+                del self.form.fields[name]
         if instance is not None:
             parties_initial = [
                 {
@@ -334,6 +339,9 @@ class RegulationEditor:
             parties_initial = [{"agency": own, "role": PartyRole.HOST}]
             articles_initial = []
             relations_initial = relation_initial or []
+            if amends is not None:
+                parties_initial = self._amendment_parties(amends, own)
+                relations_initial = [{"kind": RelationKind.AMENDS, "target": amends}]
         self.parties = PartyFormSet(
             data, prefix="parties", initial=None if bound else parties_initial, user=user, instance=instance
         )
@@ -343,6 +351,39 @@ class RegulationEditor:
             data, prefix="relations", initial=None if bound else relations_initial, user=user, instance=instance
         )
         self.files_lost = bound and bool(files)
+
+    def _amendment_initial(self) -> dict:
+        assert self.amends is not None
+        return {
+            "type": self.amends.type,
+            "title": _("Sửa đổi, bổ sung %(title)s") % {"title": self.amends.title[:480]},
+            "fields": list(self.amends.fields.values_list("pk", flat=True)),
+        }
+
+    def _amendment_parties(self, amends: Regulation, own: Agency | None) -> list[dict]:
+        """The amended regulation's parties, each as it stands today: a dissolved one by the unit that
+        carries its work; the host by the user's own unit if they cannot write for the old host."""
+        writable = set(access.writable_agencies(self.user).values_list("pk", flat=True))
+        rows: list[dict] = []
+        for party in amends.parties.select_related("agency__current_carrier").order_by("role", "order", "id"):
+            agency = party.agency
+            if not agency.is_active and agency.current_carrier_id:
+                agency = agency.current_carrier
+            if party.role == PartyRole.HOST and agency.pk not in writable and own is not None:
+                agency = own
+            if any(row["agency"].pk == agency.pk for row in rows):
+                continue
+            same = agency.pk == party.agency_id
+            rows.append(
+                {
+                    "agency": agency,
+                    "role": party.role,
+                    "signatory_name": party.signatory_name if same else "",
+                    "signatory_title": party.signatory_title if same else "",
+                    "signing_capacity": party.signing_capacity if same else "",
+                }
+            )
+        return rows
 
     @property
     def formsets(self):
@@ -393,6 +434,11 @@ class RegulationEditor:
 
     def service_args(self) -> dict:
         data = dict(self.form.cleaned_data)
+        relations = [self._dated(f.cleaned_data, data) for f in self.relations.rows()]
+        if self.amends is not None:
+            data.pop("review_interval_months", None)  # the model's default; an amendment has no cycle
+            if not any(r["target"].pk == self.amends.pk and r["kind"] == RelationKind.AMENDS for r in relations):
+                relations.append(self._dated({"kind": RelationKind.AMENDS, "target": self.amends}, data))
         return {
             "data": data,
             "parties": [f.cleaned_data for f in self.parties.rows()],
@@ -402,7 +448,7 @@ class RegulationEditor:
                 for f in self.originals.rows()
                 if f.cleaned_data.get("file")
             ],
-            "relations": [self._dated(f.cleaned_data, data) for f in self.relations.rows()],
+            "relations": relations,
         }
 
     @staticmethod

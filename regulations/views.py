@@ -203,25 +203,29 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.writable_agencies(request.user).exists():
         raise PermissionDenied(_("Bạn không có quyền ghi nhận quy chế."))
     relation_initial = []
-    # "?thay_the=<pk>" / "?sua_doi=<pk>": the regulation page's buttons open the form with the relation filled.
-    for param, kind in (("thay_the", RelationKind.SUPERSEDES), ("sua_doi", RelationKind.AMENDS)):
-        target = params.int_param(request.GET.get(param))
-        if request.method == "GET" and target is not None:
-            old = selectors.visible(request.user).filter(pk=target).first()
-            if old is not None:
-                relation_initial = [{"kind": kind, "target": old}]
+    # "?thay_the=<pk>": the regulation page's button opens the form with the replacement filled.
+    target = params.int_param(request.GET.get("thay_the"))
+    if request.method == "GET" and target is not None:
+        old = selectors.visible(request.user).filter(pk=target).first()
+        if old is not None:
+            relation_initial = [{"kind": RelationKind.SUPERSEDES, "target": old}]
+    # "?sua_doi=<pk>": recording an amendment of that regulation (its parties copied, no review cycle).
+    amends = None
+    if (amended_pk := params.int_param(request.GET.get("sua_doi"))) is not None:
+        amends = selectors.visible(request.user).filter(pk=amended_pk).first()
     if request.method == "POST":
-        editor = RegulationEditor(request.user, data=request.POST, files=request.FILES)
+        editor = RegulationEditor(request.user, data=request.POST, files=request.FILES, amends=amends)
         if editor.is_valid():
             try:
                 regulation = services.create_regulation(request.user, **editor.service_args())
             except ValidationError as exc:
                 editor.add_service_errors(exc)
             else:
-                messages.success(request, _("Đã lưu quy chế %(number)s.") % {"number": regulation.number})
+                saved = _("Đã lưu văn bản sửa đổi, bổ sung %(number)s.") if amends else _("Đã lưu quy chế %(number)s.")
+                messages.success(request, saved % {"number": regulation.number})
                 return redirect(regulation)
     else:
-        editor = RegulationEditor(request.user, relation_initial=relation_initial)
+        editor = RegulationEditor(request.user, relation_initial=relation_initial, amends=amends)
     return _render_form(request, editor)
 
 
