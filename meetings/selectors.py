@@ -99,6 +99,7 @@ def detail_page(user: User, meeting: Meeting) -> dict[str, Any]:
     can_edit = access.can_write(user, meeting.locality_id, access.MEETING_ROLES)
     documents = meeting_documents(meeting)
     digest = services.record_digest(meeting)
+    refusal = services.deletion_refusal(meeting, documents)
     return {
         "meeting": meeting,
         "can_edit": can_edit,
@@ -112,7 +113,8 @@ def detail_page(user: User, meeting: Meeting) -> dict[str, Any]:
             or not any(d.doc_type == t for d in documents)
             for t in (DocumentType.MINUTES, DocumentType.NOTICE)
         },
-        "can_delete": can_edit and all(d.status == DocumentStatus.DRAFT for d in documents),
+        "can_delete": can_edit and refusal is None,
+        "delete_refused": refusal if can_edit else None,
     }
 
 

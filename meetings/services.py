@@ -200,10 +200,26 @@ def set_state(meeting: Meeting, state: str, *, user: User | None = None) -> Meet
     return meeting
 
 
+def deletion_refusal(meeting: Meeting, documents: Iterable[OfficialDocument] | None = None) -> str | None:
+    """Why this meeting cannot be deleted (``None`` if it can): one rule for the page, which then
+    offers no "Xóa cuộc họp" and says why, and for the delete itself. ``documents``: the meeting's
+    documents if already read."""
+    rows = list(meeting.documents.all() if documents is None else documents)
+    issued = [d for d in rows if d.status != DocumentStatus.DRAFT]
+    if not issued:
+        return None
+    names = ", ".join(f"{d.get_doc_type_display()} số {d.number_display}" for d in issued[:3])
+    return (
+        f"Không xóa được cuộc họp này vì đã có văn bản ban hành ({names}{', …' if len(issued) > 3 else ''}). "
+        "Văn bản đã ban hành không được sửa hay xóa (Nghị định 30/2020/NĐ-CP, Điều 18 khoản 3); "
+        "sai sót được sửa bằng công văn đính chính hoặc văn bản thay thế."
+    )
+
+
 @transaction.atomic
 def delete_meeting(meeting: Meeting) -> None:
-    if meeting.documents.exclude(status=DocumentStatus.DRAFT).exists():
-        raise ValidationError("Không thể xóa cuộc họp đã có văn bản ban hành.")
+    if refusal := deletion_refusal(meeting):
+        raise ValidationError(refusal)
     ids = list(meeting.regulations.values_list("pk", flat=True))
     meeting.documents.all().delete()
     meeting.delete()

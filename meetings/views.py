@@ -128,6 +128,9 @@ def meeting_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_detail(request.user, pk)
     access.require_write(request.user, meeting.locality_id, access.MEETING_ROLES)
     if request.method == "GET":
+        if refusal := services.deletion_refusal(meeting):
+            messages.error(request, refusal)  # asked only when it can be done
+            return redirect(meeting)
         return render(request, "meetings/confirm_delete.html", {"meeting": meeting})
     try:
         services.delete_meeting(meeting)
