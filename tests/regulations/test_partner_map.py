@@ -172,3 +172,12 @@ def test_the_service_refuses_a_partner_outside_the_map_whoever_writes(kv7) -> No
     with pytest.raises(ValidationError) as error:
         services.create_regulation(admin, data, parties)
     assert "không cùng tỉnh" in str(error.value.message_dict["parties"])
+
+
+def test_the_party_picker_costs_a_fixed_number_of_queries(kv7, client_for, django_assert_max_num_queries) -> None:
+    client = client_for(kv7)
+    url = reverse("agencies:autocomplete")
+    client.get(url, {"doi_tac": "1"})  # the session is read once
+    with django_assert_max_num_queries(12):
+        rows = client.get(url, {"doi_tac": "1", "q": "khanh hoa", "ngay": "15/09/2025"}).json()["results"]
+    assert len(rows) >= 6
