@@ -5,6 +5,10 @@ of scope is the locality (địa bàn) of the user's agency:
 
 * supreme-level admins (and superusers) see everything;
 * leaders see their locality and every locality below it;
+* "everything" (no filter at all) is only a shortcut for the one locality that is the root of every
+  other: if there are several roots (a generated data set, an agencies CSV adds a second national-level
+  tree), nobody but a superuser reads without a filter; a supreme-level admin or a leader at any root
+  reads and writes, as the role allows, its own tree (``sole_root_id``);
 * everyone else sees their own locality, plus dissolved localities whose work it carries now
   (a district dissolved in 2025 hangs under the regional unit that replaced it).
 
@@ -59,12 +63,31 @@ QS = TypeVar("QS", bound=QuerySet[Any])
 NOTHING = Scope(read_all=False, write_all=False, readable=frozenset(), writable=frozenset())
 
 
+def sole_root_id(user: User | None = None) -> int | None:
+    """The locality that is the root of every other, or None when there are several roots (or none).
+    Kept on ``user`` for the request when one is given."""
+    if user is not None and hasattr(user, "_portal_sole_root"):
+        cached: int | None = user._portal_sole_root
+        return cached
+    roots = list(Locality.objects.filter(parent__isnull=True).values_list("id", flat=True)[:2])
+    found = roots[0] if len(roots) == 1 else None
+    if user is not None:
+        user._portal_sole_root = found  # type: ignore[attr-defined]
+    return found
+
+
+def _is_supreme_level_admin(user: User) -> bool:
+    return user.role == Role.ADMIN and user.agency is not None and user.agency.level == AgencyLevel.SUPREME
+
+
 def is_supreme_admin(user: User | AnonymousUser) -> bool:
+    """Superusers, and the admins of a supreme-level unit at the one root of every locality. The admin of
+    a supreme-level unit of a second root (a generated data set) administers only its own tree."""
     if not isinstance(user, User) or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    return user.role == Role.ADMIN and user.agency is not None and user.agency.level == AgencyLevel.SUPREME
+    return _is_supreme_level_admin(user) and user.agency.locality_id == sole_root_id(user)  # type: ignore[union-attr]
 
 
 def _carried_localities(root: Locality) -> set[int]:
@@ -111,11 +134,17 @@ def scope_of(user: User) -> Scope:
     else:
         own = user.agency.locality
         carried = frozenset(_carried_localities(own))
-        if user.role == Role.LEADER:
+        if _is_supreme_level_admin(user):
+            # a supreme-level admin of one of several roots: everything in its own tree, nothing beyond
             subtree = frozenset(Locality.objects.subtree(own).values_list("id", flat=True))
-            # A leader at the root reads the whole tree: no filter at all, rather than an IN list of
-            # every locality, which keeps PostgreSQL off the indexes at national scale.
-            scope = Scope(read_all=own.parent_id is None, write_all=False, readable=subtree, writable=carried)
+            scope = Scope(read_all=False, write_all=False, readable=subtree, writable=subtree)
+        elif user.role == Role.LEADER:
+            subtree = frozenset(Locality.objects.subtree(own).values_list("id", flat=True))
+            # A leader at the one root of every locality reads the whole tree: no filter at all, rather
+            # than an IN list of every locality, which keeps PostgreSQL off the indexes at national
+            # scale. A leader at one of several roots reads its own tree only.
+            whole = own.parent_id is None and sole_root_id(user) == own.pk
+            scope = Scope(read_all=whole, write_all=False, readable=subtree, writable=carried)
         else:
             scope = Scope(read_all=False, write_all=False, readable=carried, writable=carried)
         if read_only_since(user) is not None:
