@@ -49,6 +49,21 @@ class PasswordPair(forms.Form):
         return data
 
 
+class AccountPasswordForm(PasswordPair):
+    """The admin's "đặt lại mật khẩu". For the admin's own account it asks for the current password
+    first, as Django's own change-password page does."""
+
+    def __init__(self, *args, account: User, admin: User, **kwargs) -> None:
+        super().__init__(*args, account=account, **kwargs)
+        if account.pk == admin.pk:
+            self.fields["current_password"] = forms.CharField(
+                label=_("Mật khẩu hiện tại"),
+                strip=False,
+                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+            )
+            self.order_fields(["current_password", "password1", "password2"])
+
+
 class AccountFields(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     email = forms.EmailField(

@@ -40,6 +40,36 @@ def managed_accounts(admin: User, query: str = "") -> QuerySet[User]:
     return accounts.order_by("agency__name", "full_name", "username")
 
 
+def is_unit_below(upper: Agency, agency: Agency) -> bool:
+    """``agency`` is a unit below ``upper``: in a locality below its locality, or under it in the tree of
+    agencies (an internal unit of the same procuracy)."""
+    if agency.pk == upper.pk:
+        return False
+    if agency.locality_id != upper.locality_id and agency.locality.path.startswith(upper.locality.path):
+        return True
+    seen: set[int] = set()
+    parent_id = agency.parent_id
+    while parent_id is not None and parent_id not in seen:
+        if parent_id == upper.pk:
+            return True
+        seen.add(parent_id)
+        parent_id = Agency.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+    return False
+
+
+def may_change(admin: User, account: User) -> bool:
+    """Whether ``admin`` may lock, reset or otherwise change ``account`` (already one it manages): its own
+    account (with the limits of ``accounts.services``), accounts of a lower role, and admins of units below
+    its own; never another admin of its own unit (or of a unit above). Superusers change any account."""
+    if admin.is_superuser or account.pk == admin.pk:
+        return True
+    if account.is_superuser:
+        return False
+    if account.role != Role.ADMIN:
+        return True
+    return admin.agency is not None and account.agency is not None and is_unit_below(admin.agency, account.agency)
+
+
 def managed_account_or_404(admin: User, pk: int) -> User:
     """An account ``admin`` manages. Otherwise: outside what the user may read, 404 (whatever the
     role, and a probe is logged); inside it, 403 for a user without the admin role; 404 again for an

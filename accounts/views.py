@@ -4,6 +4,7 @@ account, changes of role, unit or state, and a new password. Scoped by ``account
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -11,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts import selectors, services
-from accounts.forms import AccountCreateForm, AccountEditForm, PasswordPair
+from accounts.forms import AccountCreateForm, AccountEditForm, AccountPasswordForm
 from audit.models import AuditAction
 from audit.services import record
 from portal import access
@@ -109,18 +110,31 @@ def account_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def account_password(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = selectors.managed_account_or_404(request.user, pk)
-    form = PasswordPair(request.POST or None, account=account)
+    own = account.pk == request.user.pk
+    form = AccountPasswordForm(request.POST or None, account=account, admin=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            what = services.set_password(request.user, account, form.cleaned_data["password1"])
+            what = services.set_password(
+                request.user,
+                account,
+                form.cleaned_data["password1"],
+                current_password=form.cleaned_data.get("current_password"),
+            )
         except ValidationError as exc:
-            form.add_error("password1", exc.messages)
+            if hasattr(exc, "error_dict"):
+                _apply_errors(form, exc)
+            else:
+                form.add_error("password1", exc.messages)
         else:
             record(request, AuditAction.ACCOUNT, detail=what)
-            messages.success(
-                request,
-                f"Đã đặt mật khẩu mới cho {account.username}; hãy báo cho người dùng "
-                "và đề nghị đổi mật khẩu sau lần đăng nhập đầu.",
-            )
+            if own:
+                update_session_auth_hash(request, account)  # this session stays signed in
+                messages.success(request, "Đã đổi mật khẩu của bạn.")
+            else:
+                messages.success(
+                    request,
+                    f"Đã đặt mật khẩu mới cho {account.username}; hãy báo cho người dùng "
+                    "và đề nghị đổi mật khẩu sau lần đăng nhập đầu.",
+                )
             return redirect(reverse("accounts:edit", args=[account.pk]))
     return render(request, "accounts/password.html", {"form": form, "account": account})

@@ -16,4 +16,5 @@ class NotificationsConfig(AppConfig):
         ensure_broker_folders()
         events.subscribe("notifications.reminders", scan.on_events, *scan.SUBSCRIBED)
         events.subscribe("notifications.job-notices", services.on_job_finished, events.JOB_FINISHED)
+        events.subscribe("notifications.account-notices", services.on_account_notice, events.ACCOUNT_NOTICE)
         metrics.register_source("reminders", reminders)

@@ -7,6 +7,8 @@ import logging
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
@@ -56,3 +58,29 @@ def on_job_finished(events_: Sequence[events.Event]) -> None:
         )
         for event in events_
     )
+
+
+def on_account_notice(events_: Sequence[events.Event]) -> None:
+    """Subscriber of ``account.notice``: tell the owner of an account that was locked, unlocked or got a new
+    password, in the bell and by e-mail, whatever their e-mail preference (it is about their account's
+    safety). A failed send raises: the outbox keeps the event and the sweep sends it again."""
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    for event in events_:
+        user = User.objects.filter(pk=event.data["user"]).first()
+        if user is None:
+            continue
+        context = {
+            "recipient": user,
+            "what": str(event.data.get("what", "")),
+            "by": str(event.data.get("by", "")),
+            "when": timezone.localtime().strftime("%H:%M ngày %d/%m/%Y"),
+            "link": base + "/",
+        }
+        title = f"Tài khoản {user.username}: {context['what']}"
+        if user.email:
+            text = render_to_string("notifications/email/account_notice.txt", context)
+            EmailMultiAlternatives(
+                f"[Cổng quy chế phối hợp] {title}", text, settings.DEFAULT_FROM_EMAIL, [user.email]
+            ).send(fail_silently=False)
+        body = f"{context['what'].capitalize()} bởi {context['by']} lúc {context['when']}."
+        Notification.objects.create(user=user, title=title[:300], body=body)

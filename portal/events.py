@@ -50,6 +50,7 @@ DOCUMENT_ISSUED = "document.issued"  # documents=, meetings=: an official docume
 IMPORT_FINISHED = "import.finished"  # everything an import wrote, merged: regulations=, meetings=, directives=, ...
 JOB_FINISHED = "job.finished"  # user=, title=, body=, url=: a background job ended; tell its owner
 ORIGINAL_ADDED = "original.added"  # originals=, regulations=: an original file was uploaded (to be read)
+ACCOUNT_NOTICE = "account.notice"  # user=, what=, by=: an account was locked, unlocked or got a new password
 # Events whose data are lists of ids, merged by union; any other event is delivered as published.
 MERGED = frozenset(
     {REGULATION_CHANGED, MEETING_CHANGED, DIRECTIVE_CHANGED, DOCUMENT_ISSUED, IMPORT_FINISHED, ORIGINAL_ADDED}
