@@ -25,6 +25,7 @@ class Column:
     example: str
     choices: str = ""  # name of a list on the "Danh mục" sheet (a drop-down in the template)
     width: int = 22
+    multiline: bool = False  # keeps its line breaks (``portal.text``); every other cell is one line
 
 
 REGULATION_COLUMNS = [
@@ -82,8 +83,8 @@ REGULATION_COLUMNS = [
     ),
     Column("chapters_count", "Số chương", False, "Số nguyên.", "3", width=10),
     Column("articles_count", "Số điều", False, "Số nguyên.", "9", width=10),
-    Column("summary", "Tóm tắt nội dung", False, "Tùy chọn.", "", width=40),
-    Column("notes", "Ghi chú", False, "Tùy chọn.", "", width=30),
+    Column("summary", "Tóm tắt nội dung", False, "Tùy chọn.", "", width=40, multiline=True),
+    Column("notes", "Ghi chú", False, "Tùy chọn.", "", width=30, multiline=True),
 ]
 
 MEETING_COLUMNS = [
@@ -142,7 +143,7 @@ MEETING_COLUMNS = [
         "01/2025/QCPH-VKSKV7-TAKV7",
         width=28,
     ),
-    Column("conclusions", "Kết luận", False, "Tùy chọn.", "", width=40),
+    Column("conclusions", "Kết luận", False, "Tùy chọn.", "", width=40, multiline=True),
 ]
 
 # Other ways of naming an agency, shown in the guide; every one of them imports (tests/imports).

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from imports.columns import COLUMNS, GUIDE_SHEET, LISTS_SHEET, Column, header_key, header_map, sheet_kind
 from imports.encoding import EncodingError, decode
+from portal.text import clean as clean_text
 
 MAX_ROWS = 20000
 
@@ -48,9 +49,9 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _clean(value: object) -> object:
+def _clean(value: object, multiline: bool = False) -> object:
     if isinstance(value, str):
-        return value.replace("\x00", "").strip()
+        return clean_text(value.replace("\x00", ""), multiline).strip()
     if isinstance(value, datetime.datetime) and value.time() == datetime.time.min:
         return value  # an Excel date cell; the column decides whether it is a date or a time
     return value
@@ -73,7 +74,7 @@ def _sheet(kind: str, name: str, rows: list[tuple]) -> Sheet:
             f"Trang “{name}” thiếu cột bắt buộc: {', '.join(missing)}. Hãy dùng tệp mẫu và giữ nguyên dòng tiêu đề."
         )
     for number, raw in enumerate(rows[1:], start=2):
-        values = {col.key: _clean(raw[i]) for i, col in positions.items() if i < len(raw)}
+        values = {col.key: _clean(raw[i], col.multiline) for i, col in positions.items() if i < len(raw)}
         if all(_blank(v) for v in values.values()):
             continue
         sheet.rows.append(Row(number, values))

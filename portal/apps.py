@@ -15,6 +15,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Cổng thông tin"
 
     def ready(self) -> None:
+        from portal import text
+
+        text.install()  # no bidirectional controls in any text, no line breaks in one-line text
         for label, name in THIRD_PARTY_NAMES.items():
             if apps.is_installed(label) or label in apps.app_configs:
                 apps.get_app_config(label).verbose_name = name
