@@ -157,8 +157,9 @@ def create_job(user: User, kind: str, name: str, data: bytes) -> ImportJob:
         total_rows=upload.total_rows,
         status=ImportStatus.CHECKING,
     )
-    job.file.save(name or "nhap.csv", ContentFile(data), save=False)
-    job.save()
+    with transaction.atomic():  # a job row that fails to save takes its stored file with it
+        job.file.save(name or "nhap.csv", ContentFile(data), save=False)
+        job.save()
     if job.total_rows > async_threshold():
         set_progress(job.pk, 0, job.total_rows)
         from imports.tasks import check_import_task

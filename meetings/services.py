@@ -454,6 +454,14 @@ def store_pdf(document: OfficialDocument) -> OfficialDocument:
     return document
 
 
+def forget_missing_pdf(document: OfficialDocument) -> None:
+    """The stored PDF of an issued document is gone (lost by a disk fault): drop its name, so the next
+    download renders it again from the record (``store_pdf``)."""
+    if document.pdf and not document.pdf.storage.exists(document.pdf.name or ""):
+        OfficialDocument.objects.filter(pk=document.pk, pdf=document.pdf.name).update(pdf="")
+        document.pdf.name = None
+
+
 def _store_signed_pdf(document: OfficialDocument) -> None:
     from portal.pdf import PdfRenderError
 

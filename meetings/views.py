@@ -247,19 +247,30 @@ def document_pdf(request: AuthenticatedHttpRequest, doc_pk: int) -> HttpResponse
         if data is None:
             return redirect(document.meeting)
         return _pdf_response(data, f"du-thao-{document.doc_type}-{document.pk}.pdf")
-    if not document.pdf:
-        try:
-            services.store_pdf(document)
-        except PdfRenderError as exc:
-            messages.error(request, str(exc))
-            return redirect(document.meeting)
-        except SigningError as exc:  # rendered again on download: signed again, or not stored at all
-            messages.error(request, exc.messages[0])
-            return redirect(document.meeting)
     filename = f"{document.doc_type}-{document.serial:02d}-{document.year}.pdf"
-    return storage.download_response(
-        document.pdf, content_type="application/pdf", filename=filename, as_attachment=False
-    )
+    for _attempt in range(2):
+        if not document.pdf:
+            # Never stored (the disk was full when it was issued): rendered now from the same record.
+            try:
+                services.store_pdf(document)
+            except PdfRenderError as exc:
+                messages.error(request, str(exc))
+                return redirect(document.meeting)
+            except storage.StorageUnavailable as exc:
+                messages.error(
+                    request, _("Chưa tạo được tệp PDF của văn bản đã ban hành. %(e)s") % {"e": exc.messages[0]}
+                )
+                return redirect(document.meeting)
+            except SigningError as exc:  # rendered again on download: signed again, or not stored at all
+                messages.error(request, exc.messages[0])
+                return redirect(document.meeting)
+        try:
+            return storage.download_response(
+                document.pdf, content_type="application/pdf", filename=filename, as_attachment=False
+            )
+        except FileNotFoundError:  # a record pointing at nothing: forget the name and render it again
+            services.forget_missing_pdf(document)
+    raise Http404
 
 
 @login_required
@@ -284,6 +295,16 @@ def document_finalise(request: AuthenticatedHttpRequest, doc_pk: int) -> HttpRes
         )
     try:
         services.finalise_document(document, user=request.user)
+    except storage.StorageUnavailable as exc:
+        document.refresh_from_db()
+        if document.is_locked:  # issued; only its PDF is missing and will be made on the first download
+            messages.warning(
+                request,
+                _("Đã ban hành văn bản số %(n)s, nhưng chưa lưu được tệp PDF: %(e)s Tệp sẽ được tạo lại khi tải về.")
+                % {"n": document.number_display, "e": exc.messages[0]},
+            )
+        else:
+            messages.error(request, _("Chưa ban hành: %(e)s") % {"e": exc.messages[0]})
     except (services.DocumentLocked, ValidationError) as exc:
         messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
     except PdfRenderError as exc:

@@ -9,16 +9,21 @@ redirects to a URL signed for that many seconds. The bucket itself stays private
 
 from __future__ import annotations
 
+import errno
 import functools
+import logging
 import os
 import posixpath
+import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import PurePath
 from typing import IO, Any, Protocol, TypeGuard
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import NON_FIELD_ERRORS, SuspiciousFileOperation, ValidationError
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
+from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponseBase, HttpResponseRedirect
 from django.utils.crypto import get_random_string
@@ -27,6 +32,90 @@ from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
 CHUNK_BYTES = 64 * 1024
+logger = logging.getLogger(__name__)
+
+# ------------------------------------------------------------------ writes: no debris, a clear error
+
+# A disk that is full, over quota, read-only or failing: the storage, not the user's input, is at fault.
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EACCES, errno.EPERM})
+MSG_STORAGE_FULL = (
+    "Không lưu được tệp: bộ nhớ lưu trữ tệp của cổng đã đầy hoặc đang không ghi được (ổ đĩa chỉ đọc, "
+    "lỗi ổ đĩa). Chưa có gì được lưu; những gì bạn đã nhập vẫn còn trên trang. Hãy báo quản trị hệ thống "
+    "và thử lại sau ít phút."
+)
+
+
+class StorageUnavailable(ValidationError):
+    """The media storage refused a write (full, read-only). A ``ValidationError``, so a form view that
+    shows a service's errors shows this one too, with what was typed."""
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__({NON_FIELD_ERRORS: [ValidationError(MSG_STORAGE_FULL, code="storage_unavailable")]})
+        self.reason = reason
+
+
+class _KeepIfCommitted:
+    """An on-commit callback that doubles as a rollback hook: Django drops the callbacks of a transaction
+    (or savepoint) that rolls back, and this object's finalizer then deletes the file it guards. Run at
+    commit, it marks the file kept."""
+
+    def __init__(self, storage: Storage, name: str) -> None:
+        self.kept = False
+        weakref.finalize(self, _delete_unless_kept, storage, name, self.__dict__)
+
+    def __call__(self) -> None:
+        self.kept = True
+
+
+def _delete_unless_kept(storage: Storage, name: str, state: dict) -> None:
+    if state.get("kept"):
+        return
+    try:
+        storage.delete(name)
+        logger.info("deleted %s: the transaction that stored it rolled back", name)
+    except Exception:  # a finalizer must not raise; the file is left for the backup's orphan listing
+        logger.exception("could not delete %s after its transaction rolled back", name)
+
+
+def delete_on_rollback(storage: Storage, name: str) -> None:
+    """Delete the stored file ``name`` if the current transaction rolls back (nothing outside one)."""
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_KeepIfCommitted(storage, name))
+
+
+class SafeWritesMixin:
+    """Every write of the media storage: a file written inside a transaction is deleted if the
+    transaction rolls back, and a write the disk refuses (ENOSPC, EROFS ...) raises
+    ``StorageUnavailable`` and leaves no partial file behind."""
+
+    _writing = threading.local()
+
+    def get_available_name(self, name: str, max_length: int | None = None) -> str:
+        name = super().get_available_name(name, max_length)  # type: ignore[misc]
+        self._writing.name = name  # the name a failed write may have left a partial file under
+        return name
+
+    def save(self, name: str | None, content: Any, max_length: int | None = None) -> str:
+        self._writing.name = None
+        try:
+            stored: str = super().save(name, content, max_length)  # type: ignore[misc]
+        except OSError as exc:
+            partial = getattr(self._writing, "name", None)
+            if partial:
+                try:
+                    self.delete(partial)  # type: ignore[attr-defined]
+                except Exception:
+                    logger.exception("could not delete the partial file %s", partial)
+            if exc.errno in STORAGE_ERRNOS:
+                logger.error("media storage refused a write (%s): %s", errno.errorcode.get(exc.errno or 0, "?"), exc)
+                raise StorageUnavailable(str(exc)) from exc
+            raise
+        delete_on_rollback(self, stored)  # type: ignore[arg-type]
+        return stored
+
+
+class MediaFileSystemStorage(SafeWritesMixin, FileSystemStorage):
+    """The media folder (``make run``, single-machine deployments)."""
 
 
 def _client_config() -> Any:
@@ -41,7 +130,7 @@ def _client_config() -> Any:
     )
 
 
-class MediaS3Storage(S3Storage):
+class MediaS3Storage(SafeWritesMixin, S3Storage):
     """django-storages' S3 backend, with two choices of the portal's.
 
     * A key is never overwritten: a filesystem creates a new file exclusively, a bucket has no such

@@ -11,6 +11,8 @@ import hashlib
 import io
 import os
 import tempfile
+import threading
+import uuid
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,12 +22,17 @@ from zoneinfo import ZoneInfo
 import pypdfium2
 import segno
 from PIL import Image
-from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils import content as pdf_content
+from pyhanko.pdf_utils import generic, layout
+from pyhanko.pdf_utils import images as pdf_images
+from pyhanko.pdf_utils.font import api as font_api
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.images import PdfImage
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.stamp import TextStamp, TextStampStyle
+from pyhanko.stamp import base as stamp_base
 
 from signing.images import font_path
 
@@ -174,6 +181,8 @@ class SharedFontFactory(GlyphAccumulatorFactory):
         engine = _ENGINES.get(writer)
         if engine is None:
             engine = _ENGINES[writer] = super().create_font_engine(writer, obj_stream)
+            # The embedded subset keeps the lean font's date instead of "saved now" (same PDF, same bytes).
+            engine.tt.recalcTimestamp = False
         return engine
 
 
@@ -244,9 +253,60 @@ def qr_image(url: str) -> Image.Image:
     return Image.open(out).convert("L")
 
 
+class _StampNames:
+    """pyHanko names the stamps and images it places with ``uuid4()``. While the footer is placed the
+    names are derived from the document's code instead (one after the other), so an issued PDF rendered
+    again from the same record (its first write failed) is the same bytes; elsewhere they stay random."""
+
+    seed = threading.local()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(uuid, name)
+
+    def uuid4(self) -> uuid.UUID:
+        seed = getattr(self.seed, "value", None)
+        if not seed:
+            return uuid.uuid4()
+        self.seed.count = getattr(self.seed, "count", 0) + 1
+        return uuid.uuid5(uuid.NAMESPACE_URL, f"{seed}:{self.seed.count}")
+
+    def subset_prefix(self) -> str:
+        """The six capitals that name an embedded font subset (random in pyHanko)."""
+        if not getattr(self.seed, "value", None):
+            return _random_subset_prefix()
+        digest = self.uuid4().bytes
+        return "".join(font_api.ALPHABET[b % 26] for b in digest[:6])
+
+
+_random_subset_prefix = font_api.generate_subset_prefix
+_stamp_names = _StampNames()
+for _module in (stamp_base, pdf_images, pdf_content):
+    _module.uuid = _stamp_names  # type: ignore[attr-defined]
+font_api.generate_subset_prefix = _stamp_names.subset_prefix
+
+
+def reproducible(writer: IncrementalPdfFileWriter, pdf_bytes: bytes) -> None:
+    """No "modified now" and no random file identifier in what ``writer`` adds: the stored PDF of an
+    issued document is the record, and one rendered again from the same record (its first write failed
+    on a full disk) must be the same bytes. (pyHanko has no option for either; both are its internals.)"""
+    digest = hashlib.sha256(pdf_bytes).digest()
+    writer._update_meta = lambda: None  # type: ignore[method-assign]
+    writer._document_id = generic.ArrayObject(
+        [generic.ByteStringObject(digest[:16]), generic.ByteStringObject(digest[16:])]
+    )
+
+
 def add_verification_footer(writer: BasePdfFileWriter, *, code: str, url: str, signed_by: str) -> None:
     """The code and its QR code in the bottom margin of the first page (20 mm of Decree 30's margin
     that nothing else uses), left-aligned with the text."""
+    _stamp_names.seed.value, _stamp_names.seed.count = f"footer:{code}", 0
+    try:
+        _place_footer(writer, code=code, url=url, signed_by=signed_by)
+    finally:
+        _stamp_names.seed.value = None
+
+
+def _place_footer(writer: BasePdfFileWriter, *, code: str, url: str, signed_by: str) -> None:
     lines = [f"Mã xác thực: {code}", f"Kiểm tra văn bản tại: {url}"]
     lines.append(f"Bản điện tử có chữ ký số của {signed_by}." if signed_by else "Bản điện tử không có chữ ký số.")
     style = TextStampStyle(

@@ -260,6 +260,7 @@ def sign_issued_pdf(document: OfficialDocument, pdf_bytes: bytes) -> bytes:
     )
     out = io.BytesIO()
     if key is None:
+        appearance.reproducible(writer, pdf_bytes)
         writer.write(out)
         return out.getvalue()
     if not key.seal_image or not key.signature_image:

@@ -197,7 +197,7 @@ MEDIA_STORAGE = env("MEDIA_STORAGE", default="filesystem")
 if MEDIA_STORAGE not in ("filesystem", "s3"):
     raise ValueError(f"MEDIA_STORAGE must be 'filesystem' or 's3', not {MEDIA_STORAGE!r}")
 MEDIA_BACKEND = {
-    "filesystem": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "filesystem": {"BACKEND": "portal.storage.MediaFileSystemStorage"},
     "s3": {"BACKEND": "portal.storage.MediaS3Storage"},
 }[MEDIA_STORAGE]
 STORAGES = {
