@@ -101,3 +101,16 @@ def test_the_django_admin_sends_one_to_the_page_that_asks_for_the_current_passwo
     assert response.status_code == 403
     peer.refresh_from_db()
     assert peer.check_password(TEST_PASSWORD)
+
+
+def test_changing_ones_own_password_on_the_usual_page_tells_the_owner(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    user = world.ks_staff
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(user).post(
+            reverse("password_change"),
+            {"old_password": TEST_PASSWORD, "new_password1": NEW["password1"], "new_password2": NEW["password1"]},
+        )
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [[user.email]] and "đổi mật khẩu" in mail.outbox[0].body

@@ -90,3 +90,15 @@ def test_a_file_stored_in_a_rolled_back_transaction_is_deleted_and_a_committed_o
             default_storage.save("thu/savepoint.pdf", ContentFile(b"%PDF-1.4"))
             raise RuntimeError
     assert media_files() == [name]
+
+
+def test_an_import_upload_on_a_full_disk_is_a_form_error_and_leaves_nothing(world, client_for):
+    from imports.models import ImportJob
+    from tests.imports.files import regulation_row, xlsx
+    from tests.imports.test_imports import upload
+
+    with failing_on(1):
+        response = upload(client_for(world.ks_staff), xlsx([regulation_row(1)]))
+    assert response.status_code == 400  # the upload form again, with the error on its file field
+    assert "bộ nhớ lưu trữ tệp của cổng đã đầy" in response.content.decode()
+    assert not ImportJob.objects.exists() and media_files() == []
