@@ -5,16 +5,20 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 
 from openpyxl import load_workbook
 
+from imports.bounded import UnsafeWorkbook, check_archive
 from imports.columns import COLUMNS, GUIDE_SHEET, LISTS_SHEET, Column, header_key, header_map, sheet_kind
 from imports.encoding import EncodingError, decode
 from portal.text import clean as clean_text
 
 MAX_ROWS = 20000
+MAX_COLUMNS = 60  # a register has a few dozen columns; cells further right are not read
+MAX_SCAN = MAX_ROWS + 200  # rows read from a sheet, blank ones and title rows included
+MSG_TOO_MANY_ROWS = "Tệp có hơn 20.000 dòng; hãy chia thành nhiều tệp nhỏ hơn."
 
 
 class ReadError(ValueError):
@@ -79,26 +83,49 @@ def _sheet(kind: str, name: str, rows: list[tuple]) -> Sheet:
             continue
         sheet.rows.append(Row(number, values))
         if len(sheet.rows) > MAX_ROWS:
-            raise ReadError(f"Tệp có hơn {MAX_ROWS:,} dòng; hãy chia thành nhiều tệp nhỏ hơn.".replace(",", "."))
+            raise ReadError(MSG_TOO_MANY_ROWS)
     return sheet
+
+
+def _stream(ws: Any) -> list[tuple]:
+    """The sheet's rows, read as the XML streams in, and no further than ``MAX_SCAN`` rows."""
+    rows: list[tuple] = []
+    for raw in ws.iter_rows(max_row=MAX_SCAN + 1, max_col=MAX_COLUMNS, values_only=True):
+        if len(rows) == MAX_SCAN:
+            if not all(_blank(v) for v in raw):
+                raise ReadError(MSG_TOO_MANY_ROWS)
+            break
+        rows.append(tuple(raw))
+    return rows
 
 
 def read_xlsx(data: bytes) -> Upload:
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ReadError("Không đọc được tệp Excel (.xlsx). Hãy dùng tệp mẫu và lưu lại dạng .xlsx.") from exc
+        check_archive(data)
+    except UnsafeWorkbook as exc:
+        raise ReadError(str(exc)) from None
     sheets = []
     try:
-        for ws in book.worksheets:
-            if header_key(ws.title) in (header_key(GUIDE_SHEET), header_key(LISTS_SHEET)):
-                continue
-            kind = sheet_kind(ws.title)
-            if kind is None:
-                continue
-            sheets.append(_sheet(kind, ws.title, [tuple(r) for r in ws.iter_rows(values_only=True)]))
-    finally:
-        book.close()
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            for ws in book.worksheets:
+                if header_key(ws.title) in (header_key(GUIDE_SHEET), header_key(LISTS_SHEET)):
+                    continue
+                kind = sheet_kind(ws.title)
+                if kind is None:
+                    continue
+                sheets.append(_sheet(kind, ws.title, _stream(ws)))
+        finally:
+            book.close()
+    except ReadError:
+        raise
+    except Exception as exc:
+        # Whatever openpyxl or the XML parser raises on a broken or hostile file (ParseError,
+        # defusedxml's EntitiesForbidden, KeyError for a missing part, ...) is a file we cannot read.
+        raise ReadError(
+            "Không đọc được tệp Excel (.xlsx): nội dung tệp hỏng hoặc không đúng định dạng. "
+            "Hãy mở tệp trong Excel và lưu lại dạng .xlsx."
+        ) from exc
     if not sheets:
         raise ReadError("Tệp không có trang “Quy chế phối hợp” hoặc “Hội nghị, cuộc họp”. Hãy dùng tệp mẫu.")
     return Upload(sheets)
@@ -112,7 +139,13 @@ def read_csv(data: bytes, kind: str) -> Upload:
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     try:
-        rows = [tuple(r) for r in csv.reader(io.StringIO(text.replace("\x00", "")), delimiter=delimiter)]
+        rows: list[tuple] = []
+        for raw in csv.reader(io.StringIO(text.replace("\x00", "")), delimiter=delimiter):
+            if len(rows) == MAX_SCAN:
+                if not all(_blank(v) for v in raw):
+                    raise ReadError(MSG_TOO_MANY_ROWS)
+                break
+            rows.append(tuple(raw[:MAX_COLUMNS]))
     except csv.Error as exc:
         raise ReadError(f"Tệp CSV không đúng định dạng: {exc}. Hãy dùng tệp mẫu.") from None
     # A CSV holds one kind of record; its header says which, else the page it was uploaded from.
