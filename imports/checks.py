@@ -16,6 +16,7 @@ from accounts.models import User
 from agencies import selectors as agency_selectors
 from agencies.lookup import AgencyIndex
 from agencies.models import Agency
+from imports import values
 from imports.columns import COLUMNS
 from imports.models import ImportKind
 from imports.reading import Row, Sheet, Upload
@@ -85,7 +86,14 @@ def parse_date(value: object) -> datetime.date | None:
         day = value
     else:
         text = _text(value)
+        try:
+            long_form = values.date_from_text(text)
+        except ValueError:  # "ngày 31 tháng 2 năm 2025"
+            long_form = None
         for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S"):
+            if long_form is not None:
+                day = long_form
+                break
             try:
                 day = datetime.datetime.strptime(text, pattern).date()
                 break
@@ -299,7 +307,7 @@ class Checker:
         signed_on = self._get(row, "signed_on", errors, parse_date, required=True)
         host = self._agency(v.get("host"), "host", errors, host=True, on=signed_on)
         partners = []
-        for text in _split(v.get("parties")):
+        for text in values.split_agencies(_text(v.get("parties"))):
             pk = self._agency(text, "parties", errors, host=False, on=signed_on)
             if pk is not None:
                 if pk == host or pk in partners:
@@ -326,6 +334,11 @@ class Checker:
         interval = self._get(row, "review_interval_months", errors, lambda x: parse_int(x, 1, 120))
         chapters = self._get(row, "chapters_count", errors, lambda x: parse_int(x, 0, 1000))
         articles = self._get(row, "articles_count", errors, lambda x: parse_int(x, 0, 10000))
+        state = self._get(row, "status", errors, values.parse_status)
+        notes = _text(v.get("notes"))
+        if state in ("expired", "superseded") and not expires_on:
+            notes = f"{notes}\n" if notes else ""
+            notes += f"Tình trạng ghi trong sổ: {values.STATUS_LABELS[state]} (chưa có ngày)."
         if errors or host is None:
             return None
         key = (host, number.lower())
@@ -342,7 +355,7 @@ class Checker:
             "in_force_from": in_force_from,
             "expires_on": expires_on,
             "summary": _text(v.get("summary")),
-            "notes": _text(v.get("notes")),
+            "notes": notes,
             "review_interval_months": interval or 12,
             "chapters_count": chapters,
             "articles_count": articles,

@@ -3,6 +3,7 @@ sheet, its validation lists and the reading of uploaded files."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from imports.models import ImportKind
@@ -26,6 +27,7 @@ class Column:
     choices: str = ""  # name of a list on the "Danh mục" sheet (a drop-down in the template)
     width: int = 22
     multiline: bool = False  # keeps its line breaks (``portal.text``); every other cell is one line
+    aliases: tuple[str, ...] = ()  # other headers clerks give this column (compared by ``header_key``)
 
 
 REGULATION_COLUMNS = [
@@ -36,6 +38,15 @@ REGULATION_COLUMNS = [
         "Số, ký hiệu của văn bản; cùng cơ quan chủ trì thì không trùng.",
         "01/2025/QCPH-VKSKV7-TAKV7",
         width=26,
+        aliases=(
+            "Số ký hiệu",
+            "Số/ký hiệu",
+            "Số hiệu",
+            "Số văn bản",
+            "Số, ký hiệu văn bản",
+            "Ký hiệu",
+            "Số và ký hiệu",
+        ),
     ),
     Column(
         "title",
@@ -44,8 +55,17 @@ REGULATION_COLUMNS = [
         "Trích yếu nội dung.",
         "Quy chế phối hợp giải quyết tố giác, tin báo về tội phạm",
         width=44,
+        aliases=("Tên quy chế", "Tên quy chế phối hợp", "Tên văn bản", "Trích yếu nội dung", "Nội dung", "Tên"),
     ),
-    Column("type", "Loại văn bản", True, "Chọn trong danh sách.", "Quy chế phối hợp", "types"),
+    Column(
+        "type",
+        "Loại văn bản",
+        True,
+        "Chọn trong danh sách.",
+        "Quy chế phối hợp",
+        "types",
+        aliases=("Loại", "Hình thức văn bản"),
+    ),
     Column(
         "host",
         "Cơ quan chủ trì",
@@ -53,6 +73,7 @@ REGULATION_COLUMNS = [
         "Mã cơ quan (ví dụ VKS-KV7-KH), tên đầy đủ hoặc tên viết tắt; gõ không dấu cũng được. Phải là đơn vị của bạn.",
         "VKS-KV7-KH",
         width=30,
+        aliases=("Đơn vị chủ trì", "Chủ trì", "Cơ quan chủ trì ký kết", "Cơ quan ban hành"),
     ),
     Column(
         "parties",
@@ -61,10 +82,27 @@ REGULATION_COLUMNS = [
         "Một hoặc nhiều cơ quan, cách nhau bằng dấu chấm phẩy (;), theo mã, tên đầy đủ hoặc tên viết tắt.",
         "TA-KV7-KH; Cơ quan Cảnh sát điều tra Công an tỉnh Khánh Hòa",
         width=36,
+        aliases=(
+            "Cơ quan phối hợp",
+            "Đơn vị phối hợp",
+            "Cơ quan ký kết",
+            "Cơ quan tham gia",
+            "Các cơ quan phối hợp",
+            "Phối hợp",
+            "Cơ quan, đơn vị phối hợp",
+        ),
     ),
-    Column("signed_on", "Ngày ký", True, DATE_HELP, "15/09/2025", width=14),
+    Column(
+        "signed_on",
+        "Ngày ký",
+        True,
+        DATE_HELP,
+        "15/09/2025",
+        width=14,
+        aliases=("Ngày ký kết", "Ngày, tháng, năm ký", "Ngày ban hành", "Ngày tháng năm ký"),
+    ),
     Column("in_force_from", "Có hiệu lực từ ngày", False, DATE_HELP + "; bỏ trống = ngày ký.", "15/09/2025", width=14),
-    Column("expires_on", "Hết hiệu lực ngày", False, DATE_HELP, "", width=14),
+    Column("expires_on", "Hết hiệu lực ngày", False, DATE_HELP, "", width=14, aliases=("Ngày hết hiệu lực",)),
     Column(
         "fields",
         "Lĩnh vực",
@@ -72,6 +110,7 @@ REGULATION_COLUMNS = [
         "Chọn trong danh sách; nhiều lĩnh vực thì cách nhau bằng dấu chấm phẩy (;).",
         "Hình sự",
         "fields",
+        aliases=("Lĩnh vực phối hợp",),
     ),
     Column(
         "review_interval_months",
@@ -85,6 +124,16 @@ REGULATION_COLUMNS = [
     Column("articles_count", "Số điều", False, "Số nguyên.", "9", width=10),
     Column("summary", "Tóm tắt nội dung", False, "Tùy chọn.", "", width=40, multiline=True),
     Column("notes", "Ghi chú", False, "Tùy chọn.", "", width=30, multiline=True),
+    Column(
+        "status",
+        "Tình trạng hiệu lực",
+        False,
+        "Còn hiệu lực, Hết hiệu lực hoặc Đã thay thế; bỏ trống = theo các ngày. Hết hiệu lực, đã thay thế mà "
+        "chưa có ngày thì được ghi vào Ghi chú.",
+        "",
+        width=18,
+        aliases=("Tình trạng", "Hiệu lực", "Trạng thái", "Tình trạng văn bản"),
+    ),
 ]
 
 MEETING_COLUMNS = [
@@ -96,6 +145,7 @@ MEETING_COLUMNS = [
         "Tên đầy đủ.",
         "Hội nghị sơ kết 06 tháng thực hiện Quy chế phối hợp giải quyết tố giác, tin báo về tội phạm",
         width=44,
+        aliases=("Tên hội nghị", "Tên cuộc họp", "Nội dung cuộc họp", "Nội dung"),
     ),
     Column(
         "starts_at",
@@ -104,6 +154,7 @@ MEETING_COLUMNS = [
         "ngày/tháng/năm giờ:phút, ví dụ 25/06/2022 08:00 (bỏ giờ = 08:00).",
         "16/03/2026 08:00",
         width=18,
+        aliases=("Thời gian", "Ngày họp", "Thời gian bắt đầu", "Ngày tổ chức"),
     ),
     Column(
         "ends_at", "Kết thúc", False, "ngày/tháng/năm giờ:phút, không trước lúc bắt đầu.", "16/03/2026 11:30", width=18
@@ -161,13 +212,29 @@ AGENCY_EXAMPLES = [
 COLUMNS: dict[str, list[Column]] = {ImportKind.REGULATIONS: REGULATION_COLUMNS, ImportKind.MEETINGS: MEETING_COLUMNS}
 
 
+_PUNCTUATION = re.compile(r"[,.;:/\\()\[\]\-–_*\n]+")
+
+
 def header_key(text: object) -> str:
-    """A header cell, normalised: no diacritics, no "(*)" mark, lower case."""
-    return normalize(str(text or "").replace("(*)", "").replace("*", ""))
+    """A header cell, normalised: no diacritics, no "(*)" mark, no punctuation, lower case."""
+    return normalize(_PUNCTUATION.sub(" ", str(text or "").replace("(*)", "")))
 
 
 def header_map(kind: str) -> dict[str, Column]:
-    return {header_key(c.header): c for c in COLUMNS[kind]}
+    """Every header a column is known by (the template's and the usual clerks' variants)."""
+    known: dict[str, Column] = {}
+    for column in COLUMNS[kind]:
+        for text in (column.header, *column.aliases):
+            known.setdefault(header_key(text), column)
+    return known
+
+
+# Fields a clerk's register usually leaves out, and what the mapping step offers instead of a column.
+DEFAULTS = {"host": "@unit", "type": "@title"}
+DEFAULT_LABELS = {
+    "@unit": "Đơn vị của tôi (mọi dòng)",
+    "@title": "Xác định theo trích yếu (mặc định: Quy chế phối hợp)",
+}
 
 
 def sheet_kind(name: str) -> str | None:

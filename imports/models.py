@@ -18,6 +18,7 @@ class ImportKind(models.TextChoices):
 
 class ImportStatus(models.TextChoices):
     CHECKING = "checking", _("Đang kiểm tra")
+    NEEDS_INPUT = "input", _("Cần ghép cột, chọn trang hoặc bảng mã")
     INVALID = "invalid", _("Có lỗi, chưa nhập")
     READY = "ready", _("Đã kiểm tra, chờ xác nhận")
     IMPORTING = "importing", _("Đang nhập")
@@ -58,6 +59,8 @@ class ImportJob(models.Model):
     errors = models.JSONField(_("lỗi"), default=list, blank=True)
     notes = models.JSONField(_("ghi chú"), default=list, blank=True)
     preview = models.JSONField(_("các dòng sẽ nhập (xem trước)"), default=list, blank=True)
+    layout = models.JSONField(_("cột của tệp"), default=dict, blank=True)
+    choices = models.JSONField(_("lựa chọn của người nhập"), default=dict, blank=True)
     message = models.TextField(_("thông báo"), blank=True)
     heartbeat_at = models.DateTimeField(_("lần báo tiến độ gần nhất"), null=True, blank=True)
     created_at = models.DateTimeField(_("ngày tải lên"), auto_now_add=True)
@@ -77,3 +80,23 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in RUNNING
+
+
+class ColumnMapping(models.Model):
+    """A unit's answer to the mapping step, used again for its next file with the same header."""
+
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("dữ liệu nhập"), max_length=20, choices=ImportKind.choices)
+    signature = models.CharField(_("dấu hiệu dòng tiêu đề"), max_length=40)
+    mapping = models.JSONField(_("ghép cột"), default=dict)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cách ghép cột đã lưu")
+        verbose_name_plural = _("các cách ghép cột đã lưu")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "kind", "signature"], name="imports_mapping_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.kind} {self.signature}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,9 +10,13 @@ from typing import Any
 from openpyxl import load_workbook
 
 from imports.bounded import UnsafeWorkbook, check_archive
-from imports.columns import COLUMNS, GUIDE_SHEET, LISTS_SHEET, Column, header_key, header_map, sheet_kind
+from imports.columns import COLUMNS, GUIDE_SHEET, LISTS_SHEET, header_key, sheet_kind
 from imports.encoding import EncodingError, decode
+from imports.layout import HEADER_SEARCH, find_header, layout_for, values_of
+from imports.models import ImportKind
 from portal.text import clean as clean_text
+
+COLUMNS_LABEL: dict[str, str] = {ImportKind.REGULATIONS: "quy chế phối hợp", ImportKind.MEETINGS: "hội nghị, cuộc họp"}
 
 MAX_ROWS = 20000
 MAX_COLUMNS = 60  # a register has a few dozen columns; cells further right are not read
@@ -43,10 +46,27 @@ class Sheet:
 class Upload:
     sheets: list[Sheet]
     encoding: str = ""
+    layout: dict = field(default_factory=dict)  # the mapping step's data (see ``layout.Layout.as_json``)
+    sheet_choices: list[str] = field(default_factory=list)  # several sheets could be the register
+    notes: list[str] = field(default_factory=list)
 
     @property
     def total_rows(self) -> int:
         return sum(len(s.rows) for s in self.sheets)
+
+    @property
+    def needs_input(self) -> bool:
+        return bool(self.sheet_choices) or bool(self.layout.get("missing"))
+
+
+@dataclass
+class Choices:
+    """What the user (or the unit's remembered mapping) said about the file."""
+
+    sheet: str = ""
+    mapping: dict[str, int | str] = field(default_factory=dict)
+    remembered: dict[str, dict] = field(default_factory=dict)  # header signature -> mapping
+    defaults: dict[str, str] = field(default_factory=dict)  # "@unit" -> the user's agency code
 
 
 def _blank(value: object) -> bool:
@@ -56,42 +76,46 @@ def _blank(value: object) -> bool:
 def _clean(value: object, multiline: bool = False) -> object:
     if isinstance(value, str):
         return clean_text(value.replace("\x00", ""), multiline).strip()
-    if isinstance(value, datetime.datetime) and value.time() == datetime.time.min:
-        return value  # an Excel date cell; the column decides whether it is a date or a time
     return value
 
 
-def _sheet(kind: str, name: str, rows: list[tuple]) -> Sheet:
-    if not rows:
-        raise ReadError(f"Trang “{name}” không có dòng tiêu đề.")
-    known = header_map(kind)
-    positions: dict[int, Column] = {}
-    sheet = Sheet(kind, name)
-    for index, text in enumerate(rows[0]):
-        column = known.get(header_key(text))
-        if column is not None and column.key not in sheet.columns:
-            positions[index] = column
-            sheet.columns[column.key] = str(text).strip()
-    missing = [c.header for c in COLUMNS[kind] if c.required and c.key not in sheet.columns]
-    if missing:
+def _sheet(kind: str, name: str, rows: list[tuple], choices: Choices, upload: Upload, named: bool) -> Sheet | None:
+    """The sheet's rows under its header, or None when the user must first map its columns."""
+    mapping = choices.mapping if choices.mapping and choices.sheet in ("", name) else None
+    found = layout_for(kind, name, rows, mapping)
+    if found is None:
+        if not rows:
+            raise ReadError(f"Trang “{name}” không có dòng tiêu đề.")
+        required = ", ".join(c.header for c in COLUMNS[kind] if c.required)
         raise ReadError(
-            f"Trang “{name}” thiếu cột bắt buộc: {', '.join(missing)}. Hãy dùng tệp mẫu và giữ nguyên dòng tiêu đề."
+            f"Trang “{name}” không có dòng tiêu đề nào nhận ra được (cần các cột như: {required}). "
+            "Hãy dùng tệp mẫu hoặc thêm một dòng tiêu đề phía trên dữ liệu."
         )
-    for number, raw in enumerate(rows[1:], start=2):
-        values = {col.key: _clean(raw[i], col.multiline) for i, col in positions.items() if i < len(raw)}
-        if all(_blank(v) for v in values.values()):
-            continue
-        sheet.rows.append(Row(number, values))
+    if mapping is None and found.missing and found.header.signature in choices.remembered:
+        found = layout_for(kind, name, rows, choices.remembered[found.header.signature]) or found
+    if found.missing or not named or found.remembered:
+        upload.layout = found.as_json(rows)
+    if found.remembered and mapping is None and not found.missing:
+        upload.notes.append("Các cột được ghép theo cách đơn vị đã chọn cho tệp cùng mẫu lần trước.")
+    if found.missing:
+        return None
+    sheet = Sheet(kind, name)
+    multiline = {c.key for c in COLUMNS[kind] if c.multiline}
+    sheet.columns = {key: found.header.texts[where] for key, where in found.mapping.items() if isinstance(where, int)}
+    for number, values in values_of(found, rows, choices.defaults):
+        sheet.rows.append(Row(number, {k: _clean(v, k in multiline) for k, v in values.items()}))
         if len(sheet.rows) > MAX_ROWS:
             raise ReadError(MSG_TOO_MANY_ROWS)
     return sheet
 
 
-def _stream(ws: Any) -> list[tuple]:
+def _stream(ws: Any, limit: int = MAX_SCAN) -> list[tuple]:
     """The sheet's rows, read as the XML streams in, and no further than ``MAX_SCAN`` rows."""
     rows: list[tuple] = []
-    for raw in ws.iter_rows(max_row=MAX_SCAN + 1, max_col=MAX_COLUMNS, values_only=True):
-        if len(rows) == MAX_SCAN:
+    for raw in ws.iter_rows(max_row=limit + 1, max_col=MAX_COLUMNS, values_only=True):
+        if len(rows) == limit:
+            if limit < MAX_SCAN:
+                break
             if not all(_blank(v) for v in raw):
                 raise ReadError(MSG_TOO_MANY_ROWS)
             break
@@ -99,22 +123,16 @@ def _stream(ws: Any) -> list[tuple]:
     return rows
 
 
-def read_xlsx(data: bytes) -> Upload:
+def read_xlsx(data: bytes, kind: str, choices: Choices) -> Upload:
     try:
         check_archive(data)
     except UnsafeWorkbook as exc:
         raise ReadError(str(exc)) from None
-    sheets = []
+    upload = Upload([])
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            for ws in book.worksheets:
-                if header_key(ws.title) in (header_key(GUIDE_SHEET), header_key(LISTS_SHEET)):
-                    continue
-                kind = sheet_kind(ws.title)
-                if kind is None:
-                    continue
-                sheets.append(_sheet(kind, ws.title, _stream(ws)))
+            _read_book(book, kind, choices, upload)
         finally:
             book.close()
     except ReadError:
@@ -126,12 +144,38 @@ def read_xlsx(data: bytes) -> Upload:
             "Không đọc được tệp Excel (.xlsx): nội dung tệp hỏng hoặc không đúng định dạng. "
             "Hãy mở tệp trong Excel và lưu lại dạng .xlsx."
         ) from exc
-    if not sheets:
-        raise ReadError("Tệp không có trang “Quy chế phối hợp” hoặc “Hội nghị, cuộc họp”. Hãy dùng tệp mẫu.")
-    return Upload(sheets)
+    return upload
 
 
-def read_csv(data: bytes, kind: str) -> Upload:
+def _read_book(book: Any, kind: str, choices: Choices, upload: Upload) -> None:
+    skipped = {header_key(GUIDE_SHEET), header_key(LISTS_SHEET)}
+    sheets = [ws for ws in book.worksheets if header_key(ws.title) not in skipped]
+    named = [(sheet_kind(ws.title), ws) for ws in sheets if sheet_kind(ws.title) is not None]
+    if named:
+        targets = named
+    else:
+        # A clerk's own workbook: any sheet whose header reads as the register ("Sheet1", "2024", …).
+        targets = [(kind, ws) for ws in sheets if find_header(kind, _stream(ws, HEADER_SEARCH + 2)) is not None]
+        if not targets:
+            names = ", ".join(f"“{ws.title}”" for ws in sheets)
+            raise ReadError(
+                f"Không tìm thấy dòng tiêu đề của sổ {COLUMNS_LABEL[kind]} trong trang nào ({names}). "
+                "Cần các cột như Số, ký hiệu; Trích yếu (Tên quy chế); Ngày ký; Cơ quan phối hợp."
+            )
+        if len(targets) > 1:
+            chosen = [(k, ws) for k, ws in targets if ws.title == choices.sheet]
+            if not chosen:
+                upload.sheet_choices = [ws.title for _k, ws in targets]
+                return
+            targets = chosen
+    for sheet_kind_, ws in targets:
+        sheet = _sheet(str(sheet_kind_), ws.title, _stream(ws), choices, upload, named=bool(named))
+        if sheet is None:
+            return
+        upload.sheets.append(sheet)
+
+
+def read_csv(data: bytes, kind: str, choices: Choices) -> Upload:
     try:
         text, encoding = decode(data)
     except EncodingError as exc:
@@ -149,19 +193,22 @@ def read_csv(data: bytes, kind: str) -> Upload:
     except csv.Error as exc:
         raise ReadError(f"Tệp CSV không đúng định dạng: {exc}. Hãy dùng tệp mẫu.") from None
     # A CSV holds one kind of record; its header says which, else the page it was uploaded from.
-    header = {header_key(h) for h in rows[0]} if rows else set()
     for candidate in COLUMNS:
-        required = {header_key(c.header) for c in COLUMNS[candidate] if c.required}
-        if required <= header:
+        header = find_header(candidate, rows)
+        if header is not None and not [c for c in COLUMNS[candidate] if c.required and c.key not in header.found]:
             kind = candidate
             break
-    name = "CSV"
-    return Upload([_sheet(kind, name, rows)], encoding)
+    upload = Upload([], encoding)
+    sheet = _sheet(kind, "CSV", rows, choices, upload, named=False)
+    if sheet is not None:
+        upload.sheets.append(sheet)
+    return upload
 
 
-def read_upload(filename: str, data: bytes, kind: str) -> Upload:
+def read_upload(filename: str, data: bytes, kind: str, choices: Choices | None = None) -> Upload:
+    choices = choices or Choices()
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
-        return read_xlsx(data)
+        return read_xlsx(data, kind, choices)
     if filename.lower().endswith((".xls", ".ods")):
         raise ReadError("Chỉ nhận tệp .xlsx hoặc .csv. Hãy mở tệp trong Excel và lưu lại dạng .xlsx.")
-    return read_csv(data, kind)
+    return read_csv(data, kind, choices)

@@ -26,8 +26,8 @@ from simple_history.models import HistoricalRecords
 from accounts.models import User
 from audit.models import AuditAction, AuditEvent
 from imports import checks
-from imports.models import RUNNING, ImportJob, ImportKind, ImportStatus
-from imports.reading import ReadError, Upload, read_upload
+from imports.models import RUNNING, ColumnMapping, ImportJob, ImportKind, ImportStatus
+from imports.reading import Choices, ReadError, Upload, read_upload
 from meetings import services as meeting_services
 from meetings.models import Meeting, MeetingState
 from portal import access, events, jobs
@@ -144,30 +144,86 @@ def create_job(user: User, kind: str, name: str, data: bytes) -> ImportJob:
         raise ValidationError(f"Tệp lớn quá {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; hãy chia thành nhiều tệp.")
     if not data.strip():
         raise ValidationError("Tệp rỗng.")
+    choices = _choices(user, kind, {})
     try:
-        upload = read_upload(name, data, kind)
+        upload = read_upload(name, data, kind, choices)
     except ReadError as exc:
         raise ValidationError(str(exc)) from None
     job = ImportJob(
         kind=kind,
         created_by=user,
         original_name=name[:255],
-        encoding=upload.encoding,
         locality_id=user.agency.locality_id if user.agency is not None else None,
-        total_rows=upload.total_rows,
         status=ImportStatus.CHECKING,
     )
+    if upload.layout.get("remembered") and not upload.needs_input:
+        job.choices = {"sheet": upload.layout["sheet"], "mapping": upload.layout["mapping"]}
+    return _checked(job, upload, lambda: job.file.save(name or "nhap.csv", ContentFile(data), save=False))
+
+
+def _checked(job: ImportJob, upload: Upload, store: Callable[[], None] | None = None) -> ImportJob:
+    """Save the job as read (with its file, when new), then ask the user (mapping step) or check its rows."""
+    job.encoding = upload.encoding
+    job.total_rows = upload.total_rows
+    job.layout = {**upload.layout, "sheets": upload.sheet_choices}
+    job.status = ImportStatus.NEEDS_INPUT if upload.needs_input else ImportStatus.CHECKING
+    if upload.needs_input:
+        job.notes = upload.notes
     with transaction.atomic():  # a job row that fails to save takes its stored file with it
-        job.file.save(name or "nhap.csv", ContentFile(data), save=False)
+        if store is not None:
+            store()
         job.save()
+    if upload.needs_input:
+        return job
     if job.total_rows > async_threshold():
         set_progress(job.pk, 0, job.total_rows)
         from imports.tasks import check_import_task
 
         transaction.on_commit(lambda: _start_task(check_import_task, job.pk, ImportStatus.CHECKING), robust=True)
-    else:
-        job = run_check(job.pk, upload)
-    return job
+        return job
+    return run_check(job.pk, upload)
+
+
+def _choices(user: User, kind: str, chosen: dict) -> Choices:
+    remembered: dict[str, dict] = {}
+    defaults: dict[str, str] = {}
+    if user.agency is not None:
+        defaults["@unit"] = user.agency.code
+        remembered = dict(
+            ColumnMapping.objects.filter(agency=user.agency, kind=kind).values_list("signature", "mapping")
+        )
+    return Choices(
+        sheet=chosen.get("sheet", ""), mapping=chosen.get("mapping", {}), remembered=remembered, defaults=defaults
+    )
+
+
+def choose(user: User, job: ImportJob, sheet: str = "", mapping: dict[str, int | str] | None = None) -> ImportJob:
+    """The mapping step's answer: the register's sheet, or which column holds each field. A mapping is
+    remembered for the user's unit, for its next file with the same header."""
+    if job.created_by_id != user.pk:
+        raise PermissionDenied("Chỉ người đã tải tệp lên mới ghép cột cho lần nhập này.")
+    access.require_role(user, access.EDIT_ROLES)
+    if job.status not in (ImportStatus.NEEDS_INPUT, ImportStatus.READY, ImportStatus.INVALID):
+        raise ValidationError("Lần nhập này không còn chờ ghép cột.")
+    chosen = dict(job.choices)
+    if sheet:
+        chosen = {"sheet": sheet}
+    if mapping is not None:
+        chosen["mapping"] = mapping
+        chosen.setdefault("sheet", job.layout.get("sheet", ""))
+    with job.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        upload = read_upload(job.original_name, data, job.kind, _choices(user, job.kind, chosen))
+    except ReadError as exc:
+        raise ValidationError(str(exc)) from None
+    if mapping is not None and user.agency is not None and not upload.needs_input:
+        ColumnMapping.objects.update_or_create(
+            agency=user.agency, kind=job.kind, signature=upload.layout["signature"], defaults={"mapping": mapping}
+        )
+    job.choices = chosen
+    job.counts, job.errors, job.preview = {}, [], []
+    return _checked(job, upload)
 
 
 def _queue() -> str | None:
@@ -192,7 +248,7 @@ def _start_task(task: Any, job_id: int, state: str) -> None:
 
 def _read(job: ImportJob) -> Upload:
     with job.file.open("rb") as handle:
-        return read_upload(job.original_name, handle.read(), job.kind)
+        return read_upload(job.original_name, handle.read(), job.kind, _choices(_uploader(job), job.kind, job.choices))
 
 
 def _uploader(job: ImportJob) -> User:
@@ -217,6 +273,7 @@ def run_check(job_id: int, upload: Upload | None = None) -> ImportJob:
     job.errors = plan.errors
     job.preview = preview_rows(plan)
     job.notes = ["Đã đọc: " + "; ".join(f"trang “{s.name}” ({len(s.rows)} dòng)" for s in upload.sheets) + "."]
+    job.notes += upload.notes
     if upload.encoding.startswith(("Windows", "TCVN")):
         job.notes.append(f"Tệp CSV được đọc theo bảng mã {upload.encoding} và đã chuyển sang Unicode.")
     job.status = ImportStatus.INVALID if plan.errors else ImportStatus.READY

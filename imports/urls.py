@@ -13,4 +13,5 @@ urlpatterns = [
     path("nhap-du-lieu/<int:pk>/xac-nhan/", views.job_confirm, name="confirm"),
     path("nhap-du-lieu/<int:pk>/huy/", views.job_cancel, name="cancel"),
     path("nhap-du-lieu/<int:pk>/chay-lai/", views.job_rerun, name="rerun"),
+    path("nhap-du-lieu/<int:pk>/ghep-cot/", views.job_mapping, name="mapping"),
 ]

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imports import services, template
-from imports.forms import UploadForm
+from imports.forms import MappingForm, UploadForm
 from imports.models import ImportJob, ImportKind, ImportStatus
 from portal import access
 from portal.http import AuthenticatedHttpRequest
@@ -68,10 +68,23 @@ def upload_meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _upload(request, ImportKind.MEETINGS)
 
 
+def _mapping_form(request: AuthenticatedHttpRequest, job: ImportJob, data: dict | None = None) -> MappingForm | None:
+    if not (job.layout.get("columns") or job.layout.get("sheets")) or job.created_by_id != request.user.pk:
+        return None
+    if job.status not in (ImportStatus.NEEDS_INPUT, ImportStatus.READY, ImportStatus.INVALID):
+        return None
+    agency = request.user.agency
+    return MappingForm(job.layout, agency.short_name or agency.name if agency else "", data)
+
+
 @login_required
-def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def job_detail(
+    request: AuthenticatedHttpRequest, pk: int, mapping_form: MappingForm | None = None, status: int = 200
+) -> HttpResponse:
     job = _job(request, pk)
     errors = job.errors[:MAX_ERRORS_SHOWN]
+    mapping_form = mapping_form or _mapping_form(request, job)
+    mapped = set(job.layout.get("mapping", {}).values())
     return render(
         request,
         "imports/job.html",
@@ -89,8 +102,32 @@ def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ),
             "form": UploadForm(),
             "upload_url": _upload_url(job.kind),
+            "mapping_form": mapping_form,
+            "ignored": [c for c in job.layout.get("columns", []) if c["index"] not in mapped],
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def job_mapping(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    form = _mapping_form(request, job, request.POST)
+    if form is None:
+        messages.error(request, "Lần nhập này không còn chờ ghép cột.")
+        return redirect(job)
+    if not form.is_valid():
+        return job_detail(request, pk, mapping_form=form, status=400)
+    try:
+        if "sheet" in form.cleaned_data:
+            job = services.choose(request.user, job, sheet=form.cleaned_data["sheet"])
+        else:
+            job = services.choose(request.user, job, mapping=form.mapping())
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return job_detail(request, pk, mapping_form=form, status=400)
+    return redirect(job)
 
 
 def _upload_url(kind: str) -> str:

@@ -302,7 +302,7 @@ def test_an_import_is_one_event_one_recount_per_family_and_one_recompute_per_uni
         ("rac.csv", bytes(range(256)) * 4),
         ("gia.xlsx", b"PK\x03\x04 khong phai zip"),
         ("cu.xls", b"\xd0\xcf\x11\xe0 old excel"),
-        ("thieu-cot.csv", "Trích yếu;Ghi chú\nA;B\n".encode()),
+        ("thieu-cot.csv", "Trích yếu;Cột lạ\nA;B\n".encode()),  # one known header: no header row
         ("quote.csv", b'"Trich yeu\n' * 3),
     ],
 )
