@@ -10,8 +10,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp Excel (.xlsx) hoặc CSV"),
         help_text=_(
-            "Dùng tệp mẫu. CSV lưu dạng “CSV UTF-8”; tệp bảng mã cũ (Windows-1258, TCVN3) được nhận "
-            "nếu đọc được chắc chắn."
+            "Tệp mẫu hoặc sổ theo dõi của đơn vị (cổng tự tìm dòng tiêu đề và hỏi khi cần ghép cột). "
+            "Chữ theo bảng mã cũ (Windows-1258, TCVN3, VNI) được chuyển sang Unicode."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
         error_messages={"required": _("Hãy chọn tệp cần nhập."), "empty": _("Tệp rỗng.")},
@@ -73,3 +73,16 @@ class MappingForm(forms.Form):
             if name.startswith("col_") and value:
                 out[name[4:]] = value if value.startswith("@") else int(value)
         return out
+
+
+class EncodingForm(forms.Form):
+    """When two readings of some cells both make sense, the user picks one from side-by-side samples."""
+
+    def __init__(self, question: dict, data: dict | None = None) -> None:
+        super().__init__(data)
+        self.fields["encoding"] = forms.ChoiceField(
+            label=_("Các ô này được gõ theo bảng mã nào?"),
+            choices=[(o["value"], o["label"]) for o in question["options"]],
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Hãy chọn một cách đọc.")},
+        )

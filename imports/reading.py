@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from imports.bounded import UnsafeWorkbook, check_archive
 from imports.columns import COLUMNS, GUIDE_SHEET, LISTS_SHEET, header_key, sheet_kind
-from imports.encoding import EncodingError, decode
+from imports.encoding import MSG_RESAVE, Converter, EncodingError, decode
 from imports.layout import HEADER_SEARCH, find_header, layout_for, values_of
 from imports.models import ImportKind
 from portal.text import clean as clean_text
@@ -49,6 +49,8 @@ class Upload:
     layout: dict = field(default_factory=dict)  # the mapping step's data (see ``layout.Layout.as_json``)
     sheet_choices: list[str] = field(default_factory=list)  # several sheets could be the register
     notes: list[str] = field(default_factory=list)
+    conversions: list[dict] = field(default_factory=list)  # legacy text converted (``Converter.conversions``)
+    encoding_question: dict = field(default_factory=dict)  # readings the user must pick from
 
     @property
     def total_rows(self) -> int:
@@ -56,7 +58,7 @@ class Upload:
 
     @property
     def needs_input(self) -> bool:
-        return bool(self.sheet_choices) or bool(self.layout.get("missing"))
+        return bool(self.sheet_choices) or bool(self.layout.get("missing")) or bool(self.encoding_question)
 
 
 @dataclass
@@ -67,6 +69,23 @@ class Choices:
     mapping: dict[str, int | str] = field(default_factory=dict)
     remembered: dict[str, dict] = field(default_factory=dict)  # header signature -> mapping
     defaults: dict[str, str] = field(default_factory=dict)  # "@unit" -> the user's agency code
+    encoding: str = ""  # the reading picked for cells the file leaves uncertain
+
+
+def _converted(rows: list[tuple], converter: Converter, upload: Upload | None = None) -> list[tuple]:
+    """Every cell in Unicode NFC, legacy text converted; what was converted (or is uncertain) is told
+    on ``upload``."""
+    for row in rows:
+        for value in row:
+            converter.collect(value)
+    converter.resolve()
+    if upload is not None:
+        upload.conversions += converter.conversions()
+        if converter.question:
+            upload.encoding_question = converter.question
+    if not converter.cells:
+        return rows
+    return [tuple(converter.convert(v) for v in row) for row in rows]
 
 
 def _blank(value: object) -> bool:
@@ -155,7 +174,11 @@ def _read_book(book: Any, kind: str, choices: Choices, upload: Upload) -> None:
         targets = named
     else:
         # A clerk's own workbook: any sheet whose header reads as the register ("Sheet1", "2024", …).
-        targets = [(kind, ws) for ws in sheets if find_header(kind, _stream(ws, HEADER_SEARCH + 2)) is not None]
+        targets = [
+            (kind, ws)
+            for ws in sheets
+            if find_header(kind, _converted(_stream(ws, HEADER_SEARCH + 2), Converter())) is not None
+        ]
         if not targets:
             names = ", ".join(f"“{ws.title}”" for ws in sheets)
             raise ReadError(
@@ -169,7 +192,8 @@ def _read_book(book: Any, kind: str, choices: Choices, upload: Upload) -> None:
                 return
             targets = chosen
     for sheet_kind_, ws in targets:
-        sheet = _sheet(str(sheet_kind_), ws.title, _stream(ws), choices, upload, named=bool(named))
+        rows = _converted(_stream(ws), Converter(choice=choices.encoding), upload)
+        sheet = _sheet(str(sheet_kind_), ws.title, rows, choices, upload, named=bool(named))
         if sheet is None:
             return
         upload.sheets.append(sheet)
@@ -177,7 +201,7 @@ def _read_book(book: Any, kind: str, choices: Choices, upload: Upload) -> None:
 
 def read_csv(data: bytes, kind: str, choices: Choices) -> Upload:
     try:
-        text, encoding = decode(data)
+        text, encoding, as_bytes = decode(data)
     except EncodingError as exc:
         raise ReadError(str(exc)) from exc
     first_line = text.split("\n", 1)[0]
@@ -192,13 +216,19 @@ def read_csv(data: bytes, kind: str, choices: Choices) -> Upload:
             rows.append(tuple(raw[:MAX_COLUMNS]))
     except csv.Error as exc:
         raise ReadError(f"Tệp CSV không đúng định dạng: {exc}. Hãy dùng tệp mẫu.") from None
+    upload = Upload([], encoding)
+    converter = Converter(raw=as_bytes, choice=choices.encoding)
+    rows = _converted(rows, converter, upload)
+    if as_bytes and converter.unreadable:
+        sample = converter.unreadable[0][:60]
+        raise ReadError(f"{MSG_RESAVE} Ô không đọc được: “{sample}”.")
+    upload.encoding = converter.label(encoding)
     # A CSV holds one kind of record; its header says which, else the page it was uploaded from.
     for candidate in COLUMNS:
         header = find_header(candidate, rows)
         if header is not None and not [c for c in COLUMNS[candidate] if c.required and c.key not in header.found]:
             kind = candidate
             break
-    upload = Upload([], encoding)
     sheet = _sheet(kind, "CSV", rows, choices, upload, named=False)
     if sheet is not None:
         upload.sheets.append(sheet)

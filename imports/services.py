@@ -165,7 +165,12 @@ def _checked(job: ImportJob, upload: Upload, store: Callable[[], None] | None = 
     """Save the job as read (with its file, when new), then ask the user (mapping step) or check its rows."""
     job.encoding = upload.encoding
     job.total_rows = upload.total_rows
-    job.layout = {**upload.layout, "sheets": upload.sheet_choices}
+    job.layout = {
+        **upload.layout,
+        "sheets": upload.sheet_choices,
+        "conversions": upload.conversions,
+        "encoding_question": upload.encoding_question,
+    }
     job.status = ImportStatus.NEEDS_INPUT if upload.needs_input else ImportStatus.CHECKING
     if upload.needs_input:
         job.notes = upload.notes
@@ -193,11 +198,17 @@ def _choices(user: User, kind: str, chosen: dict) -> Choices:
             ColumnMapping.objects.filter(agency=user.agency, kind=kind).values_list("signature", "mapping")
         )
     return Choices(
-        sheet=chosen.get("sheet", ""), mapping=chosen.get("mapping", {}), remembered=remembered, defaults=defaults
+        sheet=chosen.get("sheet", ""),
+        mapping=chosen.get("mapping", {}),
+        remembered=remembered,
+        defaults=defaults,
+        encoding=chosen.get("encoding", ""),
     )
 
 
-def choose(user: User, job: ImportJob, sheet: str = "", mapping: dict[str, int | str] | None = None) -> ImportJob:
+def choose(
+    user: User, job: ImportJob, sheet: str = "", mapping: dict[str, int | str] | None = None, encoding: str = ""
+) -> ImportJob:
     """The mapping step's answer: the register's sheet, or which column holds each field. A mapping is
     remembered for the user's unit, for its next file with the same header."""
     if job.created_by_id != user.pk:
@@ -207,7 +218,9 @@ def choose(user: User, job: ImportJob, sheet: str = "", mapping: dict[str, int |
         raise ValidationError("Lần nhập này không còn chờ ghép cột.")
     chosen = dict(job.choices)
     if sheet:
-        chosen = {"sheet": sheet}
+        chosen = {"sheet": sheet, **({"encoding": chosen["encoding"]} if "encoding" in chosen else {})}
+    if encoding:
+        chosen["encoding"] = encoding
     if mapping is not None:
         chosen["mapping"] = mapping
         chosen.setdefault("sheet", job.layout.get("sheet", ""))
@@ -274,8 +287,12 @@ def run_check(job_id: int, upload: Upload | None = None) -> ImportJob:
     job.preview = preview_rows(plan)
     job.notes = ["Đã đọc: " + "; ".join(f"trang “{s.name}” ({len(s.rows)} dòng)" for s in upload.sheets) + "."]
     job.notes += upload.notes
-    if upload.encoding.startswith(("Windows", "TCVN")):
-        job.notes.append(f"Tệp CSV được đọc theo bảng mã {upload.encoding} và đã chuyển sang Unicode.")
+    for c in upload.conversions:
+        example = c["samples"][0]
+        job.notes.append(
+            f"Đã chuyển {c['count']} ô từ bảng mã {c['label']} sang Unicode, ví dụ: “{example['before']}” → "
+            f"“{example['after']}”."
+        )
     job.status = ImportStatus.INVALID if plan.errors else ImportStatus.READY
     fields = {name: getattr(job, name) for name in ["counts", "errors", "notes", "status", "preview"]}
     if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKING).update(**fields):
@@ -368,6 +385,8 @@ def run_apply(job_id: int) -> ImportJob:
     try:
         _beat(job.pk, ImportStatus.IMPORTING)
         upload = _read(job)
+        if upload.needs_input:
+            raise ValidationError("Tệp còn cần ghép cột hoặc chọn bảng mã trước khi nhập.")
         with history_user(user), transaction.atomic():
             plan = checks.check(user, upload)
             if plan.errors:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imports import services, template
-from imports.forms import MappingForm, UploadForm
+from imports.forms import EncodingForm, MappingForm, UploadForm
 from imports.models import ImportJob, ImportKind, ImportStatus
 from portal import access
 from portal.http import AuthenticatedHttpRequest
@@ -79,11 +79,21 @@ def _mapping_form(request: AuthenticatedHttpRequest, job: ImportJob, data: dict 
 
 @login_required
 def job_detail(
-    request: AuthenticatedHttpRequest, pk: int, mapping_form: MappingForm | None = None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    mapping_form: MappingForm | None = None,
+    status: int = 200,
+    encoding_form: EncodingForm | None = None,
 ) -> HttpResponse:
     job = _job(request, pk)
     errors = job.errors[:MAX_ERRORS_SHOWN]
     mapping_form = mapping_form or _mapping_form(request, job)
+    question = job.layout.get("encoding_question") if job.status == ImportStatus.NEEDS_INPUT else None
+    encoding_form = encoding_form or (
+        EncodingForm(question) if question and job.created_by_id == request.user.pk else None
+    )
+    if encoding_form is not None:
+        mapping_form = None  # the reading first; the columns are shown once the text is certain
     mapped = set(job.layout.get("mapping", {}).values())
     return render(
         request,
@@ -103,6 +113,7 @@ def job_detail(
             "form": UploadForm(),
             "upload_url": _upload_url(job.kind),
             "mapping_form": mapping_form,
+            "encoding_form": encoding_form,
             "ignored": [c for c in job.layout.get("columns", []) if c["index"] not in mapped],
         },
         status=status,
@@ -113,6 +124,16 @@ def job_detail(
 @require_POST
 def job_mapping(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
+    question = job.layout.get("encoding_question")
+    if "encoding" in request.POST and question and job.created_by_id == request.user.pk:
+        encoding_form = EncodingForm(question, request.POST)
+        if not encoding_form.is_valid():
+            return job_detail(request, pk, encoding_form=encoding_form, status=400)
+        try:
+            job = services.choose(request.user, job, encoding=encoding_form.cleaned_data["encoding"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(job)
     form = _mapping_form(request, job, request.POST)
     if form is None:
         messages.error(request, "Lần nhập này không còn chờ ghép cột.")
