@@ -9,6 +9,12 @@ province's procuracy, signed with its court and police) and ``--meetings`` revie
 them. The script runs the check (the preview) and the confirmed import as the Celery tasks would,
 in this process, and prints wall time, rows per second and SQL queries per row for each; then checks
 the file again (every row is now "skipped") and rolls everything back, so the data set is unchanged.
+
+``--clerk N`` instead brings in a register as a clerk keeps it (issue 20): N regulations on "Sheet1"
+below title rows, a merged two-row header, the clerk's own column names and no host or type column,
+so the upload stops at the mapping step; the mapping ("my unit", type from the title) is then chosen
+and the file checked and imported. Migrations this branch adds that the data set lacks are applied
+inside the same rolled-back transaction.
 """
 
 from __future__ import annotations
@@ -88,6 +94,70 @@ def workbook(regulations: int, meetings: int) -> bytes:
     return out.getvalue()
 
 
+def clerk_workbook(regulations: int) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "Sheet1"
+    ws.append(["SỔ THEO DÕI QUY CHẾ PHỐI HỢP"])
+    ws.append(["Đơn vị: VKSND tỉnh (dữ liệu thử)"])
+    ws.append([])
+    ws.append(["STT", "Văn bản", None, "Tên quy chế", "Cơ quan phối hợp", "Lĩnh vực", "Tình trạng", "Ghi chú"])
+    ws.append([None, "Số ký hiệu", "Ngày ký", None, None, None, None, None])
+    ws.merge_cells("B4:C4")
+    for col in "ADEFGH":
+        ws.merge_cells(f"{col}4:{col}5")
+    for n in range(1, regulations + 1):
+        signed = datetime.datetime(2019, n % 12 + 1, n % 28 + 1)
+        ws.append(
+            [
+                n,
+                f"{n:04d}/2019/QCPH-CLERK",
+                signed if n % 2 else f"ngày {signed.day} tháng {signed.month} năm 2019",
+                f"Quy chế phối hợp số {n} trong giải quyết tố giác, tin báo",
+                PARTNERS.replace(";", ","),
+                "Hình sự",
+                "Còn hiệu lực",
+                "",
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def run_clerk(user: User, regulations: int) -> None:
+    from django.core.management import call_command
+
+    data = clerk_workbook(regulations)
+    print(f"clerk register: {regulations} rows, {len(data) / 1024:.0f} KiB, as {user.username}")
+    with transaction.atomic():
+        call_command("migrate", "imports", verbosity=0)
+        job = timed(
+            "read (stops at the mapping step)",
+            regulations,
+            lambda: services.create_job(user, ImportKind.REGULATIONS, "so-van-thu.xlsx", data),
+        )
+        assert job.status == ImportStatus.NEEDS_INPUT, job.layout
+        mapping = {**job.layout["mapping"], "host": "@unit", "type": "@title"}
+        job = timed("mapping chosen + check", regulations, lambda: services.choose(user, job, mapping=mapping))
+        assert job.status == ImportStatus.READY, job.errors[:5]
+        job.status = ImportStatus.IMPORTING
+        job.save(update_fields=["status"])
+        job = timed("import (confirmed)", regulations, lambda: services.run_apply(job.pk))
+        assert job.status == ImportStatus.DONE, job.message
+        print(f"{'':34} counts {job.counts}")
+        again = timed(
+            "next file, remembered mapping",
+            regulations,
+            lambda: services.create_job(user, ImportKind.REGULATIONS, "so-van-thu.xlsx", data),
+        )
+        print(f"{'':34} status {again.status}, counts {again.counts}")
+        transaction.set_rollback(True)
+    print("rolled back: the data set is unchanged")
+
+
 def timed(label: str, rows: int, work):
     queries = 0
 
@@ -111,6 +181,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--regulations", type=int, default=1000)
     parser.add_argument("--meetings", type=int, default=1000)
+    parser.add_argument("--clerk", type=int, default=0, help="a clerk's own register of this many rows")
     parser.add_argument(
         "--recount-every-row",
         action="store_true",
@@ -124,6 +195,10 @@ def main() -> None:
         sys.exit(f"No staff user of {HOST}: generate the national data set first.")
     with open("/proc/loadavg") as fh:
         print(f"load average: {' '.join(fh.read().split()[:3])}")
+    if args.clerk:
+        services.async_threshold = lambda: 10**9
+        run_clerk(user, args.clerk)
+        return
     data = workbook(args.regulations, args.meetings)
     rows = args.regulations + args.meetings
     print(
@@ -132,6 +207,9 @@ def main() -> None:
     )
     services.async_threshold = lambda: 10**9  # check in this process, as the worker would
     with transaction.atomic():
+        from django.core.management import call_command
+
+        call_command("migrate", "imports", verbosity=0)  # rolled back with the rest
         job = timed(
             "check (preview)", rows, lambda: services.create_job(user, ImportKind.REGULATIONS, "so-theo-doi.xlsx", data)
         )
