@@ -12,8 +12,11 @@
 #   6. the workers killed (SIGKILL) during a register PDF job and during an import: with the heartbeat
 #      sweep 5.5 minutes ahead (simulated) both end failed with "Chạy lại", which then finishes; "Hủy"
 #      ends a third, stuck one at once (.ci/prod_stack_faults.py).
-#   7. PostgreSQL restarted during a digest batch, on a private cluster (.ci/prod_stack_mail_restart.py).
-# Own database (portal_prodstack), Redis db 9, ports 18500-18539. Fails loudly; always cleans up.
+#   7. PostgreSQL restarted during a digest batch, on a private cluster (.ci/prod_stack_mail_restart.py);
+#   8. Redis stopped while a regulation and a meeting are saved, on a third web node whose cache and broker
+#      are a private Redis: both saved, the dashboard answers, its figures equal a full recount after
+#      Redis returns (.ci/prod_stack_redis_outage.py).
+# Own database (portal_prodstack), Redis db 9, ports 18500-18541. Fails loudly; always cleans up.
 #
 # Each process is started and stopped by the functions below (start_web N, stop_proc NAME [SIGNAL],
 # start_worker N, start_beat N, ...), each in a process group of its own, so a later step can kill or
@@ -30,6 +33,7 @@ DB=${PROD_STACK_DB:-portal_prodstack}
 PG=${PROD_STACK_PG:-postgres://postgres@127.0.0.1:5432}
 REDIS_DB=${PROD_STACK_REDIS_DB:-9}
 BATCH=${PROD_STACK_BATCH:-40}
+REDIS8_PORT=$((PROXY_PORT + 41))
 work=$(mktemp -d)
 declare -A PIDS=()
 log() { printf '\n== %s (%s s)\n' "$*" "$SECONDS"; }
@@ -65,6 +69,7 @@ cleanup() {
       >/dev/null 2>&1 || true
   fi
   for name in "${!PIDS[@]}"; do kill -KILL -- "-${PIDS[$name]}" 2>/dev/null || true; done
+  redis-cli -p "$REDIS8_PORT" shutdown nosave >/dev/null 2>&1 || true # step 8's private Redis
   redis-cli -n "$REDIS_DB" flushdb >/dev/null 2>&1 || true
   psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -382,5 +387,16 @@ faults rerun "$register_job" || fail "Chạy lại of the killed register job"
 log "7. PostgreSQL restarted during a digest batch (a private cluster on port 18540: 5432 is shared)"
 "$PY" .ci/prod_stack_mail_restart.py "$work/pgmail" "${PROD_STACK_MAIL_DIGESTS:-300}" 18540 \
   || fail "mail after a PostgreSQL restart"
+
+log "8. Redis stopped while a regulation and a meeting are saved (a private Redis on $REDIS8_PORT: 6379 is shared)"
+start_proc redis8 redis-server --bind 127.0.0.1 --port "$REDIS8_PORT" --save "" --appendonly no
+for _ in $(seq 1 50); do [ "$(redis-cli -p "$REDIS8_PORT" ping 2>/dev/null)" = PONG ] && break; sleep 0.2; done
+# shellcheck disable=SC2086
+start_proc web8 env NODE_NAME=web8 PROMETHEUS_MULTIPROC_DIR="$work/metrics-web8" REDIS_URL="redis://127.0.0.1:$REDIS8_PORT/0" \
+  ${web_cmd/0.0.0.0:8000/127.0.0.1:$((PROXY_PORT + 8))}
+wait_http "http://127.0.0.1:$((PROXY_PORT + 8))/readyz" 90 || fail "web node 8 is not ready"
+PY="$PY" "$PY" .ci/prod_stack_redis_outage.py "http://127.0.0.1:$((PROXY_PORT + 8))" chuyenvien.khanhson demo-VKS-2026 \
+  "$ids" "$REDIS8_PORT" || fail "saves while Redis is down"
+stop_proc web8
 
 log "production stack: OK"
