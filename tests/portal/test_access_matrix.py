@@ -15,6 +15,7 @@ from imports.models import ImportJob, ImportKind, ImportStatus
 from meetings import services as meeting_services
 from meetings.models import DocumentType
 from notifications.models import Notification
+from originals.models import OriginalText, TextState
 from regulations.models import Original, OriginalKind, RegisterJob, RegisterJobState
 from signing.models import VerificationCode
 from tests.meetings.factories import DirectiveFactory, MeetingFactory
@@ -29,6 +30,9 @@ OBJECT_URLS = {
     "regulations:detail": lambda f: {"pk": f["regulation"].pk},
     "regulations:edit": lambda f: {"pk": f["regulation"].pk},
     "regulations:download": lambda f: {"pk": f["original"].pk},
+    "originals:status": lambda f: {"pk": f["original_text"].pk},
+    "originals:reread": lambda f: {"pk": f["original_text"].pk},
+    "originals:searchable_pdf": lambda f: {"pk": f["original_text"].pk},
     "meetings:detail": lambda f: {"pk": f["meeting"].pk},
     "meetings:edit": lambda f: {"pk": f["meeting"].pk},
     "meetings:state": lambda f: {"pk": f["meeting"].pk},
@@ -47,6 +51,7 @@ OBJECT_URLS = {
     "imports:confirm": lambda f: {"pk": f["import_job"].pk},
     "imports:cancel": lambda f: {"pk": f["import_job"].pk},
     "imports:rerun": lambda f: {"pk": f["import_job"].pk},
+    "imports:mapping": lambda f: {"pk": f["import_job"].pk},
     "api:agency-detail": lambda f: {"pk": f["world"].vks_ks.pk},
     "api:regulation-detail": lambda f: {"pk": f["regulation"].pk},
     "api:meeting-detail": lambda f: {"pk": f["meeting"].pk},
@@ -125,6 +130,10 @@ def build_fixture(world) -> dict:
         sha256=hashlib.sha256(content).hexdigest(),
     )
     original.file.save("ban-ky.pdf", ContentFile(content), save=True)
+    original_text, _ = OriginalText.objects.update_or_create(
+        original=original, defaults={"regulation": regulation, "state": TextState.DONE, "pages": ["Quy chế"]}
+    )
+    original_text.searchable_pdf.save("ban-ky-ocr.pdf", ContentFile(content), save=True)
     meeting = MeetingFactory(host_agency=world.vks_ks, state="held")
     meeting.regulations.add(regulation)
     document = meeting_services.save_document_draft(
@@ -150,6 +159,7 @@ def build_fixture(world) -> dict:
         "world": world,
         "regulation": regulation,
         "original": original,
+        "original_text": original_text,
         "meeting": meeting,
         "document": document,
         "directive": directive,
