@@ -171,6 +171,30 @@ def regulation_data(ids: dict, number: str) -> dict[str, str]:
     }
 
 
+def meeting_data(ids: dict, title: str, day: datetime.date) -> dict[str, str]:
+    """The meeting form's fields: an inter-agency meeting hosted by ``ids["host"]`` from 8:00 to 10:00."""
+    starts = datetime.datetime.combine(day, datetime.time(8, 0))
+    return {
+        "kind": "interagency",
+        "title": title,
+        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (starts + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "place": "Phòng họp",
+        "host_agency": ids["host"],
+        "attendees-TOTAL_FORMS": "1",
+        "attendees-INITIAL_FORMS": "0",
+        "attendees-0-full_name": "Trần Văn Nam",
+        "attendees-0-role": "chair",
+        "agenda_items-TOTAL_FORMS": "1",
+        "agenda_items-INITIAL_FORMS": "0",
+        "agenda_items-0-title": "Báo cáo",
+        "remote_sites-TOTAL_FORMS": "0",
+        "remote_sites-INITIAL_FORMS": "0",
+        "directives-TOTAL_FORMS": "0",
+        "directives-INITIAL_FORMS": "0",
+    }
+
+
 def main() -> None:
     base, staff, clerk, password, ids = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], json.loads(sys.argv[5])
     b = login(base, staff, password)
@@ -188,26 +212,7 @@ def main() -> None:
     assert status == 200 and number.encode() in body, f"regulation page {reg_url}: {status}"
     assert b"ban-ky.pdf" in body, "the original is not listed"
 
-    starts = datetime.datetime.combine(today - datetime.timedelta(days=1), datetime.time(8, 0))
-    meeting = {
-        "kind": "interagency",
-        "title": "Họp liên ngành kiểm thử ngăn xếp",
-        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (starts + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
-        "place": "Phòng họp",
-        "host_agency": ids["host"],
-        "attendees-TOTAL_FORMS": "1",
-        "attendees-INITIAL_FORMS": "0",
-        "attendees-0-full_name": "Trần Văn Nam",
-        "attendees-0-role": "chair",
-        "agenda_items-TOTAL_FORMS": "1",
-        "agenda_items-INITIAL_FORMS": "0",
-        "agenda_items-0-title": "Báo cáo",
-        "remote_sites-TOTAL_FORMS": "0",
-        "remote_sites-INITIAL_FORMS": "0",
-        "directives-TOTAL_FORMS": "0",
-        "directives-INITIAL_FORMS": "0",
-    }
+    meeting = meeting_data(ids, "Họp liên ngành kiểm thử ngăn xếp", today - datetime.timedelta(days=1))
     b.form("/hoi-nghi/tao-moi/")
     meeting_url = expect_redirect(b.post("/hoi-nghi/tao-moi/", meeting), "meeting")
     meeting_path = urllib.parse.urlsplit(meeting_url).path

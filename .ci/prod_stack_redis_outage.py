@@ -22,7 +22,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from prod_stack_http import PDF_MARK, expect_redirect, login, regulation_data  # noqa: E402
+from prod_stack_http import PDF_MARK, expect_redirect, login, meeting_data, regulation_data  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = os.environ.get("PY", str(ROOT / ".venv/bin/python"))
@@ -64,26 +64,7 @@ def main() -> int:
         ),
         "regulation saved while Redis is down",
     )
-    starts = datetime.datetime.combine(datetime.date.today() - datetime.timedelta(days=2), datetime.time(8, 0))
-    meeting = {
-        "kind": "interagency",
-        "title": "Họp liên ngành khi Redis ngừng",
-        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (starts + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
-        "place": "Phòng họp",
-        "host_agency": ids["host"],
-        "attendees-TOTAL_FORMS": "1",
-        "attendees-INITIAL_FORMS": "0",
-        "attendees-0-full_name": "Trần Văn Nam",
-        "attendees-0-role": "chair",
-        "agenda_items-TOTAL_FORMS": "1",
-        "agenda_items-INITIAL_FORMS": "0",
-        "agenda_items-0-title": "Báo cáo",
-        "remote_sites-TOTAL_FORMS": "0",
-        "remote_sites-INITIAL_FORMS": "0",
-        "directives-TOTAL_FORMS": "0",
-        "directives-INITIAL_FORMS": "0",
-    }
+    meeting = meeting_data(ids, "Họp liên ngành khi Redis ngừng", datetime.date.today() - datetime.timedelta(days=2))
     meeting_url = expect_redirect(browser.post("/hoi-nghi/tao-moi/", meeting), "meeting saved while Redis is down")
     pages = {path: browser.get(path)[0] for path in (reg_url, meeting_url, "/tong-quan/")}
     if any(status != 200 for status in pages.values()):
