@@ -96,6 +96,14 @@
   }
 
   // --- Searchable selects (Tom Select, served from /static/vendor/) ----------------------------
+  function forgetPendingRefresh(ts) {
+    // Tom Select defers the refresh after a keystroke (refreshThrottle) and keeps no public way to cancel it.
+    if (ts.refreshTimeout) {
+      window.clearTimeout(ts.refreshTimeout);
+      ts.refreshTimeout = null;
+    }
+  }
+
   function setupSelects(root) {
     if (typeof window.TomSelect !== "function") {
       return;
@@ -130,6 +138,7 @@
           }
         },
         onItemAdd: function () {
+          forgetPendingRefresh(this);
           // Ready for the next one: the words typed to find this item are cleared.
           if (select.multiple) {
             this.setTextboxValue("");
@@ -137,6 +146,12 @@
           }
         },
         onInitialize: function () {
+          var ts = this;
+          // A refresh still pending from the last keystroke would open this control after the user
+          // has chosen or moved on, and take focus (and keys) from the field now being typed in.
+          this.control_input.addEventListener("blur", function () {
+            forgetPendingRefresh(ts);
+          });
           if (select.getAttribute("aria-invalid") === "true") {
             this.wrapper.classList.add("is-invalid");
             this.control_input.setAttribute("aria-invalid", "true");
@@ -154,6 +169,7 @@
           return true;
         };
         settings.load = function (query, callback) {
+          var ts = this;
           var sep = url.indexOf("?") === -1 ? "?" : "&";
           var extra = "";
           // A party picker offers the partners of the record's date (its form's date field).
@@ -164,7 +180,15 @@
           }
           fetch(url + sep + "q=" + encodeURIComponent(query) + extra, { credentials: "same-origin", headers: { Accept: "application/json" } })
             .then(function (r) { return r.ok ? r.json() : { results: [] }; })
-            .then(function (data) { callback(data.results); })
+            .then(function (data) {
+              // Tom Select ignores a blur while the window is not focused (document.hasFocus()), and
+              // would then open and focus this control when late results arrive, taking the keys the
+              // user is typing into another field. Results that come back after the user left load quietly.
+              if (!ts.wrapper.contains(document.activeElement)) {
+                ts.isFocused = false;
+              }
+              callback(data.results);
+            })
             .catch(function () { callback(); });
         };
       }
