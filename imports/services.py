@@ -31,6 +31,7 @@ from imports.reading import Choices, ReadError, Upload, read_upload
 from meetings import services as meeting_services
 from meetings.models import Meeting, MeetingState
 from portal import access, events, jobs
+from regulations import bulk as regulation_bulk
 from regulations import services as regulation_services
 from regulations.models import Field, PartyRole, Regulation
 
@@ -453,9 +454,9 @@ def _apply_items(
     fields: dict,
     started: datetime.datetime,
 ) -> None:
-    created_regulations: dict[tuple[int, str], int] = {}
+    created_regulations = _create_regulations(user, plan, agencies, fields, reason, progress)
     for done, item in enumerate(plan.items, start=1):
-        if item.action != checks.SKIP:
+        if item.action != checks.SKIP and not _is_new_regulation(item):
             record: Regulation | Meeting
             if item.kind == ImportKind.REGULATIONS:
                 regulation = _apply_regulation(user, item, agencies, fields)
@@ -467,6 +468,28 @@ def _apply_items(
                 _mark_reason(record, reason, started)  # its history says where these versions came from
         if done % PROGRESS_EVERY == 0 or done == len(plan.items):
             progress(done)
+
+
+def _is_new_regulation(item: checks.Item) -> bool:
+    return item.kind == ImportKind.REGULATIONS and item.action == checks.CREATE
+
+
+def _create_regulations(
+    user: User, plan: checks.Plan, agencies: dict, fields: dict, reason: str, progress: Callable[[int], None]
+) -> dict[tuple[int, str], int]:
+    """The new regulations of the file, written in bulk; (host, number) -> id, for the meetings' links."""
+    rows = [
+        regulation_bulk.NewRegulation(
+            data={name: item.data[name] for name in regulation_services.REGULATION_FIELDS if name in item.data},
+            host=agencies[item.data["host"]],
+            partners=[agencies[pk] for pk in item.data["partners"]],
+            fields=[fields[pk] for pk in item.data["fields"]],
+        )
+        for item in plan.items
+        if _is_new_regulation(item)
+    ]
+    created = regulation_bulk.create_regulations(user, rows, reason, progress)
+    return {(r.host_agency_id, r.number.lower()): r.pk for r in created}
 
 
 def _mark_reason(record: Regulation | Meeting, reason: str, since: datetime.datetime) -> None:
@@ -483,8 +506,7 @@ def _apply_regulation(user: User, item: checks.Item, agencies: dict, fields: dic
     data["fields"] = [fields[pk] for pk in d["fields"]]
     parties = [{"agency": agencies[d["host"]], "role": PartyRole.HOST}]
     parties += [{"agency": agencies[pk], "role": PartyRole.PARTY} for pk in d["partners"]]
-    if item.existing_id is None:
-        return regulation_services.create_regulation(user, data, parties)
+    assert item.existing_id is not None  # new ones are written in bulk
     regulation = Regulation.objects.get(pk=item.existing_id)
     # Keep what the file does not carry: signatories, articles and relations.
     kept = {p.agency_id: p for p in regulation.parties.all()}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from imports import services
 from imports.models import ImportJob, ImportStatus
 from portal import jobs as portal_jobs
+from regulations import bulk as regulation_bulk
 from regulations.models import Regulation
 from tests.imports.files import regulation_row, xlsx
 
@@ -78,17 +79,17 @@ def test_cancel_ends_a_stuck_import_at_once_without_a_worker(ready) -> None:
 def test_a_live_worker_that_sees_the_cancellation_rolls_the_import_back(ready, monkeypatch) -> None:
     _, job = ready
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.IMPORTING)
-    monkeypatch.setattr(services, "PROGRESS_EVERY", 1)
-    real = services._apply_regulation
+    monkeypatch.setattr(regulation_bulk, "CHUNK", 1)  # new regulations are written a chunk at a time
+    real = regulation_bulk._create_chunk
     calls = []
 
     def cancel_after_two(*args, **kwargs):
         calls.append(1)
-        if len(calls) == 2:  # the user presses "Hủy" while the third row is imported
+        if len(calls) == 2:  # the user presses "Hủy" while the second chunk is written
             ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CANCELLED)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_apply_regulation", cancel_after_two)
+    monkeypatch.setattr(regulation_bulk, "_create_chunk", cancel_after_two)
     result = services.run_apply(job.pk)
     # Stopped at the next progress step, and nothing of it saved. (Here the cancellation shares the test's
     # transaction and rolls back with the import; the web process's "Hủy" is committed on its own.)
