@@ -28,6 +28,7 @@ from audit.models import AuditAction, AuditEvent
 from imports import checks
 from imports.models import RUNNING, ColumnMapping, ImportJob, ImportKind, ImportStatus
 from imports.reading import Choices, ReadError, Upload, read_upload
+from meetings import bulk as meeting_bulk
 from meetings import services as meeting_services
 from meetings.models import Meeting, MeetingState
 from portal import access, events, jobs
@@ -455,8 +456,9 @@ def _apply_items(
     started: datetime.datetime,
 ) -> None:
     created_regulations = _create_regulations(user, plan, agencies, fields, reason, progress)
+    _create_meetings(user, plan, agencies, created_regulations, reason, progress)
     for done, item in enumerate(plan.items, start=1):
-        if item.action != checks.SKIP and not _is_new_regulation(item):
+        if item.action != checks.SKIP and not _is_new(item):
             record: Regulation | Meeting
             if item.kind == ImportKind.REGULATIONS:
                 regulation = _apply_regulation(user, item, agencies, fields)
@@ -470,8 +472,8 @@ def _apply_items(
             progress(done)
 
 
-def _is_new_regulation(item: checks.Item) -> bool:
-    return item.kind == ImportKind.REGULATIONS and item.action == checks.CREATE
+def _is_new(item: checks.Item, kind: str | None = None) -> bool:
+    return item.action == checks.CREATE and kind in (None, item.kind)
 
 
 def _create_regulations(
@@ -486,10 +488,49 @@ def _create_regulations(
             fields=[fields[pk] for pk in item.data["fields"]],
         )
         for item in plan.items
-        if _is_new_regulation(item)
+        if _is_new(item, ImportKind.REGULATIONS)
     ]
     created = regulation_bulk.create_regulations(user, rows, reason, progress)
     return {(r.host_agency_id, r.number.lower()): r.pk for r in created}
+
+
+def _create_meetings(
+    user: User,
+    plan: checks.Plan,
+    agencies: dict,
+    created_regulations: dict[tuple[int, str], int],
+    reason: str,
+    progress: Callable[[int], None],
+) -> None:
+    """The new meetings of the file, written in bulk, linked to the regulations the file names."""
+    rows = []
+    for item in plan.items:
+        if _is_new(item, ImportKind.MEETINGS):
+            d = item.data
+            rows.append(
+                meeting_bulk.NewMeeting(
+                    data={name: d[name] for name in meeting_bulk.FIELDS},
+                    host=agencies[d["host"]],
+                    regulation_ids=_regulation_ids(d, created_regulations),
+                    chair=d["chair"],
+                    chair_role=d["chair_role"],
+                )
+            )
+    meeting_bulk.create_meetings(user, rows, reason, progress)
+
+
+def _regulation_ids(d: dict, created_regulations: dict[tuple[int, str], int]) -> list[int]:
+    """The regulations a meeting row names: found in the register by the check, or created from the file
+    (the host's own first, else any other host's of that number)."""
+    regulation_ids = list(d["regulation_ids"])
+    for number in d["planned_regulations"]:
+        found = [pk for (host_id, num), pk in created_regulations.items() if num == number.lower()]
+        same_host = [
+            pk for (host_id, num), pk in created_regulations.items() if num == number.lower() and host_id == d["host"]
+        ]
+        if same_host or found:
+            regulation_ids.append((same_host or found)[0])
+    return regulation_ids
 
 
 def _mark_reason(record: Regulation | Meeting, reason: str, since: datetime.datetime) -> None:
@@ -532,14 +573,6 @@ def _apply_regulation(user: User, item: checks.Item, agencies: dict, fields: dic
 def _apply_meeting(user: User, item: checks.Item, agencies: dict, created_regulations: dict) -> Meeting:
     d = item.data
     host = agencies.get(d["host"]) or checks.agency_objects({d["host"]})[d["host"]]
-    regulation_ids = list(d["regulation_ids"])
-    for number in d["planned_regulations"]:
-        found = [pk for (host_id, num), pk in created_regulations.items() if num == number.lower()]
-        same_host = [
-            pk for (host_id, num), pk in created_regulations.items() if num == number.lower() and host_id == host.pk
-        ]
-        if same_host or found:
-            regulation_ids.append((same_host or found)[0])
     data = {
         "kind": d["kind"],
         "title": d["title"],
@@ -548,16 +581,9 @@ def _apply_meeting(user: User, item: checks.Item, agencies: dict, created_regula
         "place": d["place"],
         "host_agency": host,
         "conclusions": d["conclusions"],
-        "regulations": Regulation.objects.filter(pk__in=regulation_ids),
+        "regulations": Regulation.objects.filter(pk__in=_regulation_ids(d, created_regulations)),
     }
-    if item.existing_id is None:
-        if not regulation_ids:
-            del data["regulations"]  # a new meeting has none yet: nothing to set
-        data["state"] = d["state"]
-        rows = meeting_services.MeetingRows(
-            attendees=[{"full_name": d["chair"], "role": d["chair_role"], "agency": host}] if d["chair"] else []
-        )
-        return meeting_services.save_meeting(user=user, data=data, rows=rows)
+    assert item.existing_id is not None  # new ones are written in bulk
     meeting = Meeting.objects.get(pk=item.existing_id)
     access.require_write(user, meeting.locality_id, access.MEETING_ROLES)
     if meeting.state != MeetingState.MINUTES_FINALISED:

@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -170,6 +171,9 @@ class Regulation(models.Model):
             # The register's order: the first page of a national list reads 25 rows of this index
             # instead of sorting every regulation.
             models.Index(fields=["-signed_on", "-id"], name="regulation_register_order"),
+            # Numbers are looked up whatever their case (``number__iexact``: an import's every row, the
+            # meetings that name the regulations they review).
+            models.Index(Upper("number"), name="regulation_number_any_case"),
         ]
 
     def __str__(self) -> str:

@@ -16,8 +16,8 @@ from django.db.models import Model, QuerySet
 
 
 class ReviewSource(Protocol):
-    def last_held(self, regulation_ids: Collection[int]) -> datetime.datetime | None:
-        """When the latest review held of any of these regulations started."""
+    def last_held_each(self, regulation_ids: Collection[int]) -> dict[int, datetime.datetime]:
+        """For each of these regulations that has one, when its latest review held started."""
         ...
 
     def of(self, regulation_ids: Collection[int]) -> QuerySet[Model] | None:
@@ -33,8 +33,8 @@ def register(source: ReviewSource) -> None:
     _source = source
 
 
-def last_held(regulation_ids: Collection[int]) -> datetime.datetime | None:
-    return _source.last_held(regulation_ids) if _source is not None else None
+def last_held_each(regulation_ids: Collection[int]) -> dict[int, datetime.datetime]:
+    return _source.last_held_each(regulation_ids) if _source is not None else {}
 
 
 def of(regulation_ids: Collection[int]) -> QuerySet[Model] | None:

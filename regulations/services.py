@@ -77,45 +77,63 @@ def refresh_derived_dates(regulation_ids: Iterable[int]) -> None:
     Called after any change to relations or to review meetings (meetings.services calls it when a
     review is held, edited, cancelled or deleted). The regulations linked to them by amendments are
     recomputed too: a review of an amending document moves the dates of the regulation it amends.
-    The columns are written by queryset updates (no signal): the change is announced here."""
+    A fixed number of queries for any number of regulations (an import links thousands at once). The
+    columns are written by ``bulk_update`` (no signal): the change is announced here."""
     ids = {pk for pk in regulation_ids if pk}
     ids |= set(
         Regulation.objects.filter(pk__in=ids, amendment_of__isnull=False).values_list("amendment_of_id", flat=True)
     )
     ids = _amendment_component(ids)
+    if not ids:
+        return
     roots = amendment_roots(ids)
-    for pk, root in roots.items():
-        Regulation.objects.filter(pk=pk).exclude(amendment_of_id=root).update(amendment_of_id=root)
     members: dict[int, set[int]] = {pk: {pk} for pk in ids}
     for pk, root in roots.items():
         if root is not None:
             members.setdefault(root, {root}).add(pk)
+    last_relation: dict[tuple[int, str], date] = {
+        (target, kind): last
+        for target, kind, last in RegulationRelation.objects.filter(target_id__in=ids)
+        .values("target_id", "kind")
+        .annotate(last=Max("effective_on"))
+        .values_list("target_id", "kind", "last")
+    }
+    held = reviews.last_held_each(ids)
+    changed: list[Regulation] = []
     localities: set[int] = set()
     for reg in Regulation.objects.filter(pk__in=ids):
-        own = reg.incoming_relations.values("kind").annotate(last=Max("effective_on"))
-        by_kind = {row["kind"]: row["last"] for row in own}
+        before = _derived(reg)
         group = members[reg.pk]
-        reg.amended_on = (
-            RegulationRelation.objects.filter(kind=RelationKind.AMENDS, target_id__in=group).aggregate(
-                last=Max("effective_on")
-            )["last"]
-            if reg.amendment_of_id is None
-            else None
-        )
-        reg.superseded_on = by_kind.get(RelationKind.SUPERSEDES)
-        reg.repealed_on = by_kind.get(RelationKind.REPEALS)
-        last = reviews.last_held(group)
-        reg.last_review_on = timezone.localtime(last).date() if last else None
+        reg.amendment_of_id = roots[reg.pk]
+        amended = [
+            last_relation[(pk, RelationKind.AMENDS)] for pk in group if (pk, RelationKind.AMENDS) in last_relation
+        ]
+        reg.amended_on = max(amended) if amended and reg.amendment_of_id is None else None
+        reg.superseded_on = last_relation.get((reg.pk, RelationKind.SUPERSEDES))
+        reg.repealed_on = last_relation.get((reg.pk, RelationKind.REPEALS))
+        reviewed = [held[pk] for pk in group if pk in held]
+        reg.last_review_on = timezone.localtime(max(reviewed)).date() if reviewed else None
         reg.next_review_due = rules.compute_next_review_due(reg)
-        Regulation.objects.filter(pk=reg.pk).update(
-            amended_on=reg.amended_on,
-            superseded_on=reg.superseded_on,
-            repealed_on=reg.repealed_on,
-            last_review_on=reg.last_review_on,
-            next_review_due=reg.next_review_due,
-        )
+        if _derived(reg) != before:
+            changed.append(reg)
         localities.add(reg.locality_id)
+    # Small batches: each row of a batch is matched through a CASE over the whole batch.
+    Regulation.objects.bulk_update(changed, DERIVED_COLUMNS, batch_size=50)
     announce(ids, localities)
+
+
+DERIVED_COLUMNS = ["amendment_of", "amended_on", "superseded_on", "repealed_on", "last_review_on", "next_review_due"]
+
+
+def _derived(reg: Regulation) -> tuple:
+    return (
+        reg.amendment_of_id,
+        reg.amended_on,
+        reg.superseded_on,
+        reg.repealed_on,
+        reg.last_review_on,
+        reg.next_review_due,
+    )
 
 
 # --- Validation ---------------------------------------------------------------------------------

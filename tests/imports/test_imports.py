@@ -345,7 +345,7 @@ def test_a_failure_half_way_saves_nothing(world, client_for, monkeypatch) -> Non
     def flaky(*args, **kwargs):
         raise IntegrityError("disk full")  # after the five regulations are written, at the meeting
 
-    monkeypatch.setattr(services, "_apply_meeting", flaky)
+    monkeypatch.setattr(services, "_create_meetings", flaky)
     response = client.post(reverse("imports:confirm", args=[job.pk]))
     assert response.status_code == 302
     job.refresh_from_db()
