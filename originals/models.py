@@ -51,3 +51,25 @@ class OriginalText(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (TextState.DONE, TextState.FAILED)
+
+
+class RegulationWords(models.Model):
+    """The words of all a regulation's read originals, each once (normalised as ``portal.search``
+    does): the one row per regulation the register's search reads, instead of every original's text
+    with its pages (issue 23). Kept by ``originals.services.update_words``."""
+
+    regulation = models.OneToOneField(
+        "regulations.Regulation",
+        verbose_name=_("quy chế"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    words = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = _("từ trong văn bản gốc của quy chế")
+        verbose_name_plural = _("từ trong văn bản gốc của quy chế")
+
+    def __str__(self) -> str:
+        return str(self.regulation_id)

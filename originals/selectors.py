@@ -12,34 +12,37 @@ from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
-from originals.models import OriginalText, TextState
+from originals.models import OriginalText, RegulationWords, TextState
 from portal.jobs import progress
-from portal.search import fold, locate, matches_all_words, tokens
+from portal.search import fold, locate, tokens, word_parts
 
 SNIPPET_BEFORE, SNIPPET_AFTER = 60, 140
 _SPACES = re.compile(r"\s+")
-_WORD_PARTS = re.compile(r"[^0-9a-z]+")
-# The expression of the full-text index (migration 0002): the words of the normalised text.
-FTS_MATCH = "to_tsvector('simple', search_text) @@ to_tsquery('simple', %s)"
+# The regulations' words, as their full-text index holds them (a stored column, migration 0003).
+WORDS_VECTOR = "words_vector"
 
 
 def prefix_query(text: str) -> str:
     """``to giac`` → ``to:* & giac:*``: every word, as the start of a word of the text."""
-    parts = [part for token in tokens(text) for part in _WORD_PARTS.split(token) if part]
-    return " & ".join(f"{part}:*" for part in parts)
+    return " & ".join(f"{part}:*" for token in tokens(text) for part in word_parts(token))
 
 
-def with_words(queryset: QuerySet[OriginalText], text: str) -> QuerySet[OriginalText]:
-    """Texts holding every word of ``text`` (accent-insensitive). PostgreSQL: the full-text index, exact
-    (no recheck of the long texts: a trigram index had to re-read every candidate text, seconds when a
-    phrase is common across 100,000 originals); a word matches the start of a word. Elsewhere (SQLite,
-    ``make run``): ``contains`` on the normalised text."""
-    if connection.vendor != "postgresql":
-        return queryset.filter(matches_all_words("search_text", text))
-    query = prefix_query(text)
-    if not query:
+def with_words(queryset: QuerySet[Any], text: str, field: str, vector: str = "") -> QuerySet[Any]:
+    """Rows whose normalised ``field`` holds every word of ``text`` (accent-insensitive), each as the
+    start of a word. PostgreSQL: full text, exact (no recheck of long texts: a trigram index had to
+    re-read every candidate text, seconds when a phrase is common across 100,000 originals), on the
+    stored ``vector`` column if given (indexed), else on ``field`` parsed row by row.
+    Elsewhere (SQLite, ``make run``): ``contains``."""
+    parts = [part for token in tokens(text) for part in word_parts(token)]
+    if not parts:
         return queryset.none()
-    return queryset.filter(RawSQL(FTS_MATCH, [query], output_field=BooleanField()))
+    if connection.vendor != "postgresql":
+        for part in parts:
+            queryset = queryset.filter(**{f"{field}__contains": part})
+        return queryset
+    left = vector or f"to_tsvector('simple', {connection.ops.quote_name(field)})"
+    sql = f"{left} @@ to_tsquery('simple', %s)"
+    return queryset.filter(RawSQL(sql, [prefix_query(text)], output_field=BooleanField()))
 
 
 def _excerpt(page: str, start: int, end: int) -> str:
@@ -74,10 +77,11 @@ class Source:
     """What ``regulations.texts`` asks (registered in ``originals.apps``)."""
 
     def matching(self, text: str) -> QuerySet[Any]:
-        return with_words(OriginalText.objects.all(), text).values("regulation_id")
+        # One row of words per regulation (not every original's text with its pages; issue 23).
+        return with_words(RegulationWords.objects.all(), text, "words", WORDS_VECTOR).values("regulation_id")
 
     def snippets(self, regulation_ids: Collection[int], text: str) -> dict[int, str]:
-        # The rows of one page: their texts are read and searched here (``snippet``).
+        # Some rows of one page (those whose own fields lack the words): their texts are searched here.
         rows = (
             OriginalText.objects.filter(regulation_id__in=list(regulation_ids), state=TextState.DONE)
             .order_by("original_id")

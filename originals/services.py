@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from originals import extract
-from originals.models import OriginalText, TextState
+from originals.models import OriginalText, RegulationWords, TextState
 from portal import access, events
-from portal.search import normalize
-from regulations.models import Original
+from portal.search import distinct_words, normalize
+from regulations.models import Original, Regulation
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,43 @@ def read(text: OriginalText) -> str:
 
 def _finish(text: OriginalText, state: str, message: str, *fields: str) -> None:
     text.state, text.message, text.finished_at = state, message[:500], timezone.now()
-    text.save(update_fields=["state", "message", "finished_at", *fields])
+    with transaction.atomic():
+        text.save(update_fields=["state", "message", "finished_at", *fields])
+        update_words([text.regulation_id])
+
+
+def update_words(regulation_ids: Iterable[int]) -> None:
+    """Rebuild the searchable words of these regulations from their originals' texts that were read
+    (one row each, ``RegulationWords``); a regulation with none has no row."""
+    ids = set(regulation_ids)
+    # Two readings of one regulation's originals may finish together: the second waits, then reads both.
+    list(Regulation.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    texts: dict[int, list[str]] = {pk: [] for pk in ids}
+    rows = OriginalText.objects.filter(regulation_id__in=ids, state=TextState.DONE).exclude(search_text="")
+    for regulation_id, search_text in rows.values_list("regulation_id", "search_text"):
+        texts[regulation_id].append(search_text)
+    RegulationWords.objects.filter(regulation_id__in=[pk for pk, parts in texts.items() if not parts]).delete()
+    kept = [RegulationWords(regulation_id=pk, words=distinct_words(parts)) for pk, parts in texts.items() if parts]
+    RegulationWords.objects.bulk_create(
+        kept, update_conflicts=True, unique_fields=["regulation"], update_fields=["words"]
+    )
+
+
+def on_text_deleted(sender: type[OriginalText], instance: OriginalText, **kwargs: object) -> None:
+    """An original (or its regulation) was deleted: its words leave the search once that is committed."""
+    regulation_id = instance.regulation_id
+    transaction.on_commit(lambda: update_words([regulation_id]), robust=True)
+
+
+def rebuild_words(batch: int = 2000) -> int:
+    """Every regulation's searchable words again, from the texts read (``index_originals --words``,
+    the bench); returns the number of regulations with words."""
+    RegulationWords.objects.all().delete()
+    ids = sorted(set(OriginalText.objects.filter(state=TextState.DONE).values_list("regulation_id", flat=True)))
+    for start in range(0, len(ids), batch):
+        with transaction.atomic():
+            update_words(ids[start : start + batch])
+    return RegulationWords.objects.count()
 
 
 def index_pending(report: Callable[[OriginalText, str], None] | None = None) -> dict[str, int]:

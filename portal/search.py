@@ -8,6 +8,7 @@ vowel marks but leaves đ/Đ, which is folded by hand.
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _SPACES = re.compile(r"\s+")
 
@@ -87,3 +88,20 @@ def _locate_slow(text: str, words: list[str]) -> tuple[int, int] | None:
             end = start + len(needle) - 1
             return offsets[start], offsets[end] + 1
     return None
+
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def word_parts(text: str) -> list[str]:
+    """The words of a normalised text or query: runs of letters and digits (``qc-hg`` → ``qc``, ``hg``)."""
+    return [part for part in _NOT_WORD.split(text) if part]
+
+
+def distinct_words(texts: Iterable[str]) -> str:
+    """Every word of these normalised texts once, sorted, space-separated (the searchable words of a
+    regulation's originals: what the search needs, without the pages)."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(word_parts(text))
+    return " ".join(sorted(found))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from agencies.models import Agency
 from portal import access
+from portal.search import tokens
 from regulations import reviews, rules, texts
 from regulations.models import (
     Article,
@@ -90,8 +91,12 @@ def attach_text_panels(regulation: Regulation, can_reread: bool) -> bool:
 
 def attach_text_hits(rows: list[Regulation], query: str) -> None:
     """Rows of a search found inside an original get ``original_hit`` ("Tìm thấy trong bản gốc, trang 3:
-    …"); an amending document's original counts for the regulation it amends."""
-    if not query.strip() or not rows:
+    …"); an amending document's original counts for the regulation it amends. Rows whose own fields
+    hold every word need no such line and get none."""
+    words = tokens(query[:200])
+    # A row whose own fields hold every word was found by them: its originals are not read (issue 23).
+    rows = [row for row in rows if not all(word in row.search_text for word in words)]
+    if not words or not rows:
         return
     root_of = {row.pk: row.pk for row in rows}
     for row in rows:

@@ -22,14 +22,6 @@ def add(world, capture, upload, kind=OriginalKind.SIGNED_SCAN, regulation=None) 
     return OriginalText.objects.get(original=original)
 
 
-@pytest.fixture
-def no_ocr(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("OCR must not run for a file with text")
-
-    monkeypatch.setattr(extract, "_ocr", refuse)
-
-
 @pytest.mark.django_db
 def test_text_pdf_is_read_without_ocr_and_found_without_diacritics(
     world, client_for, read_now, no_ocr, django_capture_on_commit_callbacks

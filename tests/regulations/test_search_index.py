@@ -34,7 +34,7 @@ def test_search_count_and_rows_read_the_trigram_indexes(world):
     rows_sql, rows_params = qs[:25].query.sql_with_params()
     for lines in (plan(f"SELECT count(*) FROM ({count_sql}) s", count_params), plan(rows_sql, rows_params)):
         text = "\n".join(lines)
-        assert "regulation_search_trgm" in text and "original_text_search_fts" in text, text
+        assert "regulation_search_trgm" in text and "regulation_words_fts" in text, text
         assert "Seq Scan" not in text, text
         # The old shape tested the words row by row beside the amendments' ids: "Filter: (… OR hashed SubPlan)".
         assert not [line for line in lines if "search_text" in line and ("SubPlan" in line or " OR " in line)], text
