@@ -40,8 +40,8 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from originals import extract  # noqa: E402
-from originals.models import OriginalText, TextMethod, TextState  # noqa: E402
+from originals import extract, services  # noqa: E402
+from originals.models import OriginalText, RegulationWords, TextMethod, TextState  # noqa: E402
 from portal.search import normalize  # noqa: E402
 from regulations import texts  # noqa: E402
 from regulations.models import Original, OriginalKind, Regulation  # noqa: E402
@@ -163,6 +163,7 @@ def ensure_texts(total: int) -> None:
     have = OriginalText.objects.filter(original__original_name__startswith="bench-").count()
     if have >= total:
         print(f"Reusing {have} generated originals' texts.")
+        ensure_words()
         return
     rng = random.Random(23)
     ids = list(Regulation.objects.order_by("pk").values_list("pk", flat=True))
@@ -202,10 +203,22 @@ def ensure_texts(total: int) -> None:
             OriginalText.objects.bulk_create(rows)
         made += len(batch)
         print(f"  {made} texts ({time.perf_counter() - start:.0f} s)", flush=True)
+    ensure_words()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE originals_originaltext")
         cursor.execute("ANALYZE regulations_original")
         cursor.execute("ANALYZE regulations_regulation")
+
+
+def ensure_words() -> None:
+    """The texts were written in bulk (no reading): their regulations' searchable words, once."""
+    if RegulationWords.objects.exists():
+        return
+    start = time.perf_counter()
+    count = services.rebuild_words()
+    print(f"  words of {count} regulations ({time.perf_counter() - start:.0f} s)", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE originals_regulationwords")
 
 
 def p95(values: list[float]) -> float:
@@ -297,7 +310,10 @@ def main() -> None:
         bench_ocr(args.ocr_pages)
     if not args.skip_search:
         ensure_texts(args.texts)
-        print(f"Regulations: {Regulation.objects.count()}; originals' texts: {OriginalText.objects.count()}")
+        print(
+            f"Regulations: {Regulation.objects.count()}; originals' texts: {OriginalText.objects.count()}; "
+            f"regulations with originals' words: {RegulationWords.objects.count()}"
+        )
         bench_search(args.runs)
         explain()
 
