@@ -8,7 +8,7 @@ from collections.abc import Collection
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
@@ -79,6 +79,11 @@ class Source:
     def matching(self, text: str) -> QuerySet[Any]:
         # One row of words per regulation (not every original's text with its pages; issue 23).
         return with_words(RegulationWords.objects.all(), text, "words", WORDS_VECTOR).values("regulation_id")
+
+    def matches_row(self, text: str) -> Exists:
+        # The regulation's one row of words, by primary key: a few microseconds a regulation.
+        words = RegulationWords.objects.filter(regulation_id=OuterRef("pk"))
+        return Exists(with_words(words, text, "words", WORDS_VECTOR))
 
     def snippets(self, regulation_ids: Collection[int], text: str) -> dict[int, str]:
         # Some rows of one page (those whose own fields lack the words): their texts are searched here.

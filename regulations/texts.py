@@ -11,13 +11,18 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any, Protocol
 
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 
 
 class TextSource(Protocol):
     def matching(self, text: str) -> QuerySet[Any]:
         """A ``values`` queryset of the ids of regulations whose originals' text holds every word of
         ``text`` (accent-insensitive), to be used as ``pk__in=``; not scoped (the caller's list is)."""
+        ...
+
+    def matches_row(self, text: str) -> Exists:
+        """The same test for the regulation of the outer query (``OuterRef("pk")``), row by row: for a
+        search that walks the register's order and stops at a page's rows."""
         ...
 
     def snippets(self, regulation_ids: Collection[int], text: str) -> dict[int, str]:
@@ -41,6 +46,10 @@ def register(source: TextSource) -> None:
 
 def matching(text: str) -> QuerySet[Any] | None:
     return _source.matching(text) if _source is not None else None
+
+
+def matches_row(text: str) -> Exists | None:
+    return _source.matches_row(text) if _source is not None else None
 
 
 def snippets(regulation_ids: Collection[int], text: str) -> dict[int, str]:

@@ -14,14 +14,14 @@ from portal import access, params, pdf, storage
 from portal.http import AuthenticatedHttpRequest
 from portal.pagination import CappedPaginator
 from regulations import exports, jobs, rules, selectors, services
-from regulations.filters import RegulationFilter
+from regulations.filters import WALK_FROM, RegulationFilter
 from regulations.forms import MSG_CHOOSE_FILES_AGAIN, RegulationEditor
 from regulations.models import Original, RegisterJob, RegisterJobState, RelationKind
 
 PAGE_SIZE = 25
 
 
-def _filtered(request: AuthenticatedHttpRequest) -> RegulationFilter:
+def _filtered(request: AuthenticatedHttpRequest, walk: bool = False) -> RegulationFilter:
     today = selectors.today()
     return RegulationFilter(
         request.GET or None,
@@ -29,14 +29,20 @@ def _filtered(request: AuthenticatedHttpRequest) -> RegulationFilter:
         user=request.user,
         today=today,
         request=request,
+        walk=walk,
     )
 
 
 @login_required
 def regulation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = _filtered(request)
-    page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    if filterset.is_valid() and filterset.form.cleaned_data.get("q"):
+    paginator = CappedPaginator(filterset.qs, PAGE_SIZE)
+    searched = filterset.is_valid() and filterset.form.cleaned_data.get("q")
+    if searched and paginator.count >= WALK_FROM:
+        # Counted through the id set; a page of so many matches is found walking the register's order.
+        paginator.object_list = _filtered(request, walk=True).qs
+    page = paginator.get_page(request.GET.get("page"))
+    if searched:
         selectors.attach_text_hits(list(page.object_list), filterset.form.cleaned_data["q"])
     return render(
         request,

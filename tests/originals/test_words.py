@@ -14,33 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from originals import selectors, services
-from originals.models import OriginalText, RegulationWords, TextMethod, TextState
-from portal.search import distinct_words, normalize
-from regulations.models import Original, OriginalKind
+from originals.models import OriginalText, RegulationWords, TextState
+from portal.search import distinct_words
+from regulations.models import OriginalKind
 from tests.originals import drawing
+from tests.originals.factories import read_text
 from tests.originals.test_reading import add
 from tests.regulations.factories import RegulationFactory
-
-
-def read_text(regulation, n: int, text: str, state: str = TextState.DONE) -> OriginalText:
-    """A text as a reading leaves it, without a file to read (as the bench writes them)."""
-    original = Original.objects.create(
-        regulation=regulation,
-        kind=OriginalKind.SIGNED_SCAN,
-        file=f"bench/{regulation.pk}-{n}.pdf",
-        original_name=f"{n}.pdf",
-        content_type="application/pdf",
-        size=1,
-        sha256="0" * 64,
-    )
-    return OriginalText.objects.create(
-        original=original,
-        regulation=regulation,
-        state=state,
-        method=TextMethod.OCR,
-        pages=[text],
-        search_text=normalize(text),
-    )
 
 
 def test_distinct_words_are_the_letters_and_digits_once_each():
