@@ -530,12 +530,13 @@ def start_correction(
         copy.opening = ""
         copy.body = _correction_letter_body(document)
         copy.cosigner_title = copy.cosigner_name = ""
-        copy.recipients_act = "\n".join(
-            line for line in (document.recipients_report + "\n" + document.recipients_act).splitlines() if line.strip()
-        )
-        copy.recipients_report = ""
-        if not copy.recipients_act.strip():
-            copy.recipients_report, copy.recipients_act = issuing.default_recipients(copy)
+        # Sent where the document went: the unit above (of the unit issuing it now) "để báo cáo", the
+        # units that were to act on it "để thực hiện".
+        report, act = issuing.default_recipients(copy)
+        if copy.issuing_agency_id != document.issuing_agency_id or not document.recipients_report.strip():
+            copy.recipients_report = report
+        if not document.recipients_act.strip():
+            copy.recipients_act = act
         copy.recipients_filed = "VT."
     copy.save()
     return copy

@@ -179,6 +179,18 @@ def test_letter_of_minutes_signed_by_the_chair_is_signed_by_the_head_of_the_issu
     assert letter.lines("recipients_report") == [world.vks_kh.name]
 
 
+def test_a_correction_letter_reports_to_the_unit_above_and_goes_to_those_who_acted(world, region):
+    """The unit above receives the letter "để báo cáo", as it received the notice; the units that were to
+    act on the notice receive its correction "để thực hiện" (the unit above was listed among them)."""
+    notice = _notice_of_2023(world)
+    notice.recipients_report, notice.recipients_act = world.vks_kh.name, f"{world.ta_ks.name}\nCông an huyện Khánh Sơn"
+    notice.save()
+    letter = services.start_correction(notice, user=None)
+    assert letter.issuing_agency == region and region.parent == world.vks_kh
+    assert letter.lines("recipients_report") == [world.vks_kh.name]
+    assert letter.lines("recipients_act") == [world.ta_ks.name, "Công an huyện Khánh Sơn"]
+
+
 def test_corrections_and_replacements_name_the_document_by_number_and_date_everywhere(world, client_for):
     from meetings.documents import replaces_line
 
