@@ -125,7 +125,8 @@ def job_detail(
 def job_mapping(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     question = job.layout.get("encoding_question")
-    if "encoding" in request.POST and question and job.created_by_id == request.user.pk:
+    # The encoding form says which step it answers: with no reading chosen it posts no "encoding" at all.
+    if request.POST.get("step") == "encoding" and question and job.created_by_id == request.user.pk:
         encoding_form = EncodingForm(question, request.POST)
         if not encoding_form.is_valid():
             return job_detail(request, pk, encoding_form=encoding_form, status=400)

@@ -160,9 +160,12 @@ def test_a_mixed_file_asks_which_reading_and_stores_nothing_until_then(world, cl
     assert client.post(reverse("imports:confirm", args=[job.pk])).status_code == 302
     assert Regulation.objects.count() == 0
 
-    response = client.post(reverse("imports:mapping", args=[job.pk]), {"encoding": "nonsense"})
+    url = reverse("imports:mapping", args=[job.pk])
+    response = client.post(url, {"step": "encoding", "encoding": "nonsense"})
     assert response.status_code == 400 and "Chưa lưu được" in response.content.decode()
-    client.post(reverse("imports:mapping", args=[job.pk]), {"encoding": "unicode"})
+    response = client.post(url, {"step": "encoding"})  # no reading chosen: asked again, not another step
+    assert response.status_code == 400 and "Hãy chọn một cách đọc." in response.content.decode()
+    client.post(url, {"step": "encoding", "encoding": "unicode"})
     job.refresh_from_db()
     assert job.status == ImportStatus.READY, job.errors
     client.post(reverse("imports:confirm", args=[job.pk]))
