@@ -20,7 +20,7 @@ from accounts.models import User
 from agencies.models import Agency
 from meetings.models import Attendee, AttendeeRole, Meeting
 from meetings.signals import announce_meetings
-from portal import access
+from portal import access, bulk
 from portal.search import normalize
 from regulations.models import Regulation
 from regulations.services import refresh_derived_dates
@@ -62,11 +62,7 @@ def create_meetings(
     """Create ``rows`` (already validated), CHUNK at a time; return them with their primary keys.
     ``progress`` hears how many are written after each chunk (an import's job beats and may stop there)."""
     access.require_role(user, access.MEETING_ROLES)
-    created: list[Meeting] = []
-    for start in range(0, len(rows), CHUNK):
-        created += _create_chunk(user, rows[start : start + CHUNK], reason)
-        if progress is not None:
-            progress(len(created))
+    created = bulk.in_chunks(rows, CHUNK, lambda chunk: _create_chunk(user, chunk, reason), progress)
     refresh_derived_dates({pk for new in rows for pk in new.regulation_ids})
     announce_meetings([m.pk for m in created], {m.locality_id for m in created})
     return created
@@ -97,18 +93,6 @@ def _create_chunk(user: User, chunk: Sequence[NewMeeting], reason: str) -> list[
     history = Meeting.history.bulk_history_create(
         meetings, default_user=user, default_change_reason=reason, default_date=timezone.now()
     )
-    # The regulations each "Tạo mới" version reviewed (simple_history's m2m history rows).
-    link_history = apps.get_model("meetings", "HistoricalMeeting_regulations")
-    version = {h.id: h for h in history}
-    link_history.objects.bulk_create(
-        [
-            link_history(
-                history=version[link.meeting_id],
-                id=link.pk,
-                meeting_id=link.meeting_id,
-                regulation_id=link.regulation_id,
-            )
-            for link in links
-        ]
-    )
+    # The regulations each "Tạo mới" version reviewed.
+    bulk.m2m_history(apps.get_model("meetings", "HistoricalMeeting_regulations"), history, links, "meeting")
     return meetings

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from agencies.models import Agency
-from portal import access
+from portal import access, bulk
 from portal.search import normalize
 from regulations import rules
 from regulations.models import Field, PartyRole, Regulation, RegulationParty
@@ -69,11 +69,7 @@ def create_regulations(
     """Create ``rows`` (already validated), CHUNK at a time; return them with their primary keys.
     ``progress`` hears how many are written after each chunk (an import's job beats and may stop there)."""
     access.require_role(user, access.EDIT_ROLES)
-    created: list[Regulation] = []
-    for start in range(0, len(rows), CHUNK):
-        created += _create_chunk(user, rows[start : start + CHUNK], reason)
-        if progress is not None:
-            progress(len(created))
+    created = bulk.in_chunks(rows, CHUNK, lambda chunk: _create_chunk(user, chunk, reason), progress)
     announce([r.pk for r in created], {r.locality_id for r in created})
     return created
 
@@ -100,15 +96,6 @@ def _create_chunk(user: User, chunk: Sequence[NewRegulation], reason: str) -> li
     RegulationParty.history.bulk_history_create(
         parties, default_user=user, default_change_reason=reason, default_date=now
     )
-    # The fields as they stood in each "Tạo mới" version (simple_history's m2m history rows).
-    field_history = apps.get_model("regulations", "HistoricalRegulation_fields")
-    version = {h.id: h for h in history}
-    field_history.objects.bulk_create(
-        [
-            field_history(
-                history=version[link.regulation_id], id=link.pk, regulation_id=link.regulation_id, field=link.field
-            )
-            for link in links
-        ]
-    )
+    # The fields as they stood in each "Tạo mới" version.
+    bulk.m2m_history(apps.get_model("regulations", "HistoricalRegulation_fields"), history, links, "regulation")
     return regulations
