@@ -4,43 +4,23 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agencies.models import Locality
 from dashboards import selectors, tallies
-from dashboards.models import Tally, TallyState
+from dashboards.models import TallyState
 from meetings import services as meeting_services
 from meetings.models import Directive, DirectiveState, Meeting, MeetingKind, MeetingState
 from portal import events
 from regulations.models import Field, Regulation, RegulationRelation, RelationKind
 from regulations.services import refresh_derived_dates
 from tests.dashboards.factories import at, build_dashboard_world
+from tests.dashboards.helpers import raw_rows, stored_rows
 from tests.meetings.factories import DirectiveFactory, MeetingFactory
 from tests.regulations.factories import RegulationFactory
-
-
-def raw_rows(day: datetime.date) -> dict[tuple, int]:
-    """Every tally row as it should be, counted from scratch."""
-    paths = dict(Locality.objects.values_list("pk", "path"))
-    out: dict[tuple, int] = {}
-    for family in tallies.FAMILIES:
-        own = tallies.count_own(family, None, day)
-        subtree: dict[tuple, int] = defaultdict(int)
-        for (loc, figure, month), n in own.items():
-            out[(loc, False, figure, month)] = n
-            for ancestor in paths[loc].strip("/").split("/"):
-                subtree[(int(ancestor), True, figure, month)] += n
-        out.update(subtree)
-    return {k: n for k, n in out.items() if n}
-
-
-def stored_rows() -> dict[tuple, int]:
-    return {(t.locality_id, t.subtree, t.figure, t.month): t.count for t in Tally.objects.exclude(count=0)}
 
 
 def random_write(rng: random.Random, dw) -> str:

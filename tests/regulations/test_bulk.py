@@ -14,7 +14,7 @@ from dashboards import tallies
 from portal import events
 from regulations import bulk, services
 from regulations.models import Field, PartyRole, Regulation
-from tests.dashboards.test_tallies import raw_rows, stored_rows
+from tests.dashboards.helpers import raw_rows, stored_rows
 from tests.factories import AgencyFactory
 
 D = datetime.date
