@@ -38,8 +38,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.document import Document
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from portal.formats import group_thousands
@@ -143,9 +144,16 @@ def _check_pages(pages: int, limit: int) -> None:
         )
 
 
-def _layout(html: str, fetcher: PortalURLFetcher) -> Document:
+def _layout(
+    html: str,
+    fetcher: PortalURLFetcher,
+    font_config: FontConfiguration | None = None,
+    stylesheets: list[CSS] | None = None,
+) -> Document:
     try:
-        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+            font_config=font_config, stylesheets=stylesheets
+        )
     except FatalURLFetchingError as exc:  # a BaseException: catch it by name
         raise PdfRenderError("Không tạo được tệp PDF: văn bản dẫn tới tài nguyên không được phép.") from exc
 
@@ -247,10 +255,15 @@ def render_chunked(
     timeout: float,
     max_pages: int,
     on_chunk: Callable[[dict[str, Any]], None] | None = None,
+    stylesheet: str | None = None,
 ) -> bytes:
     """One PDF from a long listing laid out a chunk at a time (each context gets ``page_offset``, the
     pages before it, for its page numbers); ``on_chunk`` runs after each chunk (progress, and
     cancellation by raising ``PdfCancelled``). The whole render shares one time and page limit.
+
+    ``stylesheet`` names a template of CSS that is rendered and parsed once for all chunks (each
+    context then gets ``shared_stylesheet``, so the page template leaves out its own copy), and the
+    chunks share one font configuration: fonts are opened and their shaping caches warmed once.
 
     Each chunk is written to PDF bytes as soon as it is laid out and its boxes are dropped, so memory
     holds one chunk's layout and the finished bytes, not every page's layout; the parts are joined by
@@ -258,10 +271,19 @@ def render_chunked(
     fetcher = PortalURLFetcher()
 
     def work() -> bytes:
+        font_config = FontConfiguration()
+        stylesheets = (
+            [CSS(string=render_to_string(stylesheet), base_url=BASE_URL, url_fetcher=fetcher, font_config=font_config)]
+            if stylesheet
+            else None
+        )
         parts: list[bytes] = []
         pages = 0
         for context in contexts:
-            document = _layout(render_to_string(template_name, {**context, "page_offset": pages}), fetcher)
+            html = render_to_string(
+                template_name, {**context, "page_offset": pages, "shared_stylesheet": bool(stylesheets)}
+            )
+            document = _layout(html, fetcher, font_config, stylesheets)
             pages += len(document.pages)
             _check_pages(pages, max_pages)
             parts.append(document.write_pdf())

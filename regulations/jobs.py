@@ -156,6 +156,7 @@ def _render(job: RegisterJob) -> str:
             timeout=pdf.JOB_TIMEOUT_SECONDS,
             max_pages=pdf.JOB_MAX_PAGES,
             on_chunk=on_chunk,
+            stylesheet="regulations/register_pdf.css",
         )
     except pdf.PdfCancelled:
         return "cancelled"  # the state says so already

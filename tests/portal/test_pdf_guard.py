@@ -58,6 +58,27 @@ def test_chunked_render_numbers_pages_on_and_reports_progress():
     assert "Trang 3" in pages[2].extract_text()
 
 
+def test_chunked_render_with_a_shared_stylesheet_keeps_the_register_page():
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    data = pdf.render_chunked(
+        "regulations/register_pdf.html",
+        [{"regulations": [], "chunked": True, "first": n == 0} for n in range(2)],
+        timeout=30,
+        max_pages=10,
+        stylesheet="regulations/register_pdf.css",
+    )
+    pages = PdfReader(BytesIO(data)).pages
+    assert len(pages) == 2 and "Trang 2" in pages[1].extract_text()
+    assert "SỔ THEO DÕI QUY CHẾ PHỐI HỢP" in pages[0].extract_text()
+    width, height = float(pages[0].mediabox.width), float(pages[0].mediabox.height)
+    assert width > height  # A4 landscape from the shared stylesheet
+    fonts = {str(font.get_object()["/BaseFont"]) for font in pages[0]["/Resources"]["/Font"].values()}
+    assert any("Tinos" in font or "Liberation" in font for font in fonts)
+
+
 def test_chunked_render_stops_when_cancelled():
     def cancel(context):
         raise pdf.PdfCancelled("Đã hủy theo yêu cầu.")
