@@ -351,8 +351,8 @@ ids = json.loads('''$ids''')
 with open('$work/import-killed.csv', 'w', newline='', encoding='utf-8') as out:
     writer = csv.writer(out)
     writer.writerow([c.header for c in REGULATION_COLUMNS])
-    for n in range(400):
-        row = {'number': f'{n:03d}/2024/QCPH-GIET', 'title': f'Quy chế phối hợp nhập khi worker bị dừng số {n}',
+    for n in range(2000):  # the import is killed while it checks them again (before its writes, in bulk)
+        row = {'number': f'{n:04d}/2024/QCPH-GIET', 'title': f'Quy chế phối hợp nhập khi worker bị dừng số {n}',
                'type': 'Quy chế phối hợp', 'host': ids['host_code'], 'parties': ids['partner_code'],
                'signed_on': f'{n % 27 + 1:02d}/04/2024', 'fields': 'Hình sự', 'review_interval_months': '12'}
         writer.writerow([row.get(c.key, '') for c in REGULATION_COLUMNS])"

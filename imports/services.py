@@ -60,8 +60,14 @@ def _progress_key(job_id: int) -> str:
     return f"imports:progress:{job_id}"
 
 
-def set_progress(job_id: int, done: int, total: int) -> None:
-    cache.set(_progress_key(job_id), {"done": done, "total": total}, timeout=24 * 3600)
+# A confirmed import checks its rows again inside its transaction (what was previewed must still hold),
+# then writes them: two passes over the rows, each half of the bar.
+RECHECK, WRITE = "recheck", "write"
+PHASE_UNITS = {RECHECK: "dòng đã kiểm tra lại", WRITE: "dòng đã ghi"}
+
+
+def set_progress(job_id: int, done: int, total: int, phase: str = "") -> None:
+    cache.set(_progress_key(job_id), {"done": done, "total": total, "phase": phase}, timeout=24 * 3600)
 
 
 def _beat(job_id: int, state: str, *, in_transaction: bool = False) -> None:
@@ -77,9 +83,11 @@ def _beat(job_id: int, state: str, *, in_transaction: bool = False) -> None:
         raise ImportStopped
 
 
-def _progress(job_id: int, total: int, state: str, *, in_transaction: bool = False) -> Callable[[int], None]:
+def _progress(
+    job_id: int, total: int, state: str, *, in_transaction: bool = False, phase: str = ""
+) -> Callable[[int], None]:
     def report(done: int) -> None:
-        set_progress(job_id, done, total)
+        set_progress(job_id, done, total, phase)
         _beat(job_id, state, in_transaction=in_transaction)
 
     return report
@@ -88,16 +96,22 @@ def _progress(job_id: int, total: int, state: str, *, in_transaction: bool = Fal
 def status(job: ImportJob) -> dict:
     """What the progress bar shows (``portal.jobs.progress``), with the check's counts."""
     total = job.total_rows
+    phase = ""
     if job.is_running:
         progress = cache.get(_progress_key(job.pk)) or {"done": 0, "total": total}
-        done = min(progress["done"], total)
+        done, phase = min(progress["done"], total), progress.get("phase", "")
     else:
         done = total if job.status in (ImportStatus.DONE, ImportStatus.READY, ImportStatus.INVALID) else 0
+    percent = None
+    if phase in PHASE_UNITS and total:
+        percent = (50 if phase == WRITE else 0) + 50 * done // total
     return jobs.progress(
         state=job.status,
         state_label=str(job.get_status_display()),
         done=done,
         total=total,
+        percent=percent,
+        unit=PHASE_UNITS.get(phase, "dòng"),
         finished=not job.is_running,
         message=job.message,
         counts=job.counts,
@@ -390,14 +404,18 @@ def run_apply(job_id: int) -> ImportJob:
         if upload.needs_input:
             raise ValidationError("Tệp còn cần ghép cột hoặc chọn bảng mã trước khi nhập.")
         with history_user(user), transaction.atomic():
-            plan = checks.check(user, upload)
+            plan = checks.check(
+                user,
+                upload,
+                _progress(job.pk, job.total_rows, ImportStatus.IMPORTING, in_transaction=True, phase=RECHECK),
+            )
             if plan.errors:
                 job.errors, job.counts = plan.errors, plan.counts()
                 raise ImportInvalid
             apply_plan(
                 user,
                 plan,
-                _progress(job.pk, len(plan.items), ImportStatus.IMPORTING, in_transaction=True),
+                _progress(job.pk, len(plan.items), ImportStatus.IMPORTING, in_transaction=True, phase=WRITE),
                 reason=f"Nhập từ tệp {job.original_name}"[:100],
             )
             _still_importing(job.pk)
@@ -455,10 +473,14 @@ def _apply_items(
     fields: dict,
     started: datetime.datetime,
 ) -> None:
+    # The bar counts the new rows (written in bulk, regulations first), then the others one by one.
+    new_regulations = sum(1 for item in plan.items if _is_new(item, ImportKind.REGULATIONS))
     created_regulations = _create_regulations(user, plan, agencies, fields, reason, progress)
-    _create_meetings(user, plan, agencies, created_regulations, reason, progress)
-    for done, item in enumerate(plan.items, start=1):
-        if item.action != checks.SKIP and not _is_new(item):
+    _create_meetings(user, plan, agencies, created_regulations, reason, lambda n: progress(new_regulations + n))
+    others = [item for item in plan.items if not _is_new(item)]
+    offset = len(plan.items) - len(others)
+    for done, item in enumerate(others, start=1):
+        if item.action != checks.SKIP:
             record: Regulation | Meeting
             if item.kind == ImportKind.REGULATIONS:
                 regulation = _apply_regulation(user, item, agencies, fields)
@@ -468,8 +490,8 @@ def _apply_items(
                 record = _apply_meeting(user, item, agencies, created_regulations)
             if reason:
                 _mark_reason(record, reason, started)  # its history says where these versions came from
-        if done % PROGRESS_EVERY == 0 or done == len(plan.items):
-            progress(done)
+        if done % PROGRESS_EVERY == 0 or done == len(others):
+            progress(offset + done)
 
 
 def _is_new(item: checks.Item, kind: str | None = None) -> bool:

@@ -103,3 +103,22 @@ def test_only_the_uploader_cancels_or_runs_again(ready, world, client_for) -> No
     assert client_for(world.hg_staff).post(reverse("imports:rerun", args=[job.pk])).status_code == 404
     job.refresh_from_db()
     assert job.status == ImportStatus.READY
+
+
+def test_the_bar_of_a_confirmed_import_has_two_halves(ready) -> None:
+    """The rows are checked again inside the import's transaction (the first half), then written."""
+    _, job = ready
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.IMPORTING)
+    job.refresh_from_db()
+    assert job.total_rows == 5
+    seen = []
+    for phase, done in ((services.RECHECK, 2), (services.RECHECK, 5), (services.WRITE, 2), (services.WRITE, 5)):
+        services.set_progress(job.pk, done, 5, phase)
+        state = services.status(job)
+        seen.append((state["percent"], state["done"], state["unit"]))
+    assert seen == [
+        (20, 2, "dòng đã kiểm tra lại"),
+        (50, 5, "dòng đã kiểm tra lại"),
+        (70, 2, "dòng đã ghi"),
+        (100, 5, "dòng đã ghi"),
+    ]

@@ -92,4 +92,7 @@ def test_five_thousand_rows_through_the_worker_reach_100_percent(worker, client)
     )
     assert final["state"] == ImportStatus.DONE and final["percent"] == 100 and final["done"] == ROWS
     assert any(0 < s["percent"] < 100 for s in states), "the bar never moved between 0 and 100"
+    percents = [s["percent"] for s in states]
+    assert percents == sorted(percents), "the bar went back"  # the check again, then the writes
+    assert any(s.get("unit") == "dòng đã kiểm tra lại" and 0 < s["done"] for s in states)
     assert Meeting.objects.count() == ROWS
