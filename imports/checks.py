@@ -500,3 +500,24 @@ def check(user: User, upload: Upload, progress: Callable[[int], None] | None = N
 
 def agency_objects(ids: set[int]) -> dict[int, Agency]:
     return Agency.objects.select_related("locality").in_bulk(list(ids))
+
+
+PREVIEW_ROWS = 300
+
+
+def preview_rows(plan: Plan) -> list[dict]:
+    """What confirming will create or change, row by row (the first ``PREVIEW_ROWS``), for the preview."""
+    rows: list[dict[str, Any]] = []
+    for item in plan.items:
+        if item.action == SKIP:
+            continue
+        if len(rows) == PREVIEW_ROWS:
+            break
+        d = item.data
+        if item.kind == ImportKind.REGULATIONS:
+            label = f"{d['number']} — {d['title']}"
+        else:
+            starts = timezone.localtime(d["starts_at"]) if timezone.is_aware(d["starts_at"]) else d["starts_at"]
+            label = f"{d['title']} ({starts:%d/%m/%Y %H:%M})"
+        rows.append({"sheet": item.sheet, "row": item.row, "action": item.action, "label": label})
+    return rows

@@ -300,7 +300,7 @@ def run_check(job_id: int, upload: Upload | None = None) -> ImportJob:
         return job
     job.counts = plan.counts()
     job.errors = plan.errors
-    job.preview = preview_rows(plan)
+    job.preview = checks.preview_rows(plan)
     job.notes = ["Đã đọc: " + "; ".join(f"trang “{s.name}” ({len(s.rows)} dòng)" for s in upload.sheets) + "."]
     job.notes += upload.notes
     for c in upload.conversions:
@@ -314,27 +314,6 @@ def run_check(job_id: int, upload: Upload | None = None) -> ImportJob:
     if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKING).update(**fields):
         job.refresh_from_db()  # "Hủy" (or the sweep) came first: its state stands
     return job
-
-
-PREVIEW_ROWS = 300
-
-
-def preview_rows(plan: checks.Plan) -> list[dict]:
-    """What confirming will create or change, row by row (the first ``PREVIEW_ROWS``), for the preview."""
-    rows: list[dict[str, Any]] = []
-    for item in plan.items:
-        if item.action == checks.SKIP:
-            continue
-        if len(rows) == PREVIEW_ROWS:
-            break
-        d = item.data
-        if item.kind == ImportKind.REGULATIONS:
-            label = f"{d['number']} — {d['title']}"
-        else:
-            starts = timezone.localtime(d["starts_at"]) if timezone.is_aware(d["starts_at"]) else d["starts_at"]
-            label = f"{d['title']} ({starts:%d/%m/%Y %H:%M})"
-        rows.append({"sheet": item.sheet, "row": item.row, "action": item.action, "label": label})
-    return rows
 
 
 # ---------------------------------------------------------------- confirm and apply
